@@ -1,0 +1,15 @@
+#!/usr/bin/env node
+// k8snet entry point: runs the compiled CLI and exits with its code.
+import { main } from '../dist/cli/main.js';
+
+main(process.argv).then(
+  (code) => {
+    process.exitCode = code;
+    // sockets of an aborted request must not keep a finished run alive
+    setTimeout(() => process.exit(code), 50).unref();
+  },
+  (e) => {
+    process.stderr.write(`error: k8snet failed unexpectedly: ${e && e.message ? e.message : e}\n`);
+    process.exit(3);
+  },
+);

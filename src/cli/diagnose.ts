@@ -1,0 +1,126 @@
+// `k8snet diagnose` and `k8snet analyze`: parse options, gather (live) or load (offline) facts,
+// analyse, render, and map the diagnosis to an exit code.
+
+import { writeFileSync } from 'node:fs';
+import { ClusterError, UserError } from '../errors.js';
+import type { DiagnoseRequest, Facts } from '../model/facts.js';
+import { analyzeFacts, validateFacts } from '../pipeline.js';
+import { renderJson, renderMarkdown, renderTable } from '../report/index.js';
+import { exitCodeFor } from '../diagnosis/index.js';
+import { parseDuration, parseFrom, parseOutput, parsePath, parsePortArg, parseRef, validateName, type OutputFormat } from './args.js';
+import { makeSpinner, useColor, type Io } from './output.js';
+import { readJsonFile } from './main.js';
+
+interface DiagnoseOptions {
+  from?: string;
+  container?: string;
+  port?: string;
+  path: string;
+  ingress?: string;
+  probeTimeout: string;
+  timeout: string;
+  ephemeral?: boolean;
+  debugImage: string;
+  verbose?: boolean;
+  save?: string;
+  context?: string;
+  kubeconfig?: string;
+  namespace?: string;
+  output?: string;
+  color?: boolean;
+}
+
+export async function runDiagnose(targetText: string, opts: DiagnoseOptions, io: Io): Promise<number> {
+  // Validate everything the user typed before touching the cluster.
+  const output = parseOutput(opts.output, io.stdoutIsTty);
+  const probeTimeoutMs = parseDuration(opts.probeTimeout, '--probe-timeout');
+  const timeoutMs = parseDuration(opts.timeout, '--timeout');
+  const path = parsePath(opts.path);
+  const port = opts.port !== undefined ? parsePortArg(opts.port) : undefined;
+  if (opts.container !== undefined) validateName(opts.container, '-c/--container', 'container');
+  if (opts.namespace !== undefined) parseRef(`${opts.namespace}/x`, 'default', '-n/--namespace', 'namespace');
+  if (opts.ephemeral && !opts.from) {
+    throw new UserError({ message: '--ephemeral needs --from', why: 'the debug container is added to the source pod', next: 'add --from NS/NAME' });
+  }
+  if (opts.save) {
+    try {
+      writeFileSync(opts.save, '', { flag: 'a' });
+    } catch (e) {
+      throw new UserError({ message: `--save: cannot write ${opts.save}`, why: (e as Error).message, next: 'choose a writable path' });
+    }
+  }
+
+  const { loadKubeConfig } = await import('../cluster/kubeconfig.js');
+  const { Api } = await import('../cluster/api.js');
+  const { gatherFacts } = await import('../gather/index.js');
+  const loaded = await loadKubeConfig({ kubeconfig: opts.kubeconfig, context: opts.context, namespace: opts.namespace });
+  const target = parseRef(targetText, loaded.namespace, 'TARGET', 'Service');
+  const request: DiagnoseRequest = {
+    target,
+    from: opts.from !== undefined ? parseFrom(opts.from, loaded.namespace) : undefined,
+    container: opts.container,
+    port,
+    path,
+    ingress: opts.ingress !== undefined ? parseRef(opts.ingress, target.namespace, '--ingress', 'Ingress') : undefined,
+    probeTimeoutMs,
+    ephemeral: !!opts.ephemeral,
+    debugImage: opts.ephemeral ? opts.debugImage : undefined,
+  };
+
+  const api = new Api(loaded.kc, Date.now() + timeoutMs);
+  const spinner = await makeSpinner(io, output === 'table');
+  let facts: Facts;
+  try {
+    spinner.text(`Connecting to ${loaded.context.server}`);
+    await checkReachable(api, loaded.context.server ?? '?', loaded.context.user);
+    facts = await gatherFacts({ api, context: loaded.context, request, onStep: (t) => spinner.text(t) });
+  } finally {
+    spinner.stop();
+  }
+  if (facts.service.state === 'forbidden' || facts.service.state === 'unreachable' || facts.service.state === 'timeout') {
+    throw new ClusterError({
+      kind: facts.service.state === 'forbidden' ? 'forbidden' : facts.service.state,
+      message: `could not read Service ${target.namespace}/${target.name}, so nothing can be checked`,
+      why: facts.service.message,
+      next:
+        facts.service.state === 'forbidden'
+          ? 'ask for read access (`k8snet rbac` prints the role k8snet needs)'
+          : 'check that the API server is reachable and healthy, or raise --timeout',
+    });
+  }
+  if (opts.save) writeFileSync(opts.save, JSON.stringify(facts, null, 2) + '\n');
+  return render(facts, output, opts, io);
+}
+
+async function checkReachable(api: import('../cluster/api.js').Api, server: string, user?: string): Promise<void> {
+  try {
+    await api.getJson('/version', { timeoutMs: Math.min(5000, api.remaining()) });
+  } catch (e) {
+    const ce = e as ClusterError;
+    if (ce.kind === 'unauthorized') {
+      throw new ClusterError({
+        kind: 'unauthorized',
+        message: `the API server at ${server} rejected the credentials of user "${user ?? '?'}"`,
+        why: ce.why,
+        next: 'your token or certificate has expired or is wrong: log in again or fix the kubeconfig user',
+        cause: e,
+      });
+    }
+    if (ce.kind === 'forbidden') return; // /version is usually public; a 403 here is not fatal
+    throw e;
+  }
+}
+
+export async function runAnalyze(file: string, opts: { output?: string; color?: boolean; verbose?: boolean }, io: Io): Promise<number> {
+  const output = parseOutput(opts.output, io.stdoutIsTty);
+  const facts = validateFacts(readJsonFile(file, 'facts file'), file);
+  return render(facts, output, opts, io);
+}
+
+function render(facts: Facts, output: OutputFormat, opts: { color?: boolean; verbose?: boolean }, io: Io): number {
+  const { report, diagnosis } = analyzeFacts(facts);
+  if (output === 'json') io.out(renderJson(report));
+  else if (output === 'markdown') io.out(renderMarkdown(report));
+  else io.out(renderTable(report, { color: useColor(opts.color, io), verbose: !!opts.verbose }));
+  return exitCodeFor(diagnosis);
+}

@@ -1,0 +1,169 @@
+// Command-line wiring: commander commands, options, exit codes. Logic lives elsewhere.
+
+import { Command, CommanderError, Option } from 'commander';
+import { readFileSync } from 'node:fs';
+import { UserError } from '../errors.js';
+import { VERSION } from '../version.js';
+import { processIo, reportError, type Io } from './output.js';
+import { runDiagnose, runAnalyze } from './diagnose.js';
+import { runPolicy } from './policy.js';
+import { runRbac } from './rbac.js';
+
+export const EXIT = { ok: 0, fault: 1, usage: 2, cluster: 3 } as const;
+
+const DIAGNOSE_EXAMPLES = `
+Examples:
+  # the runbook step: why can't orders reach payments?
+  k8snet diagnose payments/payments-api --from orders/orders-api
+
+  # one port, an HTTP path, JSON for automation
+  k8snet diagnose payments/payments-api --from orders/orders-api --port http --path /health -o json
+
+  # source picked by label selector, a specific container, a markdown report for the ticket
+  k8snet diagnose payments/payments-api --from 'orders/app=orders-api' -c toolbox -o markdown
+
+  # the source has no shell (distroless): let k8snet add an ephemeral debug container
+  k8snet diagnose payments/payments-api --from orders/orders-api --ephemeral --debug-image busybox:1.36
+
+  # keep the evidence, re-run the analysis later without the cluster
+  k8snet diagnose payments/payments-api --from orders/orders-api --save incident-4711.json
+  k8snet analyze incident-4711.json
+
+Exit codes: 0 every layer passed, 1 a fault was diagnosed, 2 usage error,
+            3 the cluster could not be checked (unreachable, forbidden, timed out).`;
+
+const POLICY_EXAMPLES = `
+Examples:
+  # may orders-api talk to payments-api (the Service: its pods, on its targetPort)?
+  k8snet policy orders/orders-api payments/payments-api
+
+  # a pod to a pod on a named port, UDP
+  k8snet policy orders/orders-api-7d9f payments/payments-api-5c4b --port 53 --protocol UDP
+
+  # review manifests in CI, no cluster needed
+  k8snet policy orders/orders-api payments/payments-api --manifests k8s/ --port 8080
+
+  # external addresses: a client range, a card processor
+  k8snet policy 203.0.113.7 payments/payments-api --port 8080
+  k8snet policy orders/orders-api 198.51.100.20 --port 443
+
+  # the reachability matrix of two namespaces on a port
+  k8snet policy --matrix payments,orders --port 8080
+
+Exit codes: 0 allowed, 1 denied, 2 usage error, 3 the cluster could not be read.`;
+
+function clusterOptions(cmd: Command): Command {
+  return cmd
+    .option('--context <name>', 'kubeconfig context to use (default: the current context)')
+    .option('--kubeconfig <file>', 'kubeconfig file (default: $KUBECONFIG, then ~/.kube/config, then in-cluster)')
+    .option('-n, --namespace <ns>', 'namespace for names given without one (default: the context\'s namespace)')
+    .option('--timeout <duration>', 'limit for the whole run', '30s');
+}
+
+function outputOptions(cmd: Command): Command {
+  return cmd
+    .addOption(new Option('-o, --output <format>', 'output format').choices(['table', 'json', 'markdown']))
+    .option('--no-color', 'no colours (also NO_COLOR)')
+    .option('--debug', 'print stack traces of unexpected errors');
+}
+
+export function buildProgram(io: Io, setExit: (code: number) => void): Command {
+  const program = new Command('k8snet')
+    .description('Connectivity debugger for live Kubernetes clusters: names the failing layer with evidence and next commands.')
+    .version(VERSION, '--version', 'print the k8snet version')
+    .showHelpAfterError('(run with --help for usage and examples)')
+    .configureOutput({ writeOut: (s) => io.out(s.replace(/\n$/, '')), writeErr: (s) => io.err(s.replace(/\n$/, '')) })
+    .exitOverride();
+
+  outputOptions(
+    clusterOptions(
+      program
+        .command('diagnose')
+        .description('Walk the five debug steps from a source pod to a Service and name the failing layer.')
+        .argument('<target>', 'the Service: NAMESPACE/NAME or NAME')
+        .option('--from <source>', 'source: NS/POD, NS/WORKLOAD (Deployment, StatefulSet, DaemonSet, ReplicaSet), NS/APP-LABEL or NS/label-selector')
+        .option('-c, --container <name>', 'container of the source pod to exec into')
+        .option('--port <port>', 'Service port name or number (default: every port)')
+        .option('--path <path>', 'HTTP path for probes', '/')
+        .option('--ingress <ns/name>', 'check this Ingress (default: every Ingress that routes to the Service)')
+        .option('--probe-timeout <duration>', 'timeout of each probe', '3s')
+        .option('--ephemeral', 'allow adding an ephemeral debug container when the source has no shell (the one write k8snet may make)')
+        .option('--debug-image <image>', 'image for --ephemeral', 'busybox:1.36')
+        .option('-v, --verbose', 'show the raw evidence: every command run, its exit code and output, per-step timings')
+        .option('--save <file>', 'write the gathered facts as JSON (replay with `k8snet analyze FILE`)'),
+    ),
+  )
+    .addHelpText('after', DIAGNOSE_EXAMPLES)
+    .action(async (target: string, opts) => setExit(await runDiagnose(target, opts, io)));
+
+  outputOptions(
+    program
+      .command('analyze')
+      .description('Re-run the analysis offline on a facts file written by `diagnose --save`.')
+      .argument('<file>', 'facts JSON file')
+      .option('-v, --verbose', 'show the raw evidence'),
+  )
+    .addHelpText('after', '\nExamples:\n  k8snet analyze incident-4711.json\n  k8snet analyze incident-4711.json -o markdown > ticket.md\n')
+    .action(async (file: string, opts) => setExit(await runAnalyze(file, opts, io)));
+
+  outputOptions(
+    clusterOptions(
+      program
+        .command('policy')
+        .description('NetworkPolicy verdict for a flow (pods, workloads, Services or IP addresses), live or from manifests.')
+        .argument('[src]', 'source: NS/POD, NS/WORKLOAD, NS/SERVICE or an IP address')
+        .argument('[dst]', 'destination: NS/POD, NS/WORKLOAD, NS/SERVICE or an IP address')
+        .option('--port <port>', 'destination port (number or name); for a Service, its port, checked on the targetPort')
+        .option('--protocol <protocol>', 'TCP, UDP or SCTP', 'TCP')
+        .option('--manifests <paths...>', 'YAML/JSON files or folders to evaluate instead of the live cluster')
+        .option('--matrix <namespaces>', 'print the reachability matrix of the pods in these namespaces (comma separated)'),
+    ),
+  )
+    .addHelpText('after', POLICY_EXAMPLES)
+    .action(async (src: string | undefined, dst: string | undefined, opts) => setExit(await runPolicy(src, dst, opts, io)));
+
+  program
+    .command('rbac')
+    .description('Print the least-privilege RBAC manifest k8snet needs (ClusterRoles and bindings to adapt).')
+    .option('--subject <kind:name>', 'bind to this subject, e.g. User:oncall@example.com or Group:sre', 'Group:k8snet-users')
+    .option('--no-exec', 'leave out the pods/exec role (API-only checks)')
+    .option('--ephemeral', 'include the pods/ephemeralcontainers role used by --ephemeral')
+    .addHelpText('after', '\nExamples:\n  k8snet rbac > k8snet-rbac.yaml\n  k8snet rbac --subject User:oncall@example.com --ephemeral | kubectl apply -f -\n')
+    .action((opts) => setExit(runRbac(opts, io)));
+
+  return program;
+}
+
+/** Run the CLI; resolves to the exit code. */
+export async function main(argv: string[], io: Io = processIo): Promise<number> {
+  let code = 0;
+  const program = buildProgram(io, (c) => (code = c));
+  try {
+    if (argv.length <= 2) {
+      program.outputHelp();
+      return EXIT.usage;
+    }
+    await program.parseAsync(argv);
+    return code;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
+      return EXIT.usage;
+    }
+    return reportError(e, io, argv.includes('--debug'));
+  }
+}
+
+export function readJsonFile(file: string, what: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new UserError({ message: `cannot read ${what} ${file}`, why: (e as Error).message, next: 'check the path' });
+  }
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new UserError({ message: `${what} ${file} is not valid JSON`, why: (e as Error).message, next: 'pass a file written by `k8snet diagnose --save`' });
+  }
+}

@@ -1,0 +1,56 @@
+// The only writer to the terminal: results to stdout, errors (three parts) and the spinner to stderr.
+
+import { isK8snetError } from '../errors.js';
+
+export interface Io {
+  out: (text: string) => void;
+  err: (text: string) => void;
+  stderrIsTty: boolean;
+  stdoutIsTty: boolean;
+}
+
+export const processIo: Io = {
+  out: (t) => process.stdout.write(t.endsWith('\n') ? t : t + '\n'),
+  err: (t) => process.stderr.write(t.endsWith('\n') ? t : t + '\n'),
+  stderrIsTty: !!process.stderr.isTTY,
+  stdoutIsTty: !!process.stdout.isTTY,
+};
+
+/** Colour unless --no-color, NO_COLOR, or stdout is not a terminal. */
+export function useColor(flag: boolean | undefined, io: Io): boolean {
+  if (flag === false) return false;
+  if (process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '') return false;
+  if (process.env.FORCE_COLOR && process.env.FORCE_COLOR !== '0') return true;
+  return io.stdoutIsTty;
+}
+
+/** Print an error in three parts (what, why, next) and return its exit code. */
+export function reportError(e: unknown, io: Io, debug: boolean): number {
+  if (isK8snetError(e)) {
+    io.err(`error: ${e.message}`);
+    if (e.why) io.err(`  why:  ${e.why}`);
+    if (e.next) io.err(`  next: ${e.next}`);
+    if (debug && e.cause) io.err(String((e.cause as Error).stack ?? e.cause));
+    return e.exitCode;
+  }
+  const err = e as { message?: string; why?: string; next?: string; name?: string; exitCode?: number };
+  if (err && err.name === 'UsageError' && typeof err.message === 'string') {
+    io.err(`error: ${err.message}`);
+    if (err.why) io.err(`  why:  ${err.why}`);
+    if (err.next) io.err(`  next: ${err.next}`);
+    return 2;
+  }
+  io.err(`error: k8snet failed unexpectedly: ${err?.message ?? String(e)}`);
+  io.err('  why:  this is a bug in k8snet, not a finding about your cluster');
+  io.err('  next: re-run with --debug and report the output');
+  if (debug) io.err(String((e as Error)?.stack ?? e));
+  return 3;
+}
+
+/** An ora spinner on stderr when it is a TTY and output is not machine-readable; else a no-op. */
+export async function makeSpinner(io: Io, enabled: boolean): Promise<{ text: (t: string) => void; stop: () => void }> {
+  if (!enabled || !io.stderrIsTty) return { text: () => undefined, stop: () => undefined };
+  const { default: ora } = await import('ora');
+  const s = ora({ stream: process.stderr, text: 'Connecting to the cluster' }).start();
+  return { text: (t) => void (s.text = t), stop: () => s.stop() };
+}

@@ -1,0 +1,221 @@
+// The only place that sends HTTP requests to the API server: GETs (JSON or text), the
+// access-review POSTs, every one bounded by a timeout and counted, errors translated to types.
+
+import http from 'node:http';
+import https from 'node:https';
+import type { KubeConfig } from '@kubernetes/client-node';
+import { ClusterError, type ClusterErrorKind } from '../errors.js';
+import type { Read } from '../model/facts.js';
+
+export interface RequestOptions {
+  /** Per-request timeout; capped by the run's deadline. */
+  timeoutMs?: number;
+  accept?: string;
+  /** Max response bytes kept (logs); the rest is dropped. */
+  maxBytes?: number;
+  contentType?: string;
+}
+
+export interface ApiStats {
+  requests: number;
+}
+
+/** Thin API client over the kubeconfig's TLS and auth settings. */
+export class Api {
+  readonly stats: ApiStats = { requests: 0 };
+  private readonly server: URL;
+
+  constructor(
+    readonly kc: KubeConfig,
+    /** Absolute time (ms since epoch) after which no request may run. */
+    readonly deadline: number,
+    readonly defaultTimeoutMs = 8000,
+  ) {
+    this.server = new URL(kc.getCurrentCluster()!.server);
+  }
+
+  /** ms left before the run's deadline. */
+  remaining(): number {
+    return this.deadline - Date.now();
+  }
+
+  async getJson<T>(path: string, opts: RequestOptions = {}): Promise<T> {
+    const body = await this.request('GET', path, undefined, opts);
+    return JSON.parse(body) as T;
+  }
+
+  async getText(path: string, opts: RequestOptions = {}): Promise<string> {
+    return this.request('GET', path, undefined, { accept: 'text/plain', ...opts });
+  }
+
+  async postJson<T>(path: string, payload: unknown, opts: RequestOptions = {}): Promise<T> {
+    const body = await this.request('POST', path, JSON.stringify(payload), opts);
+    return JSON.parse(body) as T;
+  }
+
+  /** PATCH with a strategic-merge patch (the one write: --ephemeral's debug container). */
+  async patchStrategic<T>(path: string, payload: unknown, opts: RequestOptions = {}): Promise<T> {
+    const body = await this.request('PATCH', path, JSON.stringify(payload), {
+      ...opts,
+      contentType: 'application/strategic-merge-patch+json',
+    });
+    return JSON.parse(body) as T;
+  }
+
+  /** GET as a Read: not-found/forbidden/timeout become states, not exceptions. */
+  async read<T>(path: string, opts: RequestOptions = {}): Promise<Read<T>> {
+    try {
+      return { state: 'ok', value: await this.getJson<T>(path, opts) };
+    } catch (e) {
+      return readFailure(e);
+    }
+  }
+
+  /** List as a Read of the items array. */
+  async list<T>(path: string, opts: RequestOptions = {}): Promise<Read<T[]>> {
+    const r = await this.read<{ items?: T[] }>(path, opts);
+    return r.state === 'ok' ? { state: 'ok', value: r.value.items ?? [] } : r;
+  }
+
+  private async request(method: string, path: string, payload: string | undefined, opts: RequestOptions): Promise<string> {
+    const left = this.remaining();
+    if (left <= 0) {
+      throw new ClusterError({
+        kind: 'timeout',
+        message: `${method} ${path} was not sent`,
+        why: 'the run reached its --timeout',
+        next: 'raise --timeout, or check why the API server is slow',
+      });
+    }
+    const timeoutMs = Math.min(opts.timeoutMs ?? this.defaultTimeoutMs, left);
+    const url = new URL(this.server.toString().replace(/\/$/, '') + path);
+    const reqOpts: https.RequestOptions = {
+      method,
+      headers: {
+        Accept: opts.accept ?? 'application/json',
+        'User-Agent': 'k8snet',
+        ...(payload ? { 'Content-Type': opts.contentType ?? 'application/json', 'Content-Length': Buffer.byteLength(payload) } : {}),
+      },
+    };
+    await this.kc.applyToHTTPSOptions(reqOpts);
+    this.stats.requests++;
+    const lib = url.protocol === 'http:' ? http : https;
+    return new Promise<string>((resolve, reject) => {
+      const req = lib.request(url, reqOpts, (res) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        res.on('data', (c: Buffer) => {
+          if (opts.maxBytes && size >= opts.maxBytes) return;
+          size += c.length;
+          chunks.push(c);
+        });
+        res.on('end', () => {
+          clearTimeout(timer);
+          const body = Buffer.concat(chunks).toString('utf8');
+          const status = res.statusCode ?? 0;
+          if (status >= 200 && status < 300) resolve(body);
+          else reject(httpError(method, path, status, body));
+        });
+        res.on('error', (e) => {
+          clearTimeout(timer);
+          reject(networkError(method, path, this.server, e));
+        });
+      });
+      const timer = setTimeout(() => {
+        req.destroy(new TimeoutError());
+      }, timeoutMs);
+      req.on('error', (e) => {
+        clearTimeout(timer);
+        if (e instanceof TimeoutError) {
+          reject(
+            new ClusterError({
+              kind: 'timeout',
+              message: `${method} ${path} timed out after ${timeoutMs} ms`,
+              why: `the API server at ${this.server.host} did not answer in time`,
+              next: 'check the API server (is it overloaded or stopped?), or raise --timeout',
+              cause: e,
+            }),
+          );
+        } else reject(networkError(method, path, this.server, e));
+      });
+      if (payload) req.write(payload);
+      req.end();
+    });
+  }
+}
+
+class TimeoutError extends Error {
+  constructor() {
+    super('request timed out');
+  }
+}
+
+interface StatusBody {
+  message?: string;
+  reason?: string;
+}
+
+function httpError(method: string, path: string, status: number, body: string): ClusterError {
+  let parsed: StatusBody = {};
+  try {
+    parsed = JSON.parse(body) as StatusBody;
+  } catch {
+    parsed = { message: body.slice(0, 200) };
+  }
+  const serverMsg = parsed.message ?? `HTTP ${status}`;
+  const map: Record<number, { kind: ClusterErrorKind; next: string }> = {
+    401: { kind: 'unauthorized', next: 'your credentials were rejected: refresh them (log in again) or check the kubeconfig user' },
+    403: { kind: 'forbidden', next: 'ask for the permission (see `k8snet rbac` for the rules k8snet needs)' },
+    404: { kind: 'not-found', next: 'check the name and namespace' },
+  };
+  const m = map[status] ?? { kind: status >= 500 ? 'server' : 'other', next: 'retry; if it persists, check the API server' };
+  return new ClusterError({
+    kind: m.kind as ClusterErrorKind,
+    message: `${method} ${path} failed with HTTP ${status}`,
+    why: serverMsg,
+    next: m.next,
+  });
+}
+
+function networkError(method: string, path: string, server: URL, e: unknown): ClusterError {
+  const code = (e as NodeJS.ErrnoException).code ?? '';
+  const msg = e instanceof Error ? e.message : String(e);
+  const tls = /CERT|SSL|TLS|self.signed|unable to verify/i.test(code + ' ' + msg);
+  return new ClusterError({
+    kind: tls ? 'config' : 'unreachable',
+    message: `could not reach the API server at ${server.host}`,
+    why: tls ? `TLS failed: ${msg}` : `${code || 'network error'}: ${msg}`,
+    next: tls
+      ? 'check the cluster CA in the kubeconfig (certificate-authority-data)'
+      : 'check the server address in the kubeconfig, your VPN/network, and that the API server runs',
+    cause: e,
+  });
+}
+
+/** Convert a thrown error into the failed-Read shape. */
+export function readFailure(e: unknown): Exclude<Read<never>, { state: 'ok' }> {
+  if (e instanceof ClusterError) {
+    const msg = [e.message, e.why].filter(Boolean).join(': ');
+    switch (e.kind) {
+      case 'not-found':
+        return { state: 'not-found', message: msg };
+      case 'forbidden':
+        return { state: 'forbidden', message: msg };
+      case 'timeout':
+        return { state: 'timeout', message: msg };
+      case 'unreachable':
+        return { state: 'unreachable', message: msg };
+      default:
+        return { state: 'error', message: msg };
+    }
+  }
+  return { state: 'error', message: e instanceof Error ? e.message : String(e) };
+}
+
+/** Build a query string from defined values. */
+export function qs(params: Record<string, string | number | boolean | undefined>): string {
+  const parts = Object.entries(params)
+    .filter(([, v]) => v !== undefined && v !== '')
+    .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(String(v))}`);
+  return parts.length ? `?${parts.join('&')}` : '';
+}

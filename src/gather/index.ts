@@ -1,0 +1,215 @@
+// The one impure pass of diagnose: reads objects, resolves the source, runs probes, reads logs,
+// and returns Facts. Independent reads run concurrently; every read is a Read, never an exception.
+
+import type { Api } from '../cluster/api.js';
+import { qs } from '../cluster/api.js';
+import { reviewAccess, isDenied } from '../cluster/access.js';
+import { runExec } from '../cluster/exec.js';
+import type { EndpointSlice, Endpoints, Namespace, NetworkPolicy, Node, Pod, Service, Workload } from '../model/k8s.js';
+import { FACTS_SCHEMA_VERSION, type DiagnoseRequest, type Facts, type Read, type SourceFacts, type StepTiming } from '../model/facts.js';
+import { buildReadFileArgv, detectToolsArgv, parseResolvConf, parseToolDetection } from '../probes/index.js';
+import { VERSION } from '../version.js';
+import { ensureEphemeral, DEFAULT_DEBUG_IMAGE } from './ephemeral.js';
+import { gatherIngress } from './ingress.js';
+import { ingressProbeTargets, planProbes, runProbes, selectPorts } from './probes.js';
+import { containerOrder, resolveSourcePod } from './source.js';
+
+export interface GatherContext {
+  api: Api;
+  context: Facts['context'];
+  request: DiagnoseRequest;
+  /** Called when a step starts (the CLI's spinner). */
+  onStep?: (title: string) => void;
+}
+
+const enc = encodeURIComponent;
+
+export async function gatherFacts(ctx: GatherContext): Promise<Facts> {
+  const { api, request } = ctx;
+  const timings: StepTiming[] = [];
+  const notes: string[] = [];
+  const step = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
+    const t0 = Date.now();
+    const r0 = api.stats.requests;
+    const out = await fn();
+    timings.push({ step: name, ms: Date.now() - t0, requests: api.stats.requests - r0 });
+    return out;
+  };
+  const tns = request.target.namespace;
+  const sns = request.from?.namespace ?? tns;
+
+  ctx.onStep?.('Reading the Service, pods, endpoints and policies');
+  const access = await step('preflight', () => reviewAccess(api, [tns, sns]));
+  const denied = (verb: string, group: string, resource: string, ns: string, sub?: string) => isDenied(access, verb, group, resource, ns, sub);
+  const skip = (what: string): Read<never> => ({ state: 'forbidden', message: `${what}: forbidden (preflight)` });
+
+  const policyNamespaces = [...new Set([tns, sns])];
+  const [service, namespacePods, endpointSlices, namespaces, policiesList, nodes, daemonSets, dnsService, dnsSlices, dnsPods, source] = await step(
+    'read',
+    () =>
+      Promise.all([
+        api.read<Service>(`/api/v1/namespaces/${enc(tns)}/services/${enc(request.target.name)}`),
+        denied('list', '', 'pods', tns) ? skip(`list pods in ${tns}`) : api.list<Pod>(`/api/v1/namespaces/${enc(tns)}/pods`),
+        denied('list', 'discovery.k8s.io', 'endpointslices', tns)
+          ? skip(`list endpointslices in ${tns}`)
+          : api.list<EndpointSlice>(`/apis/discovery.k8s.io/v1/namespaces/${enc(tns)}/endpointslices${qs({ labelSelector: `kubernetes.io/service-name=${request.target.name}` })}`),
+        api.list<Namespace>('/api/v1/namespaces'),
+        Promise.all(
+          policyNamespaces.map(async (ns) => [ns, denied('list', 'networking.k8s.io', 'networkpolicies', ns) ? skip(`list networkpolicies in ${ns}`) : await api.list<NetworkPolicy>(`/apis/networking.k8s.io/v1/namespaces/${enc(ns)}/networkpolicies`)] as const),
+        ),
+        api.list<Node>('/api/v1/nodes'),
+        api.list<Workload>('/apis/apps/v1/daemonsets'),
+        api.read<Service>('/api/v1/namespaces/kube-system/services/kube-dns'),
+        api.list<EndpointSlice>(`/apis/discovery.k8s.io/v1/namespaces/kube-system/endpointslices${qs({ labelSelector: 'kubernetes.io/service-name=kube-dns' })}`),
+        api.list<Pod>(`/api/v1/namespaces/kube-system/pods${qs({ labelSelector: 'k8s-app=kube-dns' })}`),
+        request.from
+          ? resolveSourcePod(api, { namespace: sns, name: request.from.name, selector: request.from.selector })
+          : Promise.resolve<Read<never>>({ state: 'skipped', message: 'no --from given: live probes need a source pod' }),
+      ]),
+  );
+  const policies: Facts['policies'] = Object.fromEntries(policiesList);
+
+  // Fallbacks and suggestions that depend on the first reads.
+  let endpoints: Read<Endpoints> | undefined;
+  let serviceSuggestions: Facts['serviceSuggestions'];
+  await step('read-more', async () => {
+    const jobs: Promise<void>[] = [];
+    if (endpointSlices.state === 'forbidden' || endpointSlices.state === 'error') {
+      jobs.push(api.read<Endpoints>(`/api/v1/namespaces/${enc(tns)}/endpoints/${enc(request.target.name)}`).then((r) => void (endpoints = r)));
+    }
+    if (service.state === 'not-found') {
+      jobs.push(
+        Promise.all([
+          api.list<Service>(`/api/v1/namespaces/${enc(tns)}/services`),
+          api.list<Service>(`/api/v1/services${qs({ fieldSelector: `metadata.name=${request.target.name}` })}`),
+        ]).then(([same, other]) => {
+          serviceSuggestions = {
+            sameNamespace: same.state === 'ok' ? same.value.map((s) => s.metadata.name) : [],
+            otherNamespaces: other.state === 'ok' ? other.value.map((s) => ({ namespace: s.metadata.namespace!, name: s.metadata.name })) : [],
+          };
+        }),
+      );
+    }
+    await Promise.all(jobs);
+  });
+
+  // Source container: find one with a shell, or add an ephemeral debug container.
+  let sourceFacts: Read<SourceFacts> = source.state === 'ok' ? { state: 'ok', value: { ...source.value, container: '', tools: null, hasShell: null } } : source;
+  if (sourceFacts.state === 'ok') {
+    ctx.onStep?.('Inspecting the source container');
+    sourceFacts = await step('source', () => inspectSource(api, sourceFacts as { state: 'ok'; value: SourceFacts }, request, denied(`create`, '', 'pods', sns, 'exec'), notes));
+  }
+
+  // Ingress (needs nothing from probes) runs beside the probes.
+  ctx.onStep?.('Probing from the source pod and reading the Ingress controller');
+  const ingressPromise = step('ingress', () => gatherIngress(api, request.target, request.ingress));
+
+  const probes = await step('probes', async () => {
+    if (sourceFacts.state !== 'ok' || !sourceFacts.value.tools || service.state !== 'ok') return [];
+    const src = sourceFacts.value;
+    const resolv = src.resolvConf ? parseResolvConf(src.resolvConf) : undefined;
+    const ingress = await ingressPromise;
+    const ctrlSvc = ingress.facts.controllers.flatMap((c) => (c.services.state === 'ok' ? c.services.value : []))[0];
+    const ingresses = ingress.facts.ingresses.state === 'ok' ? ingress.facts.ingresses.value : [];
+    const plans = planProbes({
+      service: service.value,
+      ports: selectPorts(service.value, request.port),
+      slices: endpointSlices.state === 'ok' ? endpointSlices.value : [],
+      path: request.path,
+      tools: src.tools!,
+      timeoutSec: Math.max(1, Math.round(request.probeTimeoutMs / 1000)),
+      clusterDomain: resolv?.clusterDomain ?? 'cluster.local',
+      sourceNamespace: src.pod.metadata.namespace!,
+      kubeDnsIP: dnsService.state === 'ok' ? dnsService.value.spec.clusterIP : undefined,
+      ingressProbes: ingressProbeTargets(ingresses, request.target, ctrlSvc),
+    });
+    return runProbes(api, { namespace: src.pod.metadata.namespace!, pod: src.pod.metadata.name, container: src.container, tools: src.tools! }, plans, request.probeTimeoutMs);
+  });
+  const ingress = await ingressPromise;
+
+  // Policies of the controller namespaces (Ingress -> backend traffic crosses them).
+  for (const ns of ingress.controllerNamespaces) {
+    if (!policies[ns]) policies[ns] = await api.list<NetworkPolicy>(`/apis/networking.k8s.io/v1/namespaces/${enc(ns)}/networkpolicies`);
+  }
+
+  return {
+    schemaVersion: FACTS_SCHEMA_VERSION,
+    k8snetVersion: VERSION,
+    gatheredAt: new Date().toISOString(),
+    context: ctx.context,
+    request,
+    access,
+    service,
+    serviceSuggestions,
+    namespacePods,
+    endpointSlices,
+    endpoints,
+    source: sourceFacts,
+    nodes,
+    probes,
+    dns: { service: dnsService, endpointSlices: dnsSlices, pods: dnsPods },
+    namespaces,
+    policies,
+    daemonSets,
+    ingress: ingress.facts,
+    timings,
+    requests: api.stats.requests,
+    notes,
+  };
+}
+
+/** Detect tools container by container; with --ephemeral add a debug container when none has a shell. */
+async function inspectSource(
+  api: Api,
+  src: { state: 'ok'; value: SourceFacts },
+  request: DiagnoseRequest,
+  execDenied: boolean,
+  notes: string[],
+): Promise<Read<SourceFacts>> {
+  const pod = src.value.pod;
+  const ns = pod.metadata.namespace!;
+  const order = containerOrder(pod, request.container);
+  if (request.container && !pod.spec.containers.some((c) => c.name === request.container) && !(pod.spec.ephemeralContainers ?? []).some((c) => c.name === request.container)) {
+    return { state: 'not-found', message: `pod ${ns}/${pod.metadata.name} has no container "${request.container}" (it has: ${pod.spec.containers.map((c) => c.name).join(', ')})` };
+  }
+  if (execDenied) {
+    notes.push(`pods/exec is forbidden in namespace ${ns}: live probes were not run`);
+    return { state: 'ok', value: { ...src.value, container: order[0]!, tools: null, hasShell: null } };
+  }
+  const detectIn = async (container: string) => {
+    const exec = await runExec(api, { namespace: ns, pod: pod.metadata.name, container, argv: detectToolsArgv(), timeoutMs: 6000 });
+    return { container, exec, ...parseToolDetection(exec) };
+  };
+  let chosen: Awaited<ReturnType<typeof detectIn>> | undefined;
+  const tried: string[] = [];
+  for (const c of order) {
+    const d = await detectIn(c);
+    tried.push(`${c}: ${d.hasShell === false ? 'no shell' : d.exec.state !== 'completed' ? `exec ${d.exec.state} (${d.exec.error ?? ''})` : 'ok'}`);
+    if (!chosen) chosen = d;
+    if (d.tools) {
+      chosen = d;
+      break;
+    }
+    if (d.exec.errorKind === 'forbidden' || d.exec.errorKind === 'unreachable' || d.exec.state === 'timeout') break;
+  }
+  if (chosen && chosen.container !== order[0] && chosen.tools) {
+    notes.push(`container ${order[0]} has no shell; probes ran from container ${chosen.container} (same pod, same network namespace)`);
+  }
+  let value: SourceFacts = { ...src.value, container: chosen!.container, tools: chosen!.tools, hasShell: chosen!.hasShell };
+  if (!chosen!.tools && chosen!.hasShell === false && request.ephemeral) {
+    const image = request.debugImage ?? DEFAULT_DEBUG_IMAGE;
+    const eph = await ensureEphemeral(api, pod, image, 30000);
+    if (eph.error) {
+      notes.push(`--ephemeral: could not add a debug container: ${eph.error}`);
+    } else {
+      const d = await detectIn(eph.container);
+      value = { ...value, container: eph.container, tools: d.tools, hasShell: d.hasShell, ephemeral: { container: eph.container, image, reused: eph.reused } };
+    }
+  }
+  if (!value.tools) notes.push(`tool detection: ${tried.join('; ')}`);
+  if (value.tools?.cat) {
+    const r = await runExec(api, { namespace: ns, pod: pod.metadata.name, container: value.container, argv: buildReadFileArgv('/etc/resolv.conf'), timeoutMs: 5000 });
+    if (r.state === 'completed' && r.exitCode === 0) value.resolvConf = r.stdout;
+  }
+  return { state: 'ok', value };
+}

@@ -1,0 +1,137 @@
+// Step 5 facts: Ingresses that route to the Service, their classes, the controllers behind them
+// (pods, Services, a bounded log tail), TLS secret existence (metadata only), other backends.
+
+import type { Api } from '../cluster/api.js';
+import { qs } from '../cluster/api.js';
+import type { Ingress, IngressClass, Pod, Service } from '../model/k8s.js';
+import type { IngressControllerFacts, IngressFacts, NsName, Read } from '../model/facts.js';
+import { matchesMap } from '../util/selector.js';
+import { knownController } from './ingress-controllers.js';
+
+const LOG_TAIL_LINES = 300;
+const LOG_MAX_BYTES = 256 * 1024;
+const MAX_LOG_PODS = 2;
+
+/** Does this Ingress send any path (or its default backend) to the Service? */
+export function routesTo(ing: Ingress, target: NsName): boolean {
+  if (ing.metadata.namespace !== target.namespace) return false;
+  if (ing.spec.defaultBackend?.service?.name === target.name) return true;
+  return (ing.spec.rules ?? []).some((r) => (r.http?.paths ?? []).some((p) => p.backend.service?.name === target.name));
+}
+
+/** The class an Ingress asks for: spec.ingressClassName, the legacy annotation, else the default class. */
+export function classOf(ing: Ingress, classes: IngressClass[]): { name?: string; via: 'spec' | 'annotation' | 'default' | 'none' } {
+  if (ing.spec.ingressClassName) return { name: ing.spec.ingressClassName, via: 'spec' };
+  const legacy = ing.metadata.annotations?.['kubernetes.io/ingress.class'];
+  if (legacy) return { name: legacy, via: 'annotation' };
+  const def = classes.find((c) => c.metadata.annotations?.['ingressclass.kubernetes.io/is-default-class'] === 'true');
+  return def ? { name: def.metadata.name, via: 'default' } : { via: 'none' };
+}
+
+export async function gatherIngress(api: Api, target: NsName, explicit?: NsName): Promise<{ facts: IngressFacts; controllerNamespaces: string[] }> {
+  const ingressesRead: Read<Ingress[]> = explicit
+    ? await api.read<Ingress>(`/apis/networking.k8s.io/v1/namespaces/${enc(explicit.namespace)}/ingresses/${enc(explicit.name)}`).then((r) =>
+        r.state === 'ok' ? { state: 'ok' as const, value: [r.value] } : r,
+      )
+    : await api.list<Ingress>(`/apis/networking.k8s.io/v1/namespaces/${enc(target.namespace)}/ingresses`).then((r) =>
+        r.state === 'ok' ? { state: 'ok' as const, value: r.value.filter((i) => routesTo(i, target)) } : r,
+      );
+  const facts: IngressFacts = {
+    ingresses: ingressesRead,
+    classes: { state: 'skipped', message: 'no Ingress routes to the Service' },
+    controllers: [],
+    tlsSecrets: [],
+    backendServices: {},
+  };
+  if (ingressesRead.state !== 'ok' || ingressesRead.value.length === 0) return { facts, controllerNamespaces: [] };
+  const ingresses = ingressesRead.value;
+  facts.classes = await api.list<IngressClass>('/apis/networking.k8s.io/v1/ingressclasses');
+  const classes = facts.classes.state === 'ok' ? facts.classes.value : [];
+
+  // controllers behind the classes the Ingresses use
+  const controllerNames = new Set<string>();
+  for (const ing of ingresses) {
+    const cls = classOf(ing, classes);
+    const ic = classes.find((c) => c.metadata.name === cls.name);
+    if (ic?.spec.controller) controllerNames.add(ic.spec.controller);
+  }
+  const secretRefs: NsName[] = [];
+  const backends = new Map<string, NsName>();
+  for (const ing of ingresses) {
+    for (const t of ing.spec.tls ?? []) if (t.secretName) secretRefs.push({ namespace: ing.metadata.namespace!, name: t.secretName });
+    const all = [ing.spec.defaultBackend, ...(ing.spec.rules ?? []).flatMap((r) => (r.http?.paths ?? []).map((p) => p.backend))];
+    for (const b of all) {
+      if (b?.service?.name) backends.set(`${ing.metadata.namespace}/${b.service.name}`, { namespace: ing.metadata.namespace!, name: b.service.name });
+    }
+  }
+  const [controllers, secrets, backendReads] = await Promise.all([
+    Promise.all([...controllerNames].map((c) => gatherController(api, c))),
+    Promise.all(secretRefs.map(async (s) => ({ ...s, exists: await secretExists(api, s) }))),
+    Promise.all([...backends.entries()].map(async ([key, ref]) => [key, await api.read<Service>(`/api/v1/namespaces/${enc(ref.namespace)}/services/${enc(ref.name)}`)] as const)),
+  ]);
+  facts.controllers = controllers;
+  facts.tlsSecrets = secrets;
+  facts.backendServices = Object.fromEntries(backendReads);
+  const controllerNamespaces = [
+    ...new Set(controllers.flatMap((c) => (c.pods.state === 'ok' ? c.pods.value.map((p) => p.metadata.namespace!) : []))),
+  ];
+  return { facts, controllerNamespaces };
+}
+
+async function gatherController(api: Api, controller: string): Promise<IngressControllerFacts> {
+  const known = knownController(controller);
+  const base: IngressControllerFacts = {
+    controller,
+    product: known.product,
+    pods: { state: 'skipped', message: known.external ? `${known.product} runs outside the cluster` : `k8snet does not know the labels of controller ${controller}` },
+    services: { state: 'skipped', message: 'no controller pods' },
+    logs: [],
+  };
+  let pods: Read<Pod[]> = base.pods;
+  for (const sel of known.selectors) {
+    pods = await api.list<Pod>(`/api/v1/pods${qs({ labelSelector: sel })}`);
+    if (pods.state !== 'ok' || pods.value.length > 0) break;
+  }
+  base.pods = pods;
+  if (pods.state !== 'ok' || pods.value.length === 0) return base;
+  const namespaces = [...new Set(pods.value.map((p) => p.metadata.namespace!))];
+  const svcReads = await Promise.all(namespaces.map((ns) => api.list<Service>(`/api/v1/namespaces/${enc(ns)}/services`)));
+  const failed = svcReads.find((r) => r.state !== 'ok');
+  base.services = failed
+    ? failed
+    : {
+        state: 'ok',
+        value: svcReads.flatMap((r) => (r.state === 'ok' ? r.value : [])).filter((s) => pods.value.some((p) => p.metadata.namespace === s.metadata.namespace && matchesMap(s.spec.selector, p.metadata.labels))),
+      };
+  const running = pods.value.filter((p) => p.status?.phase === 'Running').slice(0, MAX_LOG_PODS);
+  base.logs = await Promise.all(
+    running.map(async (p) => {
+      const container = p.spec.containers[0]!.name;
+      const path = `/api/v1/namespaces/${enc(p.metadata.namespace!)}/pods/${enc(p.metadata.name)}/log${qs({ container, tailLines: LOG_TAIL_LINES, limitBytes: LOG_MAX_BYTES })}`;
+      let lines: Read<string[]>;
+      try {
+        const text = await api.getText(path, { timeoutMs: 5000, maxBytes: LOG_MAX_BYTES });
+        lines = { state: 'ok', value: text.split('\n').filter(Boolean) };
+      } catch (e) {
+        const { readFailure } = await import('../cluster/api.js');
+        lines = readFailure(e);
+      }
+      return { pod: p.metadata.name, namespace: p.metadata.namespace!, container, lines };
+    }),
+  );
+  return base;
+}
+
+/** Existence only: ask for PartialObjectMetadata so the Secret's data never leaves the API server. */
+async function secretExists(api: Api, ref: NsName): Promise<Read<boolean>> {
+  const r = await api.read<{ kind?: string; data?: unknown }>(`/api/v1/namespaces/${enc(ref.namespace)}/secrets/${enc(ref.name)}`, {
+    accept: 'application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1',
+  });
+  if (r.state === 'ok') return { state: 'ok', value: true };
+  if (r.state === 'not-found') return { state: 'ok', value: false };
+  return r;
+}
+
+function enc(s: string): string {
+  return encodeURIComponent(s);
+}

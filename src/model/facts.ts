@@ -1,0 +1,158 @@
+// Facts: everything k8snet gathered from the cluster for one diagnose run. Gathering is the only
+// impure pass; every check, the diagnosis and the renderers are pure functions of a Facts value.
+// The same shape is what `--save` writes and `k8snet analyze` reads (see docs/facts-format.md).
+
+import type {
+  EndpointSlice, Endpoints, Ingress, IngressClass, Namespace, NetworkPolicy, Node, Pod, Service, Workload,
+} from './k8s.js';
+import type { ProbeFact, ToolSet } from './probe.js';
+
+export const FACTS_SCHEMA_VERSION = 1;
+
+/**
+ * The result of one read. A read that could not be made is never mistaken for "absent":
+ * not-found is a fact about the cluster; forbidden/timeout/error mean "could not look".
+ */
+export type Read<T> =
+  | { state: 'ok'; value: T }
+  | { state: 'not-found'; message?: string }
+  | { state: 'forbidden' | 'timeout' | 'unreachable' | 'error' | 'skipped'; message: string };
+
+export interface NsName {
+  namespace: string;
+  name: string;
+}
+
+/** What the user asked for, normalised. */
+export interface DiagnoseRequest {
+  target: NsName;
+  /** The --from argument as typed, with the namespace it resolved to. */
+  from?: { raw: string; namespace: string; name?: string; selector?: string };
+  container?: string;
+  port?: string;
+  path: string;
+  ingress?: NsName;
+  probeTimeoutMs: number;
+  ephemeral: boolean;
+  debugImage?: string;
+}
+
+/** One SelfSubjectAccessReview answer. allowed null = the review itself failed. */
+export interface AccessCheck {
+  verb: string;
+  group: string;
+  resource: string;
+  subresource?: string;
+  namespace?: string;
+  allowed: boolean | null;
+  reason?: string;
+}
+
+/** How the source pod was found and what it can run. */
+export interface SourceFacts {
+  resolvedVia:
+    | 'pod' | 'deployment' | 'statefulset' | 'daemonset' | 'replicaset'
+    | 'label-app' | 'label-app.kubernetes.io/name' | 'selector';
+  /** Workload or selector the pod was picked from, e.g. "deployment/orders-api". */
+  resolvedFrom: string;
+  pod: Pod;
+  /** Container probes run in (may be an ephemeral container k8snet added). */
+  container: string;
+  /** How many candidate pods there were, and how many were Ready. */
+  candidates: number;
+  readyCandidates: number;
+  /** Set when --ephemeral created (or reused) a debug container. */
+  ephemeral?: { container: string; image: string; reused: boolean };
+  /** Tools detected in the container; detect is the raw detection probe. */
+  tools: ToolSet | null;
+  /** The container has a shell (sh). */
+  hasShell: boolean | null;
+  /** /etc/resolv.conf content of the container, when it could be read. */
+  resolvConf?: string;
+}
+
+export interface IngressControllerFacts {
+  /** IngressClass.spec.controller, e.g. "traefik.io/ingress-controller". */
+  controller: string;
+  /** Known product behind it ("traefik", "ingress-nginx", ...) or "unknown". */
+  product: string;
+  /** The controller's pods (found by the product's labels). */
+  pods: Read<Pod[]>;
+  /** Services that select the controller pods (for probing through the controller). */
+  services: Read<Service[]>;
+  /** Recent log lines per pod (bounded tail), unfiltered; checks filter them. */
+  logs: { pod: string; namespace: string; container: string; lines: Read<string[]> }[];
+}
+
+export interface IngressFacts {
+  /** Ingresses that route to the target Service (or the one named by --ingress). */
+  ingresses: Read<Ingress[]>;
+  classes: Read<IngressClass[]>;
+  controllers: IngressControllerFacts[];
+  /** Existence of TLS secrets named by the Ingresses (metadata only; contents never read). */
+  tlsSecrets: { namespace: string; name: string; exists: Read<boolean> }[];
+  /** Backend Services named by the Ingresses other than the target, keyed "ns/name". */
+  backendServices: Record<string, Read<Service>>;
+}
+
+export interface DnsFacts {
+  /** kube-system/kube-dns Service. */
+  service: Read<Service>;
+  /** Its EndpointSlices. */
+  endpointSlices: Read<EndpointSlice[]>;
+  /** CoreDNS/kube-dns pods (label k8s-app=kube-dns). */
+  pods: Read<Pod[]>;
+}
+
+export interface StepTiming {
+  step: string;
+  ms: number;
+  requests: number;
+}
+
+export interface Facts {
+  schemaVersion: typeof FACTS_SCHEMA_VERSION;
+  k8snetVersion: string;
+  gatheredAt: string;
+  /** kubeconfig context (names only; never credentials). */
+  context: { name?: string; cluster?: string; server?: string; user?: string; inCluster?: boolean };
+  request: DiagnoseRequest;
+  access: AccessCheck[];
+
+  // Step 1: Service and endpoints
+  service: Read<Service>;
+  /** Services in the target namespace (names) and same-named Services elsewhere, for suggestions. */
+  serviceSuggestions?: { sameNamespace: string[]; otherNamespaces: NsName[] };
+  /** All pods in the target namespace (the selector is evaluated in pure code; near misses too). */
+  namespacePods: Read<Pod[]>;
+  endpointSlices: Read<EndpointSlice[]>;
+  /** v1 Endpoints, read only when EndpointSlices could not be. */
+  endpoints?: Read<Endpoints>;
+
+  // Source
+  source: Read<SourceFacts>;
+  /** Nodes (for node names, CNI hints). */
+  nodes: Read<Node[]>;
+
+  // Steps 2 and 3: probes run in the source container
+  probes: ProbeFact[];
+
+  // Step 3: DNS
+  dns: DnsFacts;
+
+  // Step 4: NetworkPolicy
+  namespaces: Read<Namespace[]>;
+  /** NetworkPolicies keyed by namespace (source, destination, and ingress controller namespaces). */
+  policies: Record<string, Read<NetworkPolicy[]>>;
+  /** DaemonSets in all namespaces (CNI fingerprinting). */
+  daemonSets: Read<Workload[]>;
+
+  // Step 5: Ingress
+  ingress: IngressFacts;
+
+  timings: StepTiming[];
+  /** Total API requests made while gathering. */
+  requests: number;
+  /** Things gathering wanted to say that are not findings (e.g. "probe budget reached"). */
+  notes: string[];
+}

@@ -1,0 +1,189 @@
+#!/usr/bin/env node
+// End-to-end runner: for each scenario folder, reset the lab cluster to the baseline, apply the
+// scenario, run k8snet for real, check the expectation and the audit log, and print a table.
+//   node test/e2e/run.mjs [--scenarios DIR] [--only NAME[,NAME]] [--record DIR] [--keep]
+// Scenario format: docs/scenarios.md.
+
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync, copyFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { auditSummary } from './audit.mjs';
+import { checkExpectations } from './expect.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const args = process.argv.slice(2);
+const opt = (name) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+};
+const scenariosDir = path.resolve(opt('--scenarios') ?? path.join(root, 'test/lab/scenarios'));
+const only = opt('--only')?.split(',');
+const recordDir = opt('--record');
+const lab = path.join(root, 'test/lab/lab.sh');
+
+function sh(cmd, argv, { env = {}, timeoutMs = 120000, input } = {}) {
+  const t0 = Date.now();
+  const r = spawnSync(cmd, argv, { encoding: 'utf8', env: { ...process.env, ...env }, timeout: timeoutMs, input, maxBuffer: 64 << 20 });
+  return { code: r.status ?? (r.signal ? 128 : 1), stdout: r.stdout ?? '', stderr: r.stderr ?? '', ms: Date.now() - t0, error: r.error };
+}
+
+function labEnv() {
+  const r = sh('bash', [lab, 'env']);
+  if (r.code !== 0) {
+    console.error(`error: the lab cluster is not available\n  why:  \`lab.sh env\` failed: ${r.stderr.trim() || r.stdout.trim()}\n  next: run \`npm run lab:up\` first`);
+    process.exit(3);
+  }
+  const env = {};
+  for (const line of r.stdout.split('\n')) {
+    const m = line.match(/^export ([A-Z0-9_]+)=(?:"([^"]*)"|'([^']*)'|(\S*))$/);
+    if (m) env[m[1]] = m[2] ?? m[3] ?? m[4] ?? '';
+  }
+  return env;
+}
+
+function loadScenarios() {
+  if (!existsSync(scenariosDir)) {
+    console.error(`error: no scenarios folder at ${scenariosDir}\n  next: pass --scenarios DIR`);
+    process.exit(2);
+  }
+  return readdirSync(scenariosDir)
+    .filter((d) => statSync(path.join(scenariosDir, d)).isDirectory() && existsSync(path.join(scenariosDir, d, 'scenario.json')))
+    .filter((d) => !only || only.includes(d))
+    .sort()
+    .map((d) => {
+      const dir = path.join(scenariosDir, d);
+      let spec;
+      try {
+        spec = JSON.parse(readFileSync(path.join(dir, 'scenario.json'), 'utf8'));
+      } catch (e) {
+        console.error(`error: ${dir}/scenario.json is not valid JSON: ${e.message}`);
+        process.exit(2);
+      }
+      return { name: d, dir, spec };
+    });
+}
+
+function kubeconfigFor(user, env) {
+  const map = {
+    admin: env.KUBECONFIG,
+    reader: env.K8SNET_LAB_READONLY_KUBECONFIG,
+    noexec: env.K8SNET_LAB_NOEXEC_KUBECONFIG,
+    nobody: env.K8SNET_LAB_NOBODY_KUBECONFIG,
+  };
+  const kc = map[user ?? 'reader'];
+  if (!kc) throw new Error(`unknown scenario user "${user}" (use admin, reader, noexec or nobody)`);
+  return kc;
+}
+
+function applyScenario(sc, env) {
+  const kubectl = env.K8SNET_LAB_KUBECTL || 'kubectl';
+  const kenv = { KUBECONFIG: env.KUBECONFIG, KUBECTL: kubectl, LAB: lab };
+  const manifests = readdirSync(sc.dir).filter((f) => /\.(ya?ml|json)$/.test(f) && f !== 'scenario.json').sort();
+  for (const f of manifests) {
+    const r = sh(kubectl, ['apply', '-f', path.join(sc.dir, f)], { env: kenv });
+    if (r.code !== 0) return `kubectl apply ${f} failed: ${r.stderr.trim()}`;
+  }
+  if (existsSync(path.join(sc.dir, 'setup.sh'))) {
+    const r = sh('bash', [path.join(sc.dir, 'setup.sh')], { env: kenv, timeoutMs: 180000 });
+    if (r.code !== 0) return `setup.sh failed (${r.code}): ${(r.stderr || r.stdout).trim().slice(-400)}`;
+  }
+  for (const ref of sc.spec.wait?.rollout ?? []) {
+    const [ns, name] = ref.split('/');
+    const r = sh(kubectl, ['-n', ns, 'rollout', 'status', `deployment/${name}`, '--timeout=90s'], { env: kenv, timeoutMs: 100000 });
+    if (r.code !== 0) return `rollout of ${ref} did not finish: ${r.stderr.trim()}`;
+  }
+  for (const cond of sc.spec.wait?.podsReady ?? []) {
+    const [ns, selector] = cond.split('/');
+    const r = sh(kubectl, ['-n', ns, 'wait', '--for=condition=Ready', 'pod', '-l', selector, '--timeout=90s'], { env: kenv, timeoutMs: 100000 });
+    if (r.code !== 0) return `pods ${cond} did not become Ready: ${r.stderr.trim()}`;
+  }
+  if (sc.spec.wait?.seconds) sh('sleep', [String(sc.spec.wait.seconds)]);
+  return null;
+}
+
+function runK8snet(sc, env, tmp) {
+  const kc = kubeconfigFor(sc.spec.user, env);
+  const save = path.join(tmp, `${sc.name}.facts.json`);
+  const command = sc.spec.command ?? 'diagnose';
+  const argv = [path.join(root, 'bin/k8snet.js'), command, ...sc.spec.args, '-o', 'json', '--kubeconfig', kc];
+  if (command === 'diagnose' && sc.spec.save !== false) argv.push('--save', save);
+  const started = new Date();
+  const r = sh(process.execPath, argv, { env: { NO_COLOR: '1', KUBECONFIG: '' }, timeoutMs: (sc.spec.timeoutSec ?? 60) * 1000 });
+  const ended = new Date();
+  let json = null;
+  try {
+    json = r.stdout.trim() ? JSON.parse(r.stdout) : null;
+  } catch {
+    json = null;
+  }
+  return { ...r, json, started, ended, save: existsSync(save) ? save : null, argv };
+}
+
+function pad(s, n) {
+  s = String(s);
+  return s.length >= n ? s.slice(0, n) : s + ' '.repeat(n - s.length);
+}
+
+const env = labEnv();
+const scenarios = loadScenarios();
+if (scenarios.length === 0) {
+  console.error(`error: no scenarios found in ${scenariosDir}`);
+  process.exit(2);
+}
+const tmp = path.join(root, '.lab/e2e');
+mkdirSync(tmp, { recursive: true });
+const rows = [];
+for (const sc of scenarios) {
+  process.stderr.write(`\n-- ${sc.name}: ${sc.spec.description ?? ''}\n`);
+  const reset = sh('bash', [lab, 'reset'], { timeoutMs: 240000 });
+  let problems = [];
+  let run = null;
+  let audit = null;
+  if (reset.code !== 0) problems.push(`lab reset failed: ${(reset.stderr || reset.stdout).trim().slice(-300)}`);
+  else {
+    const applyErr = applyScenario(sc, env);
+    if (applyErr) problems.push(applyErr);
+    else {
+      run = runK8snet(sc, env, tmp);
+      audit = auditSummary(env.K8SNET_LAB_AUDIT_LOG, sc.spec.auditUser ?? env[`K8SNET_LAB_USER_${(sc.spec.user ?? 'reader').toUpperCase()}`], run.started, run.ended, {
+        ephemeral: sc.spec.args.includes('--ephemeral'),
+      });
+      problems = checkExpectations(sc.spec.expect ?? {}, run, audit);
+      if (recordDir && run.save) {
+        const dest = path.join(recordDir, sc.name);
+        mkdirSync(dest, { recursive: true });
+        copyFileSync(run.save, path.join(dest, 'facts.json'));
+      }
+    }
+  }
+  const named = run?.json?.diagnosis?.layer ?? (run?.json?.verdict ? run.json.verdict : run ? `exit ${run.code}` : '-');
+  const row = {
+    scenario: sc.name,
+    expected: sc.spec.expect?.layer ?? sc.spec.expect?.verdict ?? `exit ${sc.spec.expect?.exit ?? '?'}`,
+    named,
+    pass: problems.length === 0,
+    ms: run?.ms ?? 0,
+    requests: audit?.requests ?? '-',
+    resetMs: reset.ms,
+    problems,
+  };
+  rows.push(row);
+  process.stderr.write(`   ${row.pass ? 'PASS' : 'FAIL'} (${row.ms} ms, reset ${reset.ms} ms)\n`);
+  for (const p of problems) process.stderr.write(`   - ${p}\n`);
+  if (!row.pass && run) {
+    process.stderr.write(`   command: ${run.argv.slice(1).join(' ')}\n   exit ${run.code}; stderr: ${run.stderr.trim().slice(0, 600)}\n`);
+    if (run.json?.diagnosis) process.stderr.write(`   diagnosis: ${run.json.diagnosis.layer} — ${run.json.diagnosis.headline}\n`);
+  }
+}
+if (!args.includes('--keep')) sh('bash', [lab, 'reset'], { timeoutMs: 240000 });
+
+console.log('\n' + [pad('scenario', 34), pad('expected', 14), pad('named', 14), pad('result', 6), pad('wall ms', 8), pad('API req', 7)].join(' '));
+for (const r of rows) {
+  console.log([pad(r.scenario, 34), pad(r.expected, 14), pad(r.named, 14), pad(r.pass ? 'pass' : 'FAIL', 6), pad(r.ms, 8), pad(r.requests, 7)].join(' '));
+}
+const passed = rows.filter((r) => r.pass).length;
+const failed = rows.length - passed;
+writeFileSync(path.join(tmp, 'results.json'), JSON.stringify(rows, null, 2));
+console.log(`\n${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);

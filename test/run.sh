@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# The test command (README, .ci/run): installs what is missing, type-checks, runs the unit tests,
+# boots the lab cluster (cached build), runs the end-to-end scenarios against it.
+#   bash test/run.sh            everything
+#   bash test/run.sh unit       unit tests only (no cluster)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+what="${1:-all}"
+t0=$(date +%s)
+phase() { printf '\n== %s (%ss since start)\n' "$1" "$(( $(date +%s) - t0 ))"; }
+
+phase "npm dependencies"
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund --ignore-scripts
+fi
+phase "typecheck and build"
+npx tsc --noEmit -p .
+npx tsc -p tsconfig.build.json
+
+phase "unit tests"
+npx vitest run --config vitest.config.ts
+
+if [ "$what" = "unit" ]; then exit 0; fi
+
+phase "lab cluster (build if missing, boot, self-test)"
+bash test/lab/lab.sh up
+
+phase "end-to-end scenarios against the lab"
+node test/e2e/run.mjs
+
+phase "done"
