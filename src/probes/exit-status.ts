@@ -1,0 +1,76 @@
+// Outcomes every probe shares, read from the exec status alone: exec failures, deadlines, signals, missing tools.
+import type { ExecResult } from '../model/probe.js';
+
+/** A verdict reached before looking at what the tool printed. */
+export interface StatusVerdict {
+  kind: 'tool-missing' | 'exec-failed' | 'timeout' | 'crashed' | 'error';
+  detail: string;
+}
+
+const SIGNALS: Record<number, string> = {
+  1: 'SIGHUP', 2: 'SIGINT', 3: 'SIGQUIT', 4: 'SIGILL', 5: 'SIGTRAP', 6: 'SIGABRT', 7: 'SIGBUS', 8: 'SIGFPE',
+  9: 'SIGKILL', 11: 'SIGSEGV', 13: 'SIGPIPE', 14: 'SIGALRM', 15: 'SIGTERM',
+};
+
+/** True when argv is `timeout N PROG ...` (busybox or coreutils). */
+export function isTimeoutWrapped(argv: string[]): boolean {
+  return argv[0] === 'timeout' && /^\d+$/.test(argv[1] ?? '');
+}
+
+/** The program after an optional `timeout N` prefix. */
+export function programOf(argv: string[]): string {
+  return (isTimeoutWrapped(argv) ? argv[2] : argv[0]) ?? '';
+}
+
+/**
+ * Judges the exec status: undefined exec = no tool; exec-failed (binary missing = tool-missing);
+ * k8snet's own deadline; `timeout` wrapper exits (124 coreutils, 143 = SIGTERM from busybox timeout,
+ * 137 = SIGKILL after -k); 127 = command not found; other exits above 128 = killed by a signal.
+ * Returns null when the tool ran and exited normally: the tool's own parser takes over.
+ */
+export function judgeExecStatus(exec: ExecResult | undefined): StatusVerdict | null {
+  if (!exec) return { kind: 'tool-missing', detail: 'no tool in the container can run this probe; nothing was executed' };
+  const prog = programOf(exec.argv);
+  if (exec.state === 'exec-failed') {
+    if (exec.errorKind === 'not-found-binary') {
+      return { kind: 'tool-missing', detail: `the exec API could not start ${exec.argv[0] ?? '?'}: ${exec.error ?? 'binary not found'}` };
+    }
+    return { kind: 'exec-failed', detail: `exec failed (${exec.errorKind ?? 'other'}): ${exec.error ?? 'no message'}` };
+  }
+  if (exec.state === 'timeout') {
+    return {
+      kind: 'timeout',
+      detail: `k8snet stopped waiting for ${prog} after ${exec.elapsedMs} ms (its own deadline); the command may still be running`,
+    };
+  }
+  const code = exec.exitCode;
+  if (code === null) return { kind: 'error', detail: `${prog} completed but the exec API returned no exit code` };
+  if (isTimeoutWrapped(exec.argv)) {
+    const n = exec.argv[1];
+    if (code === 124) return { kind: 'timeout', detail: `timeout ${n} stopped ${prog} (exit 124): no result within ${n} s` };
+    if (code === 143) return { kind: 'timeout', detail: `timeout ${n} stopped ${prog} with SIGTERM (exit 143): no result within ${n} s` };
+    if (code === 137) return { kind: 'timeout', detail: `${prog} was killed with SIGKILL (exit 137) after timeout ${n}` };
+    if (code === 125 || code === 126) return { kind: 'error', detail: `timeout could not run ${prog} (exit ${code})` };
+  }
+  if (code === 127) return { kind: 'tool-missing', detail: `${prog}: command not found (exit 127)` };
+  if (code > 128 && code < 128 + 65) {
+    const sig = SIGNALS[code - 128] ?? `signal ${code - 128}`;
+    const why = code === 139 ? ' (segmentation fault; busybox-static 1.35 `wget -T` does this)' : '';
+    return { kind: 'crashed', detail: `${prog} was killed by ${sig} (exit ${code})${why}; its output says nothing about the network` };
+  }
+  return null;
+}
+
+/** The first non-empty line of a tool's output, for details. */
+export function firstLine(text: string): string {
+  return text.split(/\r?\n/).map((l) => l.trim()).find((l) => l !== '') ?? '(no output)';
+}
+
+/** Socket errno text as printed by curl -v, wget, nc: maps to a connect outcome, or null. */
+export function errnoOutcome(text: string): 'refused' | 'no-route' | 'timeout' | 'reset' | null {
+  if (/connection refused/i.test(text)) return 'refused';
+  if (/no route to host|network is unreachable|host is unreachable/i.test(text)) return 'no-route';
+  if (/connection reset by peer/i.test(text)) return 'reset';
+  if (/timed out|timeout/i.test(text)) return 'timeout';
+  return null;
+}

@@ -1,0 +1,35 @@
+// Tool detection: the fixed sh script, and its parse on recorded busybox/Debian runs and exec failures.
+import { describe, expect, it } from 'vitest';
+import type { ExecResult } from '../../../src/model/probe.js';
+import { detectToolsArgv, parseToolDetection } from '../../../src/probes/index.js';
+import { recorded } from './recorded.js';
+
+describe('detectToolsArgv', () => {
+  it('is the exact script that was recorded', () => {
+    expect(detectToolsArgv()).toEqual(recorded('detect-busybox').probe.exec!.argv);
+    expect(detectToolsArgv()).toEqual(recorded('detect-debian').probe.exec!.argv);
+  });
+});
+
+const exec = (patch: Partial<ExecResult>): ExecResult => ({
+  ...recorded('detect-busybox').probe.exec!,
+  ...patch,
+});
+
+const CASES: [string, ExecResult, boolean | null, Record<string, boolean> | null][] = [
+  ['busybox image (Debian busybox nc has no -z: counted as no nc)', recorded('detect-busybox').probe.exec!, true, { curl: false, wget: true, nc: false, nslookup: true, dig: false, getent: false, timeout: true, cat: true }],
+  ['debian image', recorded('detect-debian').probe.exec!, true, { curl: true, wget: true, nc: true, nslookup: true, dig: true, getent: true, timeout: true, cat: true }],
+  ['distroless: sh not found', exec({ state: 'exec-failed', exitCode: null, stdout: '', errorKind: 'not-found-binary', error: 'exec: "sh": executable file not found in $PATH' }), false, null],
+  ['forbidden', exec({ state: 'exec-failed', exitCode: null, stdout: '', errorKind: 'forbidden', error: 'pods "x" is forbidden' }), null, null],
+  ['deadline', exec({ state: 'timeout', exitCode: null, stdout: '' }), null, null],
+  ['sh exit 127', exec({ exitCode: 127, stdout: '' }), false, null],
+  ['output not ours', exec({ exitCode: 0, stdout: 'curl=yes\n' }), true, null],
+];
+
+describe('parseToolDetection', () => {
+  it.each(CASES)('%s', (_name, e, hasShell, tools) => {
+    const out = parseToolDetection(e);
+    expect(out.hasShell).toBe(hasShell);
+    expect(out.tools).toEqual(tools);
+  });
+});
