@@ -9,12 +9,15 @@ export interface RbacOptions {
   subjectNamespace?: string;
   exec: boolean;
   ephemeral: boolean;
+  /** Opt-in: get secrets (for the TLS secret check); RBAC cannot restrict it to metadata. */
+  secrets: boolean;
 }
 
 const ROLES: { role: Permission['role']; name: string; purpose: string }[] = [
   { role: 'read', name: 'k8snet-read', purpose: 'read-only checks (steps 1-5 without live probes)' },
   { role: 'exec', name: 'k8snet-exec', purpose: 'live probes: exec into the source container' },
   { role: 'ephemeral', name: 'k8snet-ephemeral', purpose: 'only for --ephemeral: add a debug container to a source pod without a shell' },
+  { role: 'secrets', name: 'k8snet-tls-secrets', purpose: 'opt-in: lets the Ingress step confirm TLS secrets exist (this grant can read Secret data with other tools)' },
 ];
 
 function groupRules(perms: Permission[]): { apiGroups: string[]; resources: string[]; verbs: string[]; why: string[] }[] {
@@ -38,6 +41,7 @@ export function rbacManifest(opts: RbacOptions): string {
   for (const r of ROLES) {
     if (r.role === 'exec' && !opts.exec) continue;
     if (r.role === 'ephemeral' && !opts.ephemeral) continue;
+    if (r.role === 'secrets' && !opts.secrets) continue;
     const rules = groupRules(PERMISSIONS.filter((p) => p.role === r.role));
     const lines = [
       `# ${r.name}: ${r.purpose}`,

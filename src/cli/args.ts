@@ -50,7 +50,8 @@ export function parseFrom(text: string, defaultNs: string): { raw: string; names
   // A selector may itself contain "/" in its keys (app.kubernetes.io/name=x); the namespace part never has "=".
   let ns = defaultNs;
   let rest = t;
-  if (slash > 0 && !looksSelector(t.slice(0, slash))) {
+  if (slash > 0 && !looksSelector(t.slice(0, slash)) && !t.slice(0, slash).includes('.')) {
+    // namespaces never contain "."; a prefix with dots is a label key prefix (app.kubernetes.io/name=x)
     ns = t.slice(0, slash);
     rest = t.slice(slash + 1);
   }

@@ -42,6 +42,10 @@ export async function runDiagnose(targetText: string, opts: DiagnoseOptions, io:
   if (opts.ephemeral && !opts.from) {
     throw new UserError({ message: '--ephemeral needs --from', why: 'the debug container is added to the source pod', next: 'add --from NS/NAME' });
   }
+  // syntax of names is checked now; bare names get the context's namespace once it is known
+  parseRef(targetText, 'default', 'TARGET', 'Service');
+  if (opts.from !== undefined) parseFrom(opts.from, 'default');
+  if (opts.ingress !== undefined) parseRef(opts.ingress, 'default', '--ingress', 'Ingress');
   if (opts.save) {
     try {
       writeFileSync(opts.save, '', { flag: 'a' });

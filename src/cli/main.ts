@@ -128,6 +128,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .option('--subject <kind:name>', 'bind to this subject, e.g. User:oncall@example.com or Group:sre', 'Group:k8snet-users')
     .option('--no-exec', 'leave out the pods/exec role (API-only checks)')
     .option('--ephemeral', 'include the pods/ephemeralcontainers role used by --ephemeral')
+    .option('--tls-secrets', 'include get on secrets so the Ingress step can confirm TLS secrets exist (opt-in: RBAC cannot limit it to metadata)')
     .addHelpText('after', '\nExamples:\n  k8snet rbac > k8snet-rbac.yaml\n  k8snet rbac --subject User:oncall@example.com --ephemeral | kubectl apply -f -\n')
     .action((opts) => setExit(runRbac(opts, io)));
 

@@ -4,7 +4,7 @@ import { UserError } from '../errors.js';
 import { rbacManifest } from '../rbac.js';
 import type { Io } from './output.js';
 
-export function runRbac(opts: { subject: string; exec: boolean; ephemeral?: boolean }, io: Io): number {
+export function runRbac(opts: { subject: string; exec: boolean; ephemeral?: boolean; tlsSecrets?: boolean }, io: Io): number {
   const m = opts.subject.match(/^(User|Group|ServiceAccount):(?:([a-z0-9-]+)\/)?(.+)$/);
   if (!m) {
     throw new UserError({
@@ -19,6 +19,7 @@ export function runRbac(opts: { subject: string; exec: boolean; ephemeral?: bool
       subjectName: m[3]!,
       exec: opts.exec,
       ephemeral: !!opts.ephemeral,
+      secrets: !!opts.tlsSecrets,
     }),
   );
   return 0;

@@ -4,7 +4,7 @@
 //   node test/e2e/run.mjs [--scenarios DIR] [--only NAME[,NAME]] [--record DIR] [--keep]
 // Scenario format: docs/scenarios.md.
 
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync, copyFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -64,6 +64,9 @@ function loadScenarios() {
     });
 }
 
+// The user names the API server sees (client certificate CNs made by test/lab/lab.sh).
+const AUDIT_USERS = { admin: 'admin', reader: 'k8snet-reader', noexec: 'k8snet-noexec', nobody: 'k8snet-nobody' };
+
 function kubeconfigFor(user, env) {
   const map = {
     admin: env.KUBECONFIG,
@@ -78,7 +81,7 @@ function kubeconfigFor(user, env) {
 
 function applyScenario(sc, env) {
   const kubectl = env.K8SNET_LAB_KUBECTL || 'kubectl';
-  const kenv = { KUBECONFIG: env.KUBECONFIG, KUBECTL: kubectl, LAB: lab };
+  const kenv = { KUBECONFIG: env.KUBECONFIG, KUBECTL: kubectl, LAB: lab, ...labVars(env) };
   const manifests = readdirSync(sc.dir).filter((f) => /\.(ya?ml|json)$/.test(f) && f !== 'scenario.json').sort();
   for (const f of manifests) {
     const r = sh(kubectl, ['apply', '-f', path.join(sc.dir, f)], { env: kenv });
@@ -102,22 +105,53 @@ function applyScenario(sc, env) {
   return null;
 }
 
-function runK8snet(sc, env, tmp) {
+/** Run k8snet (async, so a scenario's during.sh can act while it runs, e.g. SIGSTOP the API server). */
+async function runK8snet(sc, env, tmp) {
   const kc = kubeconfigFor(sc.spec.user, env);
   const save = path.join(tmp, `${sc.name}.facts.json`);
   const command = sc.spec.command ?? 'diagnose';
-  const argv = [path.join(root, 'bin/k8snet.js'), command, ...sc.spec.args, '-o', 'json', '--kubeconfig', kc];
+  const output = sc.spec.output ?? 'json';
+  const argv = [path.join(root, 'bin/k8snet.js'), command, ...sc.spec.args, '-o', output];
+  if (sc.spec.kubeconfig !== false && !sc.spec.args.includes('--kubeconfig')) argv.push('--kubeconfig', kc);
   if (command === 'diagnose' && sc.spec.save !== false) argv.push('--save', save);
+  const limitMs = (sc.spec.timeoutSec ?? 60) * 1000;
+  const kubectl = env.K8SNET_LAB_KUBECTL || 'kubectl';
+  const kenv = { ...process.env, KUBECONFIG: env.KUBECONFIG, KUBECTL: kubectl, LAB: lab, ...labVars(env) };
   const started = new Date();
-  const r = sh(process.execPath, argv, { env: { NO_COLOR: '1', KUBECONFIG: '' }, timeoutMs: (sc.spec.timeoutSec ?? 60) * 1000 });
+  const t0 = Date.now();
+  const child = spawn(process.execPath, argv, { env: { ...process.env, NO_COLOR: '1', KUBECONFIG: sc.spec.envKubeconfig ?? '' } });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  child.stderr.on('data', (d) => (stderr += d));
+  let during = null;
+  if (existsSync(path.join(sc.dir, 'during.sh'))) {
+    during = spawn('bash', [path.join(sc.dir, 'during.sh')], { env: kenv, stdio: 'inherit' });
+  }
+  let timedOut = false;
+  const killer = setTimeout(() => {
+    timedOut = true;
+    child.kill('SIGKILL');
+  }, limitMs);
+  const code = await new Promise((resolve) => child.on('close', (c, sig) => resolve(c ?? (sig ? 128 : 1))));
+  clearTimeout(killer);
+  const ms = Date.now() - t0;
+  if (during) await new Promise((resolve) => (during.exitCode !== null ? resolve() : during.on('close', resolve)));
+  if (existsSync(path.join(sc.dir, 'after.sh'))) sh('bash', [path.join(sc.dir, 'after.sh')], { env: kenv });
   const ended = new Date();
   let json = null;
   try {
-    json = r.stdout.trim() ? JSON.parse(r.stdout) : null;
+    json = output === 'json' && stdout.trim() ? JSON.parse(stdout) : null;
   } catch {
     json = null;
   }
-  return { ...r, json, started, ended, save: existsSync(save) ? save : null, argv };
+  return { code, stdout, stderr, ms, json, started, ended, save: existsSync(save) ? save : null, argv, error: timedOut ? new Error(`killed after ${limitMs} ms`) : null };
+}
+
+function labVars(env) {
+  const out = {};
+  for (const [k, v] of Object.entries(env)) if (k.startsWith('K8SNET_LAB_')) out[k] = v;
+  return out;
 }
 
 function pad(s, n) {
@@ -145,8 +179,8 @@ for (const sc of scenarios) {
     const applyErr = applyScenario(sc, env);
     if (applyErr) problems.push(applyErr);
     else {
-      run = runK8snet(sc, env, tmp);
-      audit = auditSummary(env.K8SNET_LAB_AUDIT_LOG, sc.spec.auditUser ?? env[`K8SNET_LAB_USER_${(sc.spec.user ?? 'reader').toUpperCase()}`], run.started, run.ended, {
+      run = await runK8snet(sc, env, tmp);
+      audit = auditSummary(env.K8SNET_LAB_AUDIT_LOG, sc.spec.auditUser ?? AUDIT_USERS[sc.spec.user ?? 'reader'], run.started, run.ended, {
         ephemeral: sc.spec.args.includes('--ephemeral'),
       });
       problems = checkExpectations(sc.spec.expect ?? {}, run, audit);

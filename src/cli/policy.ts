@@ -1,0 +1,91 @@
+// `k8snet policy`: builds the world (live cluster or --manifests) and runs the policy engine.
+
+import { isIP } from 'node:net';
+import { UserError } from '../errors.js';
+import { runPolicyCommand } from '../policy/command.js';
+import { formatProblem } from '../manifests/problems.js';
+import type { PolicyWorld } from '../policy/types.js';
+import { parseDuration, parseOutput, validateNamespace } from './args.js';
+import { useColor, type Io } from './output.js';
+
+interface PolicyCliOptions {
+  port?: string;
+  protocol?: string;
+  manifests?: string[];
+  matrix?: string;
+  output?: string;
+  color?: boolean;
+  context?: string;
+  kubeconfig?: string;
+  namespace?: string;
+  timeout: string;
+}
+
+/** Qualify a bare NAME with the default namespace; leave IPs and NS/NAME alone. */
+function qualify(spec: string | undefined, ns: string): string | undefined {
+  if (spec === undefined) return undefined;
+  const t = spec.trim();
+  if (isIP(t) || t.includes('/')) return t;
+  return `${ns}/${t}`;
+}
+
+export async function runPolicy(src: string | undefined, dst: string | undefined, opts: PolicyCliOptions, io: Io): Promise<number> {
+  const output = parseOutput(opts.output, io.stdoutIsTty);
+  const timeoutMs = parseDuration(opts.timeout, '--timeout');
+  if (opts.matrix === undefined && (!src || !dst)) {
+    throw new UserError({
+      message: 'policy needs SRC and DST, or --matrix',
+      why: 'k8snet judges one flow from SRC to DST, or prints a matrix',
+      next: 'k8snet policy orders/orders-api payments/payments-api --port 8080',
+    });
+  }
+  let world: PolicyWorld;
+  let defaultNs = opts.namespace ?? 'default';
+  if (opts.manifests && opts.manifests.length > 0) {
+    const { loadManifests } = await import('../manifests/load.js');
+    const loaded = await loadManifests(opts.manifests);
+    const errors = loaded.problems.filter((p) => p.severity === 'error');
+    for (const p of loaded.problems.filter((p) => p.severity === 'note')) io.err(formatProblem(p));
+    if (errors.length > 0) {
+      throw new UserError({
+        message: `${errors.length} manifest problem(s) stop the policy review`,
+        why: errors.slice(0, 10).map(formatProblem).join('\n        '),
+        next: 'fix the documents named above (or leave those files out of --manifests)',
+      });
+    }
+    world = loaded.world;
+  } else {
+    const { loadKubeConfig } = await import('../cluster/kubeconfig.js');
+    const { Api } = await import('../cluster/api.js');
+    const { readPolicyWorld } = await import('../gather/policy-world.js');
+    const loaded = await loadKubeConfig({ kubeconfig: opts.kubeconfig, context: opts.context, namespace: opts.namespace });
+    defaultNs = loaded.namespace;
+    const api = new Api(loaded.kc, Date.now() + timeoutMs);
+    const specs = [qualify(src, defaultNs), qualify(dst, defaultNs)].filter((s): s is string => !!s);
+    const ips = specs.filter((s) => isIP(s));
+    const nsList =
+      opts.matrix === 'all'
+        ? ('all' as const)
+        : [
+            ...specs.filter((s) => !isIP(s)).map((s) => s.split('/')[0]!),
+            ...(opts.matrix ? opts.matrix.split(',').map((s) => s.trim()).filter(Boolean) : []),
+          ];
+    if (nsList !== 'all') nsList.forEach((n) => validateNamespace(n, 'namespace'));
+    world = await readPolicyWorld(api, nsList, ips);
+  }
+  const r = await runPolicyCommand(
+    {
+      src: qualify(src, defaultNs),
+      dst: qualify(dst, defaultNs),
+      port: opts.port,
+      protocol: opts.protocol,
+      manifests: opts.manifests,
+      matrix: opts.matrix,
+      output,
+      color: useColor(opts.color, io),
+    },
+    world,
+  );
+  io.out(r.text);
+  return r.exitCode;
+}

@@ -1,0 +1,2 @@
+set -euo pipefail
+"$KUBECTL" -n production delete service payments-api

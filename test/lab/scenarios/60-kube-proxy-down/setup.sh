@@ -1,0 +1,2 @@
+set -euo pipefail
+bash "$LAB" stop-component kube-proxy
