@@ -4,7 +4,8 @@
 import type { Api } from '../cluster/api.js';
 import { qs } from '../cluster/api.js';
 import { ClusterError } from '../errors.js';
-import type { Namespace, NetworkPolicy, Pod, Service, Workload } from '../model/k8s.js';
+import type { Namespace, NetworkPolicy, Node, Pod, Service, Workload } from '../model/k8s.js';
+import { detectCniFrom } from '../checks/cni.js';
 import type { Read } from '../model/facts.js';
 import type { PolicyWorld } from '../policy/types.js';
 
@@ -23,7 +24,12 @@ function must<T>(r: Read<T>, what: string): T {
 
 /** Namespaces mentioned by SRC/DST/--matrix, plus the namespaces of pods owning the given IPs. */
 export async function readPolicyWorld(api: Api, namespaces: string[] | 'all', ips: string[]): Promise<PolicyWorld> {
-  const allNs = must(await api.list<Namespace>('/api/v1/namespaces'), 'list namespaces');
+  const [nsRead, daemonSets, nodes] = await Promise.all([
+    api.list<Namespace>('/api/v1/namespaces'),
+    api.list<Workload>('/apis/apps/v1/daemonsets'),
+    api.list<Node>('/api/v1/nodes'),
+  ]);
+  const allNs = must(nsRead, 'list namespaces');
   const wanted = new Set(namespaces === 'all' ? allNs.map((n) => n.metadata.name) : namespaces);
   // An address may be a pod IP: find its pod cluster-wide with a field selector (one small read per IP).
   const ipPods = await Promise.all(ips.map((ip) => api.list<Pod>(`/api/v1/pods${qs({ fieldSelector: `status.podIP=${ip}` })}`)));
@@ -57,7 +63,8 @@ export async function readPolicyWorld(api: Api, namespaces: string[] | 'all', ip
     services: perNs.flatMap((x) => x.services),
     policies: perNs.flatMap((x) => x.policies),
     workloads: perNs.flatMap((x) => x.workloads),
-    enforced: null,
+    // whether the CNI enforces policy (null: unknown); a forbidden DaemonSet list just leaves it unknown
+    enforced: detectCniFrom(daemonSets, nodes).enforcesPolicy,
     origin: 'live',
   };
 }

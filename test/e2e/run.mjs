@@ -201,6 +201,9 @@ for (const sc of scenarios) {
     requests: audit?.requests ?? '-',
     resetMs: reset.ms,
     problems,
+    description: sc.spec.description ?? '',
+    expect: sc.spec.expect ?? {},
+    observed: run ? { exit: run.code, verdict: run.json?.diagnosis?.verdict, layer: run.json?.diagnosis?.layer, headline: run.json?.diagnosis?.headline, stderr: run.stderr.trim().split('\n').slice(0, 3).join(' / ') } : null,
   };
   rows.push(row);
   process.stderr.write(`   ${row.pass ? 'PASS' : 'FAIL'} (${row.ms} ms, reset ${reset.ms} ms)\n`);

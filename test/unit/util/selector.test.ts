@@ -1,5 +1,6 @@
 // Label selector parsing (kubectl syntax) and matching with the exact Kubernetes meaning.
 import { describe, expect, it } from 'vitest';
+import type { LabelSelector } from '../../../src/model/k8s.js';
 import { matchesMap, matchesSelector, parseSelector, selectorToString } from '../../../src/util/selector.js';
 
 describe('parseSelector', () => {
@@ -21,7 +22,7 @@ describe('parseSelector', () => {
 });
 
 describe('matchesSelector', () => {
-  it.each([
+  it.each<[LabelSelector, Record<string, string>, boolean, string]>([
     [{}, { a: '1' }, true, 'empty selector matches everything'],
     [{ matchLabels: { a: '1' } }, { a: '1', b: '2' }, true, 'subset'],
     [{ matchLabels: { a: '1' } }, { a: '2' }, false, 'value differs'],
@@ -30,7 +31,7 @@ describe('matchesSelector', () => {
     [{ matchExpressions: [{ key: 'a', operator: 'Exists' }] }, { a: '' }, true, 'Exists with empty value'],
     [{ matchExpressions: [{ key: 'a', operator: 'DoesNotExist' }] }, { a: 'x' }, false, 'DoesNotExist'],
     [{ matchExpressions: [{ key: 'a', operator: 'Bogus' }] }, { a: 'x' }, false, 'unknown operator matches nothing'],
-  ])('%j on %j = %s (%s)', (sel, labels, want) => expect(matchesSelector(sel, labels)).toBe(want));
+  ])('%j on %j = %s (%s)', (sel, labels, want, _why) => expect(matchesSelector(sel, labels)).toBe(want));
   it('a Service selector map that is empty selects nothing (selector-less Service)', () => {
     expect(matchesMap({}, { a: '1' })).toBe(false);
     expect(matchesMap(undefined, { a: '1' })).toBe(false);

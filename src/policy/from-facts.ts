@@ -1,0 +1,99 @@
+// Builds a PolicyWorld from diagnose Facts: source pod, the Service's ready endpoint pods, kube-dns pods, policies.
+
+import type { Facts, Read } from '../model/facts.js';
+import type { NetworkPolicy, Pod } from '../model/k8s.js';
+import { matchesSelector } from './selector.js';
+import type { PolicyWorld } from './types.js';
+import { podIps } from './world-index.js';
+
+export interface Unreadable {
+  /** "list networkpolicies in namespace payments" */
+  what: string;
+  read: Exclude<Read<unknown>, { state: 'ok' } | { state: 'not-found' }> | { state: 'missing'; message: string };
+}
+
+export interface FactsWorld {
+  world: PolicyWorld;
+  source?: Pod;
+  destinations: Pod[];
+  dnsPods: Pod[];
+  /** Reads the verdict depends on that could not be made: any of these makes the check unknown. */
+  unreadable: Unreadable[];
+  /** Why there is nothing to judge (no source, no endpoints), when that is the case. */
+  missing: string[];
+}
+
+function isReady(pod: Pod): boolean {
+  return pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
+}
+
+/** Pods behind the Service: selector matches, filtered to ready EndpointSlice addresses when slices were read. */
+function destinationPods(facts: Facts): { pods: Pod[]; missing?: string } {
+  if (facts.service.state !== 'ok') return { pods: [], missing: 'the Service could not be read' };
+  const svc = facts.service.value;
+  if (facts.namespacePods.state !== 'ok') return { pods: [], missing: 'the pods of the target namespace could not be listed' };
+  const sel = svc.spec.selector;
+  if (!sel || Object.keys(sel).length === 0) return { pods: [], missing: 'the Service has no selector' };
+  const selected = facts.namespacePods.value.filter((p) => matchesSelector({ matchLabels: sel }, p.metadata.labels));
+  let pods = selected;
+  if (facts.endpointSlices.state === 'ok') {
+    const ready = new Set<string>();
+    for (const s of facts.endpointSlices.value) {
+      for (const e of s.endpoints ?? []) if (e.conditions?.ready !== false) for (const a of e.addresses) ready.add(a);
+    }
+    pods = selected.filter((p) => podIps(p).some((ip) => ready.has(ip)));
+  } else {
+    pods = selected.filter(isReady);
+  }
+  if (pods.length === 0) pods = selected; // judge the selected pods anyway; step 1 reports the missing endpoints
+  return pods.length > 0 ? { pods } : { pods, missing: 'the Service selects no pods' };
+}
+
+/** Namespaces whose policies decide the verdict (source, destination, and kube-system for DNS). */
+export function relevantNamespaces(facts: Facts, source?: Pod): string[] {
+  const out = new Set<string>([facts.request.target.namespace]);
+  if (source) out.add(source.metadata.namespace ?? 'default');
+  return [...out];
+}
+
+export function worldFromFacts(facts: Facts, enforced: boolean | null): FactsWorld {
+  const unreadable: Unreadable[] = [];
+  const missing: string[] = [];
+  const source = facts.source.state === 'ok' ? facts.source.value.pod : undefined;
+  if (!source) missing.push(facts.source.state === 'not-found' ? 'no source pod was found' : `the source pod could not be read (${facts.source.state})`);
+  const dst = destinationPods(facts);
+  if (dst.missing && dst.pods.length === 0) missing.push(dst.missing);
+  const policies: NetworkPolicy[] = [];
+  for (const ns of relevantNamespaces(facts, source)) {
+    const read = facts.policies[ns];
+    const what = `list networkpolicies in namespace ${ns}`;
+    if (!read) unreadable.push({ what, read: { state: 'missing', message: 'not gathered' } });
+    else if (read.state === 'ok') policies.push(...read.value.map((p) => ({ ...p, metadata: { ...p.metadata, namespace: p.metadata.namespace ?? ns } })));
+    else if (read.state !== 'not-found') unreadable.push({ what, read });
+  }
+  // Policies of other gathered namespaces (kube-system, controller namespaces) join when readable.
+  for (const [ns, read] of Object.entries(facts.policies)) {
+    if (relevantNamespaces(facts, source).includes(ns) || read.state !== 'ok') continue;
+    policies.push(...read.value.map((p) => ({ ...p, metadata: { ...p.metadata, namespace: p.metadata.namespace ?? ns } })));
+  }
+  if (facts.namespaces.state !== 'ok' && facts.namespaces.state !== 'not-found') {
+    // Without namespace labels only kubernetes.io/metadata.name is known; that is enough unless a
+    // policy's namespaceSelector asks for other labels.
+    const needsLabels = policies.some((p) => [...(p.spec.ingress ?? []).flatMap((r) => r.from ?? []), ...(p.spec.egress ?? []).flatMap((r) => r.to ?? [])]
+      .some((peer) => peer.namespaceSelector && (Object.keys(peer.namespaceSelector.matchLabels ?? {}).some((k) => k !== 'kubernetes.io/metadata.name') || (peer.namespaceSelector.matchExpressions ?? []).some((e) => e.key !== 'kubernetes.io/metadata.name'))));
+    if (needsLabels) unreadable.push({ what: 'list namespaces (namespaceSelector needs their labels)', read: facts.namespaces });
+  }
+  const dnsPods = facts.dns.pods.state === 'ok' ? facts.dns.pods.value : [];
+  const pods = new Map<string, Pod>();
+  for (const p of [...(source ? [source] : []), ...dst.pods, ...dnsPods]) pods.set(`${p.metadata.namespace}/${p.metadata.name}`, p);
+  const world: PolicyWorld = {
+    namespaces: facts.namespaces.state === 'ok' ? facts.namespaces.value : [],
+    pods: [...pods.values()],
+    workloads: [],
+    services: facts.service.state === 'ok' ? [facts.service.value] : [],
+    policies,
+    enforced,
+    origin: 'live',
+  };
+  return { world, source, destinations: dst.pods, dnsPods, unreadable, missing };
+}

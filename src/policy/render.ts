@@ -1,0 +1,116 @@
+// Renders policy reports and matrices as table, JSON (schema k8snet.policy/v1) or Markdown. Pure.
+
+import Table from 'cli-table3';
+import { describeFlowPort, describePartyRef, directionCell, explainVerdict } from './explain.js';
+import type { NamespaceMatrix } from './matrix.js';
+import type { Lint, PolicyReport, Verdict } from './types.js';
+
+export const POLICY_SCHEMA = 'k8snet.policy/v1';
+export type OutputFormat = 'table' | 'json' | 'markdown';
+
+const paint = (on: boolean, code: number) => (s: string) => (on ? `\u001b[${code}m${s}\u001b[0m` : s);
+
+function uniqueLints(r: PolicyReport): Lint[] {
+  const seen = new Set<string>();
+  return [...r.lints, ...r.verdicts.flatMap((v) => v.lints)].filter((l) => {
+    const k = `${l.code}|${l.policy?.namespace}/${l.policy?.name}|${l.path}|${l.message}`;
+    return seen.has(k) ? false : (seen.add(k), true);
+  });
+}
+
+function uniqueSuggestions(r: PolicyReport): string[] {
+  return [...new Set(r.verdicts.map((v) => v.suggestion).filter((s): s is string => !!s))];
+}
+
+/** The versioned JSON document for a verdict report (see docs/policy-json-schema.md). */
+export function policyReportJson(r: PolicyReport): Record<string, unknown> {
+  return { schema: POLICY_SCHEMA, kind: 'verdict', ...r, lints: uniqueLints(r), suggestions: uniqueSuggestions(r) };
+}
+
+export function matrixJson(m: NamespaceMatrix): Record<string, unknown> {
+  return { schema: POLICY_SCHEMA, kind: 'namespace-matrix', ...m };
+}
+
+function verdictWord(v: { allowed: boolean }, color: boolean): string {
+  return v.allowed ? paint(color, 32)('ALLOWED') : paint(color, 31)('DENIED');
+}
+
+function header(r: PolicyReport): string[] {
+  return [
+    `source:      ${r.source.description}`,
+    `destination: ${r.destination.description}`,
+    `world:       ${r.world.origin ?? 'live'} (${r.world.namespaces} namespaces, ${r.world.pods} pods, ${r.world.policies} policies; CNI enforces policy: ${r.world.enforced === null ? 'unknown' : r.world.enforced ? 'yes' : 'no'})`,
+  ];
+}
+
+function detailFor(v: Verdict): string[] {
+  return [`${describePartyRef(v.src)} -> ${describePartyRef(v.dst)} ${describeFlowPort(v)}: ${v.allowed ? 'ALLOWED' : 'DENIED'}`, ...explainVerdict(v).map((l) => `  ${l}`)];
+}
+
+function renderTable(r: PolicyReport, color: boolean): string {
+  const out: string[] = [`NetworkPolicy verdict: ${r.source.spec} -> ${r.destination.spec}: ${verdictWord(r, color)}`, ...header(r), ''];
+  const t = new Table({ head: ['source', 'destination', 'port', 'egress (source)', 'ingress (destination)', 'verdict'], style: { head: color ? ['cyan'] : [], border: color ? ['grey'] : [] }, wordWrap: true, colWidths: [null, null, null, 34, 34, null] as unknown as number[] });
+  for (const v of r.verdicts) {
+    t.push([describePartyRef(v.src), describePartyRef(v.dst), describeFlowPort(v), directionCell(v.egress), directionCell(v.ingress), verdictWord(v, color)]);
+  }
+  out.push(t.toString(), '');
+  for (const v of r.verdicts) out.push(...detailFor(v), '');
+  appendTail(out, r, (s) => s);
+  return out.join('\n').replace(/\n+$/, '\n');
+}
+
+function appendTail(out: string[], r: PolicyReport, code: (s: string) => string): void {
+  if (r.skipped.length) out.push('skipped:', ...r.skipped.map((s) => `  - ${s}`), '');
+  if (r.folded.length) out.push('folded:', ...r.folded.map((s) => `  - ${s}`), '');
+  const lints = uniqueLints(r);
+  if (lints.length) out.push('lints (never change the verdict):', ...lints.map((l) => `  - [${l.code}]${l.policy ? ` ${l.policy.namespace}/${l.policy.name}` : ''}: ${l.message}`), '');
+  const sugg = uniqueSuggestions(r);
+  if (sugg.length) out.push('suggested allow rule (review; never applied):', '', ...sugg.map(code), '');
+}
+
+function mdEscape(s: string): string {
+  return s.replace(/\|/g, '\\|');
+}
+
+function renderMarkdown(r: PolicyReport): string {
+  const out: string[] = [`## NetworkPolicy verdict: \`${r.source.spec}\` -> \`${r.destination.spec}\`: **${r.allowed ? 'ALLOWED' : 'DENIED'}**`, '', ...header(r).map((l) => `- ${l}`), ''];
+  out.push('| source | destination | port | egress (source) | ingress (destination) | verdict |', '|---|---|---|---|---|---|');
+  for (const v of r.verdicts) {
+    out.push(`| ${[describePartyRef(v.src), describePartyRef(v.dst), describeFlowPort(v), directionCell(v.egress), directionCell(v.ingress), v.allowed ? 'ALLOWED' : '**DENIED**'].map(mdEscape).join(' | ')} |`);
+  }
+  out.push('');
+  for (const v of r.verdicts) out.push('```text', ...detailFor(v), '```', '');
+  appendTail(out, r, (s) => `\`\`\`yaml\n${s.replace(/\n$/, '')}\n\`\`\``);
+  return out.join('\n').replace(/\n+$/, '\n');
+}
+
+/** Renders a verdict report. */
+export function renderPolicyReport(r: PolicyReport, format: OutputFormat, color = false): string {
+  if (format === 'json') return `${JSON.stringify(policyReportJson(r), null, 2)}\n`;
+  if (format === 'markdown') return renderMarkdown(r);
+  return renderTable(r, color);
+}
+
+function cellText(c: NamespaceMatrix['cells'][number][number]): string {
+  if (c.summary === 'empty') return '-';
+  if (c.summary === 'no-port') return 'n/a';
+  if (c.summary === 'all') return 'yes';
+  if (c.summary === 'none') return 'no';
+  return `${c.allowed}/${c.total}`;
+}
+
+/** Renders a namespace matrix: rows are sources, columns destinations. */
+export function renderMatrix(m: NamespaceMatrix, format: OutputFormat, color = false): string {
+  if (format === 'json') return `${JSON.stringify(matrixJson(m), null, 2)}\n`;
+  const title = `Reachability on ${m.protocol} ${m.port} (rows: from, columns: to; yes = every pod pair allowed, no = none, a/b = some)`;
+  const notes = m.templated.length ? [`namespaces judged by workload templates (no pods loaded): ${m.templated.join(', ')}`] : [];
+  if (format === 'markdown') {
+    const out = [`## ${title}`, '', `| from \\ to | ${m.namespaces.join(' | ')} |`, `|---|${m.namespaces.map(() => '---').join('|')}|`];
+    m.cells.forEach((row, i) => out.push(`| ${m.namespaces[i]} | ${row.map(cellText).join(' | ')} |`));
+    return [...out, '', ...notes.map((n) => `- ${n}`)].join('\n').replace(/\n+$/, '\n');
+  }
+  const t = new Table({ head: ['from \\ to', ...m.namespaces], style: { head: color ? ['cyan'] : [], border: color ? ['grey'] : [] } });
+  const tint = (s: string) => (s === 'yes' ? paint(color, 32)(s) : s === 'no' ? paint(color, 31)(s) : s === '-' || s === 'n/a' ? s : paint(color, 33)(s));
+  m.cells.forEach((row, i) => t.push([m.namespaces[i], ...row.map((c) => tint(cellText(c)))]));
+  return [title, t.toString(), ...notes].join('\n') + '\n';
+}
