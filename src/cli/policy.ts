@@ -25,7 +25,8 @@ interface PolicyCliOptions {
 function qualify(spec: string | undefined, ns: string): string | undefined {
   if (spec === undefined) return undefined;
   const t = spec.trim();
-  if (isIP(t) || t.includes('/')) return t;
+  // addresses (and things that try to be one) are left for the resolver to accept or refuse
+  if (isIP(t) || t.includes('/') || /^[0-9.]+$/.test(t) || t.includes(':')) return t;
   return `${ns}/${t}`;
 }
 
@@ -63,6 +64,8 @@ export async function runPolicy(src: string | undefined, dst: string | undefined
     const api = new Api(loaded.kc, Date.now() + timeoutMs);
     const specs = [qualify(src, defaultNs), qualify(dst, defaultNs)].filter((s): s is string => !!s);
     const ips = specs.filter((s) => isIP(s));
+    const malformed = specs.find((s) => !isIP(s) && !s.includes('/'));
+    if (malformed) throw new UserError({ message: `"${malformed}" is not a valid IPv4 or IPv6 address`, why: 'SRC and DST are NS/NAME or a single address', next: 'write e.g. 203.0.113.7, 2001:db8::7 or payments/payments-api' });
     const nsList =
       opts.matrix === 'all'
         ? ('all' as const)

@@ -74,7 +74,7 @@ function servicePods(idx: WorldIndex, svc: Service): { parties: Party[]; how: st
   };
 }
 
-/** ns/name -> pod, else workload, else service. ns/kind/name picks the kind. An address -> pod or external. */
+/** ns/name -> pod, else workload, else service (a destination prefers the Service: a pod of that exact name still wins). ns/kind/name picks the kind. An address -> pod or external. */
 export function resolveEndpoint(idx: WorldIndex, spec: string, role: 'source' | 'destination'): ResolvedEndpoint {
   const text = spec.trim();
   if (parseIp(text)) return resolveAddress(idx, text);
@@ -91,6 +91,21 @@ export function resolveEndpoint(idx: WorldIndex, spec: string, role: 'source' | 
   if (parts.length === 3 && !kind) {
     throw new UsageError(`unknown kind "${parts[1]}" in ${role} "${text}"`, 'k8snet resolves pods, workloads (deploy, sts, ds, rs, job, cronjob) and services', `write ${ns}/pod/${name}, ${ns}/deploy/${name} or ${ns}/svc/${name}`);
   }
+  // A destination named like both a workload and a Service is the Service: traffic is sent to Services,
+  // and the flow is then checked on their targetPort (the port NetworkPolicy sees after DNAT).
+  const viaService = (): ResolvedEndpoint | undefined => {
+    const svc = idx.world.services.find((s) => (s.metadata.namespace ?? 'default') === ns && s.metadata.name === name);
+    if (!svc) return undefined;
+    const { parties, how } = servicePods(idx, svc);
+    if (parties.length === 0) {
+      throw new UsageError(`service ${ns}/${name} selects no pods`, `no pod or workload template in namespace ${ns} carries its selector ${JSON.stringify(svc.spec.selector)}`, `check the selector: kubectl get pods -n ${ns} --show-labels (or load the workload manifests too)`);
+    }
+    return { spec: text, kind: 'service', description: `service ${ns}/${name} -> ${how}`, parties, service: svc };
+  };
+  if (!kind && role === 'destination') {
+    const r = viaService();
+    if (r) return r;
+  }
   if (!kind || kind === 'pod') {
     const pod = idx.podsIn(ns).find((p) => p.metadata.name === name);
     if (pod) return { spec: text, kind: 'pod', description: `pod ${ns}/${name}`, parties: [{ kind: 'pod', pod }] };
@@ -99,20 +114,14 @@ export function resolveEndpoint(idx: WorldIndex, spec: string, role: 'source' | 
     const w = idx.world.workloads.find((x) => (x.metadata.namespace ?? 'default') === ns && x.metadata.name === name && (!kind || x.kind === kind));
     if (w) {
       const pod = templatePod(w);
-      const svcToo = !kind && idx.world.services.some((s) => (s.metadata.namespace ?? 'default') === ns && s.metadata.name === name);
-      const hint = svcToo ? `; a Service of the same name exists - write ${ns}/svc/${name} to go through it (its targetPort)` : '';
+      const svcToo = !kind && role === 'source' && idx.world.services.some((s) => (s.metadata.namespace ?? 'default') === ns && s.metadata.name === name);
+      const hint = svcToo ? `; a Service of the same name exists - name it as a destination, or write ${ns}/svc/${name}` : '';
       return { spec: text, kind: 'workload', description: `${w.kind} ${ns}/${name} (its pod template stands in for its pods)${hint}`, parties: [{ kind: 'pod', pod, template: true, origin: `pod template of ${w.kind} ${ns}/${name}` }] };
     }
   }
   if (!kind || kind === 'service') {
-    const svc = idx.world.services.find((s) => (s.metadata.namespace ?? 'default') === ns && s.metadata.name === name);
-    if (svc) {
-      const { parties, how } = servicePods(idx, svc);
-      if (parties.length === 0) {
-        throw new UsageError(`service ${ns}/${name} selects no pods`, `no pod or workload template in namespace ${ns} carries its selector ${JSON.stringify(svc.spec.selector)}`, `check the selector: kubectl get pods -n ${ns} --show-labels (or load the workload manifests too)`);
-      }
-      return { spec: text, kind: 'service', description: `service ${ns}/${name} -> ${how}`, parties, service: svc };
-    }
+    const r = viaService();
+    if (r) return r;
   }
   const where = idx.hasNamespace(ns) ? `namespace ${ns} has no ${kind ? kind.toLowerCase() : 'pod, workload or service'} named ${name}` : `namespace ${ns} is not in the world`;
   throw new UsageError(`${role} "${text}" not found`, where, `list what exists: kubectl get pods,deploy,svc -n ${ns} (or check the --manifests paths)`);

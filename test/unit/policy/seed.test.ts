@@ -82,10 +82,16 @@ describe('seed: default-deny-ingress + allow-orders-to-payments', () => {
     expect(md.text).toMatch(/```yaml/);
   });
 
-  it('ns/name prefers the workload over a same-named Service, and says how to pick the Service', () => {
-    const r = q('orders/orders-api', 'payments/payments-api', '8080');
-    expect(r.destination.kind).toBe('workload');
-    expect(r.destination.description).toMatch(/payments\/svc\/payments-api/);
+  it('a destination ns/name prefers the same-named Service (checked on its targetPort); ns/deploy/name picks the workload', () => {
+    const r = q('orders/orders-api', 'payments/payments-api', '80');
+    expect(r.destination.kind).toBe('service');
+    expect(r.verdicts[0]?.port).toBe(8080);
+    const w = q('orders/orders-api', 'payments/deploy/payments-api', '8080');
+    expect(w.destination.kind).toBe('workload');
+  });
+  it('a source ns/name prefers the workload and says how to name the Service', () => {
+    const r = q('orders/orders-api', 'payments/payments-api', '80');
+    expect(r.source.kind).toBe('workload');
   });
 
   it.each<[string, Record<string, string | undefined>]>([
