@@ -1,0 +1,165 @@
+// Step 3 "DNS": the Service name resolved from the source pod (FQDN, short name, kube-dns UDP/TCP),
+// answers compared with the ClusterIP, and on failure the cluster DNS and the pod's DNS settings.
+
+import type { CoreCode } from '../model/codes.js';
+import type { Facts } from '../model/facts.js';
+import type { Finding, Status } from '../model/finding.js';
+import type { DnsOutcome, ProbeFact } from '../model/probe.js';
+import { addressesFromSlices } from './lib/endpoint-addresses.js';
+import { make } from './lib/make.js';
+import { isPodReady, notReadyReason } from './lib/pod-state.js';
+import { dnsOutcome, isNotRun, parseResolvConf, probeEvidence, probesWithPrefix } from './lib/probe-evidence.js';
+import { readMessage, unreadableSentence } from './lib/read.js';
+import { ephemeralHint, sourceCannotProbe } from './source.js';
+
+const STEP = 'dns' as const;
+const KUBE_DNS_CMD = 'kubectl -n kube-system get pods -l k8s-app=kube-dns -o wide';
+/** NodeLocal DNSCache listens on this link-local address by default. */
+const NODELOCAL_DNS = '169.254.20.10';
+
+const FAIL_CODES: Partial<Record<DnsOutcome['kind'], CoreCode>> = {
+  nxdomain: 'dns/nxdomain', servfail: 'dns/servfail', timeout: 'dns/timeout', refused: 'dns/refused', 'no-answer': 'dns/no-answer',
+};
+
+/** The addresses a correct answer must contain: the ClusterIP(s), or ready pod IPs for a headless Service. */
+export function expectedAddresses(facts: Facts): string[] | undefined {
+  if (facts.service.state !== 'ok') return undefined;
+  const spec = facts.service.value.spec;
+  if (spec.type === 'ExternalName') return undefined;
+  if (spec.clusterIP === 'None') {
+    if (facts.endpointSlices.state !== 'ok') return undefined;
+    return addressesFromSlices(facts.endpointSlices.value).filter((a) => a.ready).map((a) => a.ip);
+  }
+  return spec.clusterIPs?.length ? spec.clusterIPs : spec.clusterIP ? [spec.clusterIP] : undefined;
+}
+
+function how(p: ProbeFact): string {
+  if (p.id.startsWith('dns/short/')) return `short name ${p.target.host} via the pod's resolver`;
+  if (p.target.server) return `${p.target.host} via ${p.target.server}/${p.target.transport ?? 'udp'}`;
+  return `${p.target.host} via the pod's resolver`;
+}
+
+function probeFinding(facts: Facts, p: ProbeFact, fqdnOk: boolean): Finding {
+  const o = dnsOutcome(p);
+  const data = { probeId: p.id, outcome: o.kind, addresses: o.addresses };
+  const ev = probeEvidence(p, o.detail);
+  const short = p.id.startsWith('dns/short/');
+  const srcNs = facts.request.from?.namespace;
+  const tgtNs = facts.request.target.namespace;
+  if (o.kind === 'answer') {
+    const want = expectedAddresses(facts);
+    if (want && want.length > 0 && !o.addresses.some((a) => want.includes(a))) {
+      return make('dns/wrong-answer', STEP, 'fail', `${how(p)} answered ${o.addresses.join(', ')}, expected ${want.join(', ')}`, ev, { data });
+    }
+    return make('dns/resolves', STEP, 'pass', `${how(p)} -> ${o.addresses.join(', ') || '(answer)'}`, ev, { data });
+  }
+  if (isNotRun(o.kind) || o.kind === 'error') {
+    return make('dns/not-probed', STEP, 'unknown', `${how(p)} could not be checked: ${o.detail}`, ev, { data });
+  }
+  // Short names expand with the SOURCE pod's namespace first: "payments-api" from orders looks up
+  // payments-api.orders.svc.cluster.local, which does not exist. The app must use name.namespace.
+  if (short && fqdnOk && o.kind === 'nxdomain' && srcNs && srcNs !== tgtNs) {
+    return make('dns/short-name-other-namespace', STEP, 'warn',
+      `${p.target.host} does not resolve from the ${srcNs} namespace; use ${facts.request.target.name}.${tgtNs} (or the FQDN)`,
+      ev, { data });
+  }
+  const code = FAIL_CODES[o.kind] ?? 'dns/not-probed';
+  const status: Status = code === 'dns/not-probed' ? 'unknown' : 'fail';
+  return make(code, STEP, status, `${how(p)}: ${o.kind.toUpperCase()}${o.detail ? ` (${o.detail})` : ''}`, ev, { data, next: [KUBE_DNS_CMD] });
+}
+
+/** kube-dns Service, its endpoints and the CoreDNS pods. */
+export function checkClusterDns(facts: Facts): Finding[] {
+  const d = facts.dns;
+  const subject = { kind: 'Service', namespace: 'kube-system', name: 'kube-dns' };
+  if (d.service.state === 'not-found') {
+    return [make('dns/kube-dns-missing', STEP, 'fail', 'Service kube-system/kube-dns does not exist: pods have no cluster DNS', [], { subject, next: ['kubectl -n kube-system get services'] })];
+  }
+  if (d.service.state !== 'ok') {
+    return [make('dns/kube-dns-unreadable', STEP, 'unknown', unreadableSentence(d.service, { verb: 'get', resource: 'services', namespace: 'kube-system', name: 'kube-dns' }), readMessage(d.service), { subject })];
+  }
+  const out: Finding[] = [];
+  const ip = d.service.value.spec.clusterIP;
+  const pods = d.pods.state === 'ok' ? d.pods.value : undefined;
+  const readyPods = pods?.filter(isPodReady) ?? [];
+  const podLines = (pods ?? []).map((p) => `${p.metadata.name} ${isPodReady(p) ? 'Ready' : `not Ready: ${notReadyReason(p)?.text ?? ''}`}`);
+  if (d.endpointSlices.state === 'ok') {
+    const ready = addressesFromSlices(d.endpointSlices.value).filter((a) => a.ready);
+    if (ready.length === 0) {
+      out.push(make('dns/kube-dns-no-endpoints', STEP, 'fail', `kube-dns (${ip}) has no ready endpoints: no CoreDNS pod answers`, podLines, {
+        subject, next: [KUBE_DNS_CMD, 'kubectl -n kube-system logs -l k8s-app=kube-dns --tail=50'],
+      }));
+    }
+  } else if (d.endpointSlices.state !== 'not-found') {
+    out.push(make('dns/kube-dns-unreadable', STEP, 'unknown', unreadableSentence(d.endpointSlices, { verb: 'list', resource: 'endpointslices.discovery.k8s.io', namespace: 'kube-system' }), readMessage(d.endpointSlices), { subject }));
+  }
+  if (pods && pods.length > 0 && readyPods.length < pods.length && !out.some((f) => f.code === 'dns/kube-dns-no-endpoints')) {
+    out.push(make('dns/coredns-not-ready', STEP, readyPods.length === 0 ? 'fail' : 'warn', `${pods.length - readyPods.length} of ${pods.length} CoreDNS pods not Ready`, podLines, { subject, next: [KUBE_DNS_CMD] }));
+  } else if (pods && pods.length === 0 && !out.length) {
+    out.push(make('dns/coredns-not-ready', STEP, 'fail', 'No CoreDNS/kube-dns pods (label k8s-app=kube-dns) exist', [], { subject, next: [KUBE_DNS_CMD] }));
+  } else if (d.pods.state !== 'ok' && d.pods.state !== 'not-found') {
+    out.push(make('dns/kube-dns-unreadable', STEP, 'unknown', unreadableSentence(d.pods, { verb: 'list', resource: 'pods', namespace: 'kube-system' }), readMessage(d.pods), { subject }));
+  }
+  if (out.every((f) => f.status !== 'fail')) {
+    out.unshift(make('dns/kube-dns-ok', STEP, 'pass', `kube-dns ${ip} has ${readyPods.length} Ready CoreDNS pod(s)`, podLines, { subject }));
+  }
+  return out;
+}
+
+/** The source pod's dnsPolicy and resolv.conf, compared with kube-dns. */
+export function checkPodDnsConfig(facts: Facts, failing: boolean): Finding[] {
+  if (facts.source.state !== 'ok') return [];
+  const s = facts.source.value;
+  const subject = { kind: 'Pod', namespace: s.pod.metadata.namespace, name: s.pod.metadata.name };
+  const policy = s.pod.spec.dnsPolicy ?? 'ClusterFirst';
+  const out: Finding[] = [];
+  const status: Status = failing ? 'fail' : 'warn';
+  if (policy === 'Default') {
+    out.push(make('dns/pod-dns-policy', STEP, status, 'Source pod has dnsPolicy Default: it uses the node\'s resolver, which does not know cluster Service names', [`dnsPolicy: ${policy}`], { subject }));
+  } else if (s.pod.spec.hostNetwork && policy !== 'ClusterFirstWithHostNet' && policy !== 'None') {
+    // ClusterFirst on a hostNetwork pod silently falls back to the node's resolv.conf.
+    out.push(make('dns/pod-dns-policy', STEP, status, `Source pod uses hostNetwork with dnsPolicy ${policy}; cluster DNS needs ClusterFirstWithHostNet`, [`hostNetwork: true`, `dnsPolicy: ${policy}`], { subject }));
+  } else if (policy === 'None') {
+    const ns = s.pod.spec.dnsConfig?.nameservers ?? [];
+    const kubeDns = facts.dns.service.state === 'ok' ? facts.dns.service.value.spec.clusterIP : undefined;
+    if (kubeDns && !ns.includes(kubeDns)) {
+      out.push(make('dns/pod-dns-policy', STEP, status, `Source pod has dnsPolicy None and its dnsConfig does not list kube-dns ${kubeDns}`, [`dnsConfig.nameservers: ${ns.join(', ') || '(none)'}`], { subject }));
+    }
+  }
+  if (s.resolvConf && facts.dns.service.state === 'ok') {
+    const kubeDns = facts.dns.service.value.spec.clusterIP;
+    const parsed = parseResolvConf(s.resolvConf);
+    const servers = parsed.nameservers;
+    if (kubeDns && servers.length > 0 && !servers.includes(kubeDns)) {
+      const nodeLocal = servers.includes(NODELOCAL_DNS);
+      out.push(make('dns/resolv-conf-nameserver', STEP, nodeLocal ? 'info' : status,
+        nodeLocal
+          ? `resolv.conf points at NodeLocal DNSCache ${NODELOCAL_DNS}, not kube-dns ${kubeDns} directly`
+          : `resolv.conf nameserver ${servers.join(', ')} is not kube-dns ${kubeDns}`,
+        [`/etc/resolv.conf: nameserver ${servers.join(', ')}`, `kube-dns ClusterIP: ${kubeDns}`], { subject }));
+    }
+  }
+  return out;
+}
+
+/** Step 3: DNS probes, then cluster DNS and the pod's DNS configuration. */
+export function checkDns(facts: Facts): Finding[] {
+  if (facts.service.state === 'ok' && facts.service.value.spec.type === 'ExternalName') return [];
+  const out: Finding[] = [];
+  if (facts.request.from && facts.source.state === 'ok') {
+    if (sourceCannotProbe(facts)) {
+      out.push(make('dns/not-probed', STEP, 'unknown',
+        `Could not resolve ${facts.request.target.name}.${facts.request.target.namespace} from the source pod: the source container has no shell; --ephemeral would add an ephemeral debug container`,
+        [], { next: [ephemeralHint(facts)] }));
+    } else {
+      const probes = probesWithPrefix(facts, 'dns/');
+      const fqdnOk = probes.some((p) => p.id.startsWith('dns/fqdn/') && dnsOutcome(p).kind === 'answer');
+      for (const p of probes) out.push(probeFinding(facts, p, fqdnOk));
+      if (probes.length === 0) out.push(make('dns/not-probed', STEP, 'unknown', 'No DNS probe was run', facts.notes.slice(0, 3)));
+    }
+  }
+  const failing = out.some((f) => f.status === 'fail');
+  out.push(...checkClusterDns(facts));
+  out.push(...checkPodDnsConfig(facts, failing));
+  return out;
+}

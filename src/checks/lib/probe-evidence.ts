@@ -1,0 +1,45 @@
+// Reading probes for checks: finding them by id, parsing them (via src/probes), and quoting them as evidence.
+
+import type { Facts } from '../../model/facts.js';
+import type { ConnectOutcome, DnsOutcome, ProbeFact } from '../../model/probe.js';
+import { parseConnect, parseDns, parseResolvConf } from '../../probes/index.js';
+
+export { parseResolvConf };
+
+export function probesWithPrefix(facts: Facts, prefix: string): ProbeFact[] {
+  return facts.probes.filter((p) => p.id.startsWith(prefix));
+}
+
+export function connectOutcome(p: ProbeFact): ConnectOutcome {
+  return parseConnect(p);
+}
+
+export function dnsOutcome(p: ProbeFact): DnsOutcome {
+  return parseDns(p);
+}
+
+function trim(text: string, max = 160): string {
+  const one = text.trim().split('\n').slice(0, 3).join(' | ');
+  return one.length > max ? `${one.slice(0, max - 1)}…` : one;
+}
+
+/** "$ kubectl exec ...", "curl exit 28 after 3004 ms", "stderr: curl: (28) ..." */
+export function probeEvidence(p: ProbeFact, detail?: string): string[] {
+  const out: string[] = [];
+  if (p.kubectl) out.push(`$ ${p.kubectl}`);
+  const e = p.exec;
+  if (!p.tool) out.push('no suitable tool in the source container');
+  if (e) {
+    const exit = e.state === 'completed' ? `exit ${e.exitCode ?? '?'}` : e.state === 'timeout' ? 'k8snet deadline reached' : `exec failed${e.error ? `: ${e.error}` : ''}`;
+    out.push(`${p.tool ?? 'exec'} ${exit} after ${e.elapsedMs} ms`);
+    if (e.stdout.trim()) out.push(`stdout: ${trim(e.stdout)}`);
+    if (e.stderr.trim()) out.push(`stderr: ${trim(e.stderr)}`);
+  }
+  if (detail) out.push(detail);
+  return out;
+}
+
+/** Outcomes that mean "the probe did not tell us anything about the network". */
+export function isNotRun(kind: string): boolean {
+  return kind === 'tool-missing' || kind === 'exec-failed' || kind === 'crashed';
+}

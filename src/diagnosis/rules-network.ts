@@ -1,0 +1,144 @@
+// Diagnosis rules for step 2 (ClusterIP and pod IPs) combined with the NetworkPolicy verdict.
+
+import type { Ctx, Rule } from './context.js';
+
+const failedVip = (ctx: Ctx) => [...ctx.vip('timeout'), ...ctx.vip('refused'), ...ctx.vip('no-route')];
+const failedPod = (ctx: Ctx) => [...ctx.pod('timeout'), ...ctx.pod('refused'), ...ctx.pod('no-route')];
+
+function targetPortText(ctx: Ctx): string {
+  const p = ctx.pod('refused')[0]?.data?.target as string | undefined;
+  return p ? p.split(':').at(-1) ?? '?' : '?';
+}
+
+function policyHeadline(ctx: Ctx): string {
+  const names = ctx.denyingNames.length ? ctx.denyingNames.join(', ') : ctx.denied[0]?.finding.summary ?? 'a NetworkPolicy';
+  const v = ctx.denied[0]?.verdict;
+  const dir = v?.ingress?.allowed === false && v?.egress?.allowed === false ? 'ingress and egress' : v?.egress?.allowed === false ? 'egress' : 'ingress';
+  const port = v?.port ? `:${v.port}` : '';
+  return `NetworkPolic${ctx.denyingNames.length > 1 ? 'ies' : 'y'} ${names} ${ctx.denyingNames.length > 1 ? 'block' : 'blocks'} ${ctx.sourceName} -> ${ctx.targetName}${port} (${dir} denied)`;
+}
+
+export const NETWORK_RULES: Rule[] = [
+  {
+    // Checked before policy: a policy that allows the declared port cannot allow a wrong targetPort,
+    // so both fail; fixing the targetPort fixes both.
+    name: 'undeclared-target-port-fails',
+    why: 'A numeric targetPort no container declares, and connections to it fail: the Service most likely points at the wrong port.',
+    match: (ctx) => {
+      const tp = ctx.all('service/target-port-undeclared', 'warn', 'fail');
+      const failures = [...failedVip(ctx), ...failedPod(ctx)];
+      if (tp.length === 0 || failures.length === 0 || ctx.vip('ok').length + ctx.pod('ok').length > 0) return undefined;
+      const port = tp[0]!.data?.targetPort;
+      const declared = tp[0]!.evidence.find((e) => e.includes('declares')) ?? '';
+      return {
+        layer: 'service',
+        headline: `targetPort ${port} of Service ${ctx.targetName} is not a port the pods declare (${declared}) and connections to it fail`,
+        evidence: [...tp, ...failures],
+        confirmed: true,
+        next: [`kubectl get service ${ctx.facts.request.target.name} -n ${ctx.facts.request.target.namespace} -o jsonpath='{.spec.ports}'`,
+          ...ctx.denied.map((d) => d.finding).slice(0, 1).flatMap((f) => f.next ?? []).slice(0, 1)],
+      };
+    },
+  },
+  {
+    name: 'policy-denies-path',
+    why: 'Once a NetworkPolicy selects a pod, traffic no rule allows is dropped (or rejected); the probe failing as the verdict predicts names the policy.',
+    match: (ctx) => {
+      if (ctx.denied.length === 0) return undefined;
+      const failures = [...failedVip(ctx), ...failedPod(ctx)];
+      const passed = ctx.vip('ok').length + ctx.pod('ok').length > 0;
+      if (passed) return undefined; // the policy is not enforced: cross-check warns, the path works
+      return {
+        layer: 'policy',
+        headline: policyHeadline(ctx),
+        evidence: [...ctx.denied.map((d) => d.finding), ...failures, ...ctx.all('crosscheck/agree')],
+        confirmed: failures.length > 0,
+        next: [
+          ...ctx.denyingNames.map((n) => `kubectl describe networkpolicy -n ${n.split('/')[0]} ${n.split('/')[1]}`),
+          ...(ctx.denied[0]?.finding.next ?? []),
+        ],
+      };
+    },
+  },
+  {
+    name: 'refused-with-endpoints',
+    why: 'A TCP reset from a ready endpoint means the packet arrived and nothing listens on the targetPort (or the app binds another port or 127.0.0.1).',
+    match: (ctx) => {
+      const refusedPods = ctx.pod('refused');
+      const refusedVip = ctx.vip('refused');
+      if (refusedPods.length === 0 && refusedVip.length === 0) return undefined;
+      if (!ctx.has('service/endpoints-ready', 'pass')) return undefined;
+      const tp = [...ctx.all('service/target-port-undeclared'), ...ctx.all('service/target-port-ok'), ...ctx.all('service/protocol-mismatch')];
+      const port = refusedPods.length ? targetPortText(ctx) : String(ctx.facts.service.state === 'ok' ? ctx.facts.service.value.spec.ports?.[0]?.targetPort ?? '?' : '?');
+      return {
+        layer: 'service',
+        headline: `Nothing listens on targetPort ${port}: the endpoints refuse connections (check the Service targetPort against the port the app listens on)`,
+        evidence: [...refusedVip, ...refusedPods, ...tp],
+        confirmed: true,
+        next: [
+          `kubectl get service ${ctx.facts.request.target.name} -n ${ctx.facts.request.target.namespace} -o jsonpath='{.spec.ports}'`,
+          `kubectl logs -n ${ctx.facts.request.target.namespace} -l ${selectorText(ctx)} --tail=20`,
+        ],
+      };
+    },
+  },
+  {
+    name: 'pod-network-drops',
+    why: 'When policy allows the flow but both the ClusterIP and the pod IPs time out, packets die below policy: CNI, routes, node or the pod itself.',
+    match: (ctx) => {
+      if (ctx.vip('timeout').length === 0 && ctx.vip('no-route').length === 0) return undefined;
+      const podDrops = [...ctx.pod('timeout'), ...ctx.pod('no-route')];
+      if (podDrops.length === 0 || ctx.pod('ok').length > 0) return undefined;
+      const drop = ctx.all('crosscheck/dropped-despite-allow');
+      const policyKnown = ctx.verdicts.length > 0;
+      return {
+        layer: 'pod-network',
+        headline: `Packets to ${ctx.targetName} are dropped below NetworkPolicy: ClusterIP and pod IPs time out${policyKnown ? ' although policy allows the flow' : ''} (pod network / CNI)`,
+        evidence: [...drop, ...failedVip(ctx), ...podDrops, ...ctx.verdicts.map((v) => v.finding)],
+        confirmed: policyKnown,
+        next: ['kubectl get pods -n kube-system -o wide', 'kubectl get nodes -o wide', `kubectl get pods -n ${ctx.facts.request.target.namespace} -o wide`],
+      };
+    },
+  },
+  {
+    name: 'clusterip-broken-pods-answer',
+    why: 'If the pod IPs answer but the ClusterIP does not, the Service VIP translation (kube-proxy rules / eBPF maps) is missing or stale.',
+    match: (ctx) => {
+      const vip = failedVip(ctx);
+      if (vip.length === 0 || ctx.vip('ok').length > 0 || ctx.pod('ok').length === 0) return undefined;
+      return {
+        layer: 'service',
+        headline: `ClusterIP of ${ctx.targetName} does not answer but its pod IPs do: kube-proxy rules for the Service are missing or stale`,
+        evidence: [...vip, ...ctx.pod('ok')],
+        confirmed: true,
+        next: ['kubectl -n kube-system get pods -l k8s-app=kube-proxy -o wide', 'kubectl -n kube-system logs -l k8s-app=kube-proxy --tail=50',
+          `iptables-save | grep ${ctx.facts.request.target.namespace}/${ctx.facts.request.target.name}   # on the source's node`],
+      };
+    },
+  },
+  {
+    name: 'clusterip-fails-unexplained',
+    why: 'The ClusterIP fails and nothing static explains it; the pod IPs were not probed, so Service and pod network cannot be told apart.',
+    match: (ctx) => {
+      const vip = failedVip(ctx);
+      if (vip.length === 0 || ctx.vip('ok').length > 0) return undefined;
+      const layer = vip[0]!.data?.outcome === 'no-route' ? 'pod-network' : 'service';
+      return { layer, headline: vip[0]!.summary, evidence: vip, confirmed: false, next: ['kubectl -n kube-system get pods -o wide'] };
+    },
+  },
+  {
+    name: 'mesh-in-path',
+    why: 'With a sidecar proxy on either end, resets and odd errors often come from mTLS or mesh policy rather than from Kubernetes networking.',
+    match: (ctx) => {
+      const mesh = ctx.all('mesh/sidecar');
+      const odd = ctx.findings.filter((f) => /^(clusterip|endpoint)\/error$/.test(f.code));
+      if (mesh.length === 0 || odd.length === 0) return undefined;
+      return { layer: 'mesh', headline: `Connections to ${ctx.targetName} fail oddly with a service-mesh sidecar in the path: ${odd[0]!.summary}`, evidence: [...odd, ...mesh], confirmed: false, next: mesh.flatMap((m) => m.next ?? []) };
+    },
+  },
+];
+
+function selectorText(ctx: Ctx): string {
+  const sel = ctx.facts.service.state === 'ok' ? ctx.facts.service.value.spec.selector ?? {} : {};
+  return Object.entries(sel).map(([k, v]) => `${k}=${v}`).join(',') || 'app=?';
+}

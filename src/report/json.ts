@@ -1,0 +1,7 @@
+// renderJson(): the report as stable, pretty-printed JSON (schema k8snet.diagnose/v1).
+
+import type { Report } from './types.js';
+
+export function renderJson(report: Report): string {
+  return `${JSON.stringify(report, null, 2)}\n`;
+}

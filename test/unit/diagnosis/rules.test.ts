@@ -1,0 +1,75 @@
+// Diagnosis rules on hand-written Finding[] lists (independent of the checks and the policy engine).
+
+import { describe, expect, it } from 'vitest';
+import { diagnose, exitCodeFor, RULES } from '../../../src/diagnosis/index.js';
+import type { Finding } from '../../../src/model/finding.js';
+import { loadFacts } from '../helpers.js';
+
+const f = (code: string, step: Finding['step'], status: Finding['status'], data: Record<string, unknown> = {}, summary = code): Finding =>
+  ({ code, step, status, summary, evidence: [], data });
+const verdict = (allowed: boolean, names: string[] = []) => ({
+  verdict: { allowed, port: 8080, ingress: { allowed, selectedBy: names.map((n) => ({ namespace: n.split('/')[0], name: n.split('/')[1] })) }, egress: { allowed: true, selectedBy: [] } },
+});
+const ready = f('service/endpoints-ready', 'endpoints', 'pass');
+const vip = (outcome: string) => f(`clusterip/${outcome === 'ok' ? 'reachable' : outcome}`, 'clusterip', outcome === 'ok' ? 'pass' : 'fail', { outcome });
+const pod = (outcome: string) => f(`endpoint/${outcome === 'ok' ? 'reachable' : outcome}`, 'clusterip', outcome === 'ok' ? 'pass' : 'fail', { outcome, target: '10.244.0.21:8080' });
+
+const facts = loadFacts('healthy');
+
+describe('diagnosis rules', () => {
+  const cases: [string, Finding[], string, string | null, string][] = [
+    ['policy denies, probes time out', [ready, vip('timeout'), pod('timeout'), f('policy/ingress-denied', 'policy', 'fail', verdict(false, ['payments/deny-all']))], 'policy-denies-path', 'policy', 'high'],
+    ['policy denies, probes not run', [ready, f('clusterip/not-probed', 'clusterip', 'unknown'), f('policy/ingress-denied', 'policy', 'fail', verdict(false, ['payments/deny-all']))], 'policy-denies-path', 'policy', 'low'],
+    ['policy allows, everything times out', [ready, vip('timeout'), pod('timeout'), f('policy/allowed', 'policy', 'pass', verdict(true))], 'pod-network-drops', 'pod-network', 'high'],
+    ['vip times out, pods answer', [ready, vip('timeout'), pod('ok')], 'clusterip-broken-pods-answer', 'service', 'high'],
+    ['refused with ready endpoints', [ready, vip('refused'), pod('refused')], 'refused-with-endpoints', 'service', 'high'],
+    ['no endpoints', [f('service/no-endpoints', 'endpoints', 'fail'), vip('refused')], 'no-ready-endpoints', 'service', 'high'],
+    ['dns fails, clusterip works', [ready, vip('ok'), f('dns/nxdomain', 'dns', 'fail', { probeId: 'dns/fqdn/pod-resolver' })], 'dns-fails', 'dns', 'high'],
+    ['egress blocks dns', [ready, vip('ok'), f('dns/timeout', 'dns', 'fail'), f('policy/dns-egress-blocked', 'policy', 'fail', { dnsVerdict: { allowed: false, egress: { allowed: false, selectedBy: [{ namespace: 'orders', name: 'deny-egress' }] } } })], 'egress-policy-blocks-dns', 'policy', 'high'],
+    ['ingress without controller', [ready, vip('ok'), f('ingress/no-controller', 'ingress', 'fail')], 'ingress-broken', 'ingress', 'high'],
+    ['unmatched failure', [ready, vip('ok'), f('service/protocol-mismatch', 'endpoints', 'fail')], 'first-failure', 'service', 'medium'],
+  ];
+  it.each(cases)('%s -> %s', (_name, findings, rule, layer, confidence) => {
+    const d = diagnose(findings, facts);
+    expect(d.rule).toBe(rule);
+    expect(d.layer).toBe(layer);
+    expect(d.verdict).toBe('fault');
+    expect(d.confidence).toBe(confidence);
+    expect(exitCodeFor(d)).toBe(1);
+  });
+
+  it('egress policy is named in the headline', () => {
+    const d = diagnose([ready, vip('ok'), f('dns/timeout', 'dns', 'fail'), f('policy/dns-egress-blocked', 'policy', 'fail', { dnsVerdict: { allowed: false, egress: { allowed: false, selectedBy: [{ namespace: 'orders', name: 'deny-egress' }] } } })], facts);
+    expect(d.headline).toBe('Egress NetworkPolicy orders/deny-egress blocks DNS from orders/orders-api-5c8d7f9b6-qwert: lookups of payments-api time out');
+  });
+
+  it('policy denies but packets pass: healthy, with the not-enforced warning kept', () => {
+    const warn = f('crosscheck/not-enforced', 'policy', 'warn');
+    const d = diagnose([ready, vip('ok'), pod('ok'), f('policy/ingress-denied', 'policy', 'warn', verdict(false, ['payments/deny-all'])), warn], facts);
+    expect(d.verdict).toBe('healthy');
+    expect(d.warnings).toContain(warn);
+  });
+
+  it('a forbidden Service read is inconclusive, not missing', () => {
+    const d = diagnose([f('service/unreadable', 'endpoints', 'unknown', {}, 'get services payments-api in namespace payments: forbidden — grant get on services in namespace payments')], facts);
+    expect(d.verdict).toBe('inconclusive');
+    expect(exitCodeFor(d)).toBe(3);
+  });
+
+  it('secondary problems and unknowns are listed apart from the evidence', () => {
+    const extra = f('ingress/tls-secret-missing', 'ingress', 'warn');
+    const unk = f('dns/not-probed', 'dns', 'unknown');
+    const d = diagnose([ready, vip('timeout'), pod('ok'), extra, unk], facts);
+    expect(d.warnings).toEqual([extra]);
+    expect(d.unknowns).toEqual([unk]);
+    expect(d.evidence).not.toContain(extra);
+  });
+
+  it('every rule has a name and a one-line reason', () => {
+    for (const r of RULES) {
+      expect(r.name).toMatch(/^[a-z-]+$/);
+      expect(r.why.length).toBeGreaterThan(20);
+    }
+    expect(new Set(RULES.map((r) => r.name)).size).toBe(RULES.length);
+  });
+});
