@@ -148,6 +148,28 @@ async function runK8snet(sc, env, tmp) {
   return { code, stdout, stderr, ms, json, started, ended, save: existsSync(save) ? save : null, argv, error: timedOut ? new Error(`killed after ${limitMs} ms`) : null };
 }
 
+/**
+ * Every run: the kubeconfig's credentials and any string the scenario marks secret must appear
+ * neither in k8snet's output nor in the saved facts file.
+ */
+function leakedSecrets(sc, run, kubeconfig) {
+  const secrets = [...(sc.spec.expect?.neverPrinted ?? [])];
+  try {
+    const kc = readFileSync(kubeconfig, 'utf8');
+    for (const m of kc.matchAll(/(client-key-data|client-certificate-data|token|password):\s*"?([^\s"]{16,})/g)) secrets.push(m[2]);
+  } catch {
+    /* a scenario may point at a kubeconfig that does not exist on purpose */
+  }
+  const facts = run.save ? readFileSync(run.save, 'utf8') : '';
+  const problems = [];
+  for (const s of secrets) {
+    for (const [where, text] of [['stdout', run.stdout], ['stderr', run.stderr], ['facts file', facts]]) {
+      if (text.includes(s)) problems.push(`a secret (${s.slice(0, 6)}...) appears in the ${where}`);
+    }
+  }
+  return problems;
+}
+
 function labVars(env) {
   const out = {};
   for (const [k, v] of Object.entries(env)) if (k.startsWith('K8SNET_LAB_')) out[k] = v;
@@ -184,6 +206,7 @@ for (const sc of scenarios) {
         ephemeral: sc.spec.args.includes('--ephemeral'),
       });
       problems = checkExpectations(sc.spec.expect ?? {}, run, audit);
+      problems.push(...leakedSecrets(sc, run, kubeconfigFor(sc.spec.user, env)));
       if (recordDir && run.save) {
         const dest = path.join(recordDir, sc.name);
         mkdirSync(dest, { recursive: true });
