@@ -80,6 +80,7 @@ export async function runDiagnose(targetText: string, opts: DiagnoseOptions, io:
     facts = await gatherFacts({ api, context: loaded.context, request, onStep: (t) => spinner.text(t) });
   } finally {
     spinner.stop();
+    api.close();
   }
   if (facts.service.state === 'forbidden' || facts.service.state === 'unreachable' || facts.service.state === 'timeout') {
     throw new ClusterError({

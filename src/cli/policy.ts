@@ -74,7 +74,11 @@ export async function runPolicy(src: string | undefined, dst: string | undefined
             ...(opts.matrix ? opts.matrix.split(',').map((s) => s.trim()).filter(Boolean) : []),
           ];
     if (nsList !== 'all') nsList.forEach((n) => validateNamespace(n, 'namespace'));
-    world = await readPolicyWorld(api, nsList, ips);
+    try {
+      world = await readPolicyWorld(api, nsList, ips);
+    } finally {
+      api.close();
+    }
   }
   const r = await runPolicyCommand(
     {

@@ -24,6 +24,8 @@ export interface ApiStats {
 export class Api {
   readonly stats: ApiStats = { requests: 0 };
   private readonly server: URL;
+  /** One keep-alive agent for the run: a TLS handshake per request costs more than the request. */
+  private agent?: Promise<https.Agent | undefined>;
 
   constructor(
     readonly kc: KubeConfig,
@@ -77,6 +79,31 @@ export class Api {
     return r.state === 'ok' ? { state: 'ok', value: r.value.items ?? [] } : r;
   }
 
+  /** Build the keep-alive agent from the kubeconfig's TLS material (not when a proxy is configured). */
+  private sharedAgent(opts: https.RequestOptions): Promise<https.Agent | undefined> {
+    this.agent ??= Promise.resolve(
+      this.kc.getCurrentCluster()?.proxyUrl || this.server.protocol !== 'https:'
+        ? undefined
+        : new https.Agent({
+            ca: opts.ca,
+            cert: opts.cert,
+            key: opts.key,
+            pfx: opts.pfx,
+            passphrase: opts.passphrase,
+            servername: opts.servername,
+            rejectUnauthorized: opts.rejectUnauthorized,
+            keepAlive: true,
+            maxSockets: 16,
+          }),
+    );
+    return this.agent;
+  }
+
+  /** Close idle keep-alive sockets so the process can exit. */
+  close(): void {
+    void this.agent?.then((a) => a?.destroy());
+  }
+
   private async request(method: string, path: string, payload: string | undefined, opts: RequestOptions): Promise<string> {
     const left = this.remaining();
     if (left <= 0) {
@@ -98,6 +125,8 @@ export class Api {
       },
     };
     await this.kc.applyToHTTPSOptions(reqOpts);
+    const shared = await this.sharedAgent(reqOpts);
+    if (shared) reqOpts.agent = shared;
     this.stats.requests++;
     const lib = url.protocol === 'http:' ? http : https;
     return new Promise<string>((resolve, reject) => {
