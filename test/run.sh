@@ -26,6 +26,11 @@ phase "lab cluster (build if missing, boot, self-test)"
 bash test/lab/lab.sh up
 
 phase "end-to-end scenarios against the lab"
-node test/e2e/run.mjs
+status=0
+node test/e2e/run.mjs || status=1
+
+phase "NetworkPolicy engine vs the real enforcer"
+node test/e2e/policy-agreement.mjs || status=1
+[ "$status" = 0 ] || { echo "end-to-end tests failed"; exit 1; }
 
 phase "done"
