@@ -77,7 +77,7 @@ function verdictFindings(v: Verdict, flow: Flow, cni: CniInfo): Finding[] {
     const summary = `${d.direction === 'ingress' ? `Ingress of ${dst}` : `Egress of ${src}`} denies ${src} -> ${dst} on ${port}: selected by ${names.join(', ')}, no rule admits it${rule}${status === 'warn' ? ` — but the CNI (${cni.name}) does not enforce NetworkPolicy` : ''}`;
     out.push(pf(code, status, summary, evidence, {
       subject: owner.kind === 'pod' ? podRef(owner.pod) : undefined,
-      next: [...d.misses.map((m) => `kubectl describe networkpolicy -n ${m.policy.namespace} ${m.policy.name}`), ...(v.suggestion ? ['review the suggested allow rule in data.suggestion (k8snet never applies it)'] : [])],
+      next: [...d.misses.map((m) => `kubectl describe networkpolicy -n ${m.policy.namespace} ${m.policy.name}`)],
       data,
     }));
   }

@@ -1,6 +1,7 @@
 // renderTable(): the terminal report — one row per step with its verdict, then the DIAGNOSIS block;
 // with verbose, every finding's evidence, every probe's kubectl line and per-step timings.
 
+import { suggestionsOf } from './suggestions.js';
 import Table from 'cli-table3';
 import { LAYER_TITLES, type Finding } from '../model/finding.js';
 import { paint, type Paint } from './ansi.js';
@@ -62,6 +63,9 @@ function diagnosisBlock(r: Report, o: TableOptions, p: Paint): string {
   if (d.next.length) {
     lines.push('', p.bold('Next'));
     for (const n of d.next) lines.push(`  $ ${n}`);
+  }
+  for (const y of suggestionsOf(d.evidence)) {
+    lines.push('', p.bold('Suggested allow rule (review; never applied)'), ...y.trimEnd().split('\n').map((l) => `  ${l}`));
   }
   if (d.warnings.length) {
     lines.push('', p.bold('Warnings'));
