@@ -1,0 +1,3 @@
+module lab.local/echo
+
+go 1.24

@@ -1,0 +1,783 @@
+#!/usr/bin/env bash
+# k8snet lab: a real single-node Kubernetes cluster that lives entirely in a
+# network namespace on this machine. See test/lab/README.md.
+#
+#   lab.sh build | up [--fresh] | down | status | reset | env | selftest
+#   lab.sh stop-component  kube-proxy|kube-router|coredns|kubelet|traefik
+#   lab.sh start-component kube-proxy|kube-router|coredns|kubelet|traefik
+set -euo pipefail
+
+LAB_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+. "$LAB_DIR/VERSIONS"
+. "$LAB_DIR/lib.sh"
+
+PIDS=$RUN/pids
+CTR_CONF=$STATE/containerd/config.toml
+CNI_CONF_DIR=$STATE/cni/net.d
+KUBELET_ROOT=$STATE/kubelet
+POD_LOGS=$STATE/pod-logs
+HOST_ROUTES="$POD_SUPERNET $SVC_CIDR"
+# Host paths that the kubelet / containerd shims create at fixed locations.
+# `up` records which of them did not exist before, `down` removes only those.
+HOST_DIRS="/var/lib/kubelet /var/log/pods /var/log/containers /run/containerd /var/lib/cni"
+DAEMONS="etcd kube-apiserver kube-controller-manager kube-scheduler containerd kubelet kube-proxy kube-router"
+
+log() { echo "[lab $(date +%H:%M:%S)] $*"; }
+die() { echo "[lab] ERROR: $*" >&2; exit 1; }
+need_root() { [ "$(id -u)" = 0 ] || die "run as root"; }
+
+# ---------------------------------------------------------------- timing
+PHASES=()
+phase() { # phase <name> <cmd...>
+  local name=$1; shift
+  local t0; t0=$(date +%s.%N)
+  log "== $name"
+  "$@"
+  local dt; dt=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN{printf "%.1f", b-a}')
+  PHASES+=("$(printf '%-22s %6ss' "$name" "$dt")")
+  log "   $name took ${dt}s"
+}
+print_phases() { local p; echo "---- phase timings"; for p in "${PHASES[@]}"; do echo "  $p"; done; }
+
+kc() { "$KUBECTL" --kubeconfig "$ADMIN_KC" "$@"; }
+in_ns() { nsenter --net="$NETNS_PATH" "$@"; }
+
+wait_for() { # wait_for <seconds> <description> <cmd...>
+  local t=$1 what=$2; shift 2
+  local end=$((SECONDS + t))
+  until "$@" >/dev/null 2>&1; do
+    [ $SECONDS -ge $end ] && { log "timeout (${t}s) waiting for: $what"; return 1; }
+    sleep 0.5
+  done
+}
+
+# ---------------------------------------------------------------- processes
+pid_of() { # pid_of <name>: prints pid if the recorded process is alive
+  local f=$PIDS/$1.pid p
+  [ -f "$f" ] || return 1
+  p=$(cat "$f")
+  [ -n "$p" ] && [ -d "/proc/$p" ] || return 1
+  local exe; exe=$(readlink "/proc/$p/exe" 2>/dev/null || true)
+  case "$1" in
+    api-proxy) [[ $exe == */socat ]] || return 1 ;;
+    *) [[ $exe == */$1 ]] || return 1 ;;
+  esac
+  echo "$p"
+}
+
+start_daemon() { # start_daemon <name> <binary> <args...>: runs inside the lab netns
+  local name=$1; shift
+  mkdir -p "$PIDS" "$LOGS"
+  if pid_of "$name" >/dev/null; then return 0; fi
+  echo "---- start $(date -Is): $*" >> "$LOGS/$name.log"
+  # fd 9 is the lab.lock; a daemon must not inherit it
+  setsid nsenter --net="$NETNS_PATH" "$@" >> "$LOGS/$name.log" 2>&1 < /dev/null 9>&- &
+  echo $! > "$PIDS/$name.pid"
+}
+
+alive() { [ -d "/proc/$1" ] && ! grep -q '^State:[[:space:]]*Z' "/proc/$1/status" 2>/dev/null; }
+
+stop_daemons() { # stop_daemons <signal> <name...>: signal all, then wait (max 5s) and SIGKILL
+  local sig=$1 n p pids=(); shift
+  for n in "$@"; do
+    if p=$(pid_of "$n"); then kill "-$sig" "$p" 2>/dev/null || true; pids+=("$p"); fi
+    rm -f "$PIDS/$n.pid"
+  done
+  local end=$((SECONDS + 5)) left
+  while :; do
+    left=0; for p in "${pids[@]}"; do alive "$p" && left=1; done
+    [ $left = 0 ] && break
+    [ $SECONDS -ge $end ] && { for p in "${pids[@]}"; do kill -KILL "$p" 2>/dev/null || true; done; break; }
+    sleep 0.1
+  done
+}
+stop_daemon() { stop_daemons TERM "$1"; }
+
+# ---------------------------------------------------------------- build
+ensure_built() {
+  local missing=0 b
+  for b in etcd kube-apiserver kube-controller-manager kube-scheduler kubelet kube-proxy kubectl coredns kube-router traefik echo pause; do
+    [ -x "$BIN/$b" ] || missing=1
+  done
+  for b in pause echo toolbox netshoot distroless coredns traefik; do [ -f "$IMAGES/$b.tar" ] || missing=1; done
+  command -v containerd >/dev/null && command -v socat >/dev/null && command -v ipset >/dev/null || missing=1
+  [ $missing = 0 ] || bash "$LAB_DIR/build.sh" 2>&1 | tee -a "$CACHE_ROOT/build.log"
+}
+
+# ---------------------------------------------------------------- network
+net_up() {
+  mkdir -p /var/run/netns
+  [ -e "$NETNS_PATH" ] || ip netns add "$NETNS"
+  in_ns ip link set lo up
+  # The node address lives on one end of a veth pair that stays inside the
+  # netns (the kernel has no dummy driver). The peer end has forwarding off,
+  # so anything routed out of lab0 is dropped right there.
+  if ! in_ns ip link show lab0 >/dev/null 2>&1; then
+    in_ns ip link add lab0 type veth peer name lab0-sink
+  fi
+  in_ns sysctl -qw net.ipv4.conf.all.forwarding=1
+  in_ns sysctl -qw net.ipv4.conf.lab0-sink.forwarding=0
+  in_ns ip addr replace "$NODE_CIDR" dev lab0
+  in_ns ip link set lab0-sink up
+  in_ns ip link set lab0 up
+  # Nothing may leave the machine: every private range and the default route
+  # are unreachable inside the netns. More specific routes (the pod bridge,
+  # the node address) still win.
+  in_ns ip route replace unreachable default
+  local r
+  for r in 10.0.0.0/8 172.16.0.0/12 192.168.0.0/16 100.64.0.0/10; do in_ns ip route replace blackhole "$r"; done
+  # Service IPs must be routable for locally generated packets (the routing
+  # lookup happens before kube-proxy's OUTPUT DNAT); the lab0 veth swallows
+  # anything that is not translated (see lab0-sink above).
+  in_ns ip route replace "$SVC_CIDR" dev lab0
+  in_ns sysctl -qw net.ipv4.ip_forward=1
+  in_ns sysctl -qw net.bridge.bridge-nf-call-iptables=1 2>/dev/null || true
+  in_ns sysctl -qw net.bridge.bridge-nf-call-ip6tables=1 2>/dev/null || true
+  in_ns sysctl -qw net.ipv4.conf.all.route_localnet=1
+  in_ns sysctl -qw net.ipv6.conf.all.disable_ipv6=1 2>/dev/null || true
+  # Host side: the pod and service CIDRs can never be routed off the machine.
+  for r in $HOST_ROUTES; do ip route replace blackhole "$r"; done
+}
+
+# ---------------------------------------------------------------- pki
+gen_cert() { # gen_cert <name> <subject> [sans]
+  local n=$1 subj=$2 sans=${3:-}
+  [ -f "$PKI/$n.crt" ] && return 0
+  openssl ecparam -name prime256v1 -genkey -noout -out "$PKI/$n.key" 2>/dev/null
+  openssl req -new -key "$PKI/$n.key" -subj "$subj" -out "$PKI/$n.csr" 2>/dev/null
+  {
+    echo "basicConstraints=CA:FALSE"
+    echo "keyUsage=critical,digitalSignature,keyEncipherment"
+    if [ -n "$sans" ]; then echo "extendedKeyUsage=serverAuth,clientAuth"; echo "subjectAltName=$sans"
+    else echo "extendedKeyUsage=clientAuth"; fi
+  } > "$PKI/$n.ext"
+  openssl x509 -req -in "$PKI/$n.csr" -CA "$PKI/ca.crt" -CAkey "$PKI/ca.key" -CAcreateserial \
+    -days 3650 -sha256 -extfile "$PKI/$n.ext" -out "$PKI/$n.crt" 2>/dev/null
+  rm -f "$PKI/$n.csr" "$PKI/$n.ext"
+}
+
+mk_kubeconfig() { # mk_kubeconfig <file> <cert-name> <server> <user>
+  local f=$1 n=$2 server=$3 user=$4
+  cat > "$f" <<EOF
+apiVersion: v1
+kind: Config
+clusters:
+- name: k8snet-lab
+  cluster:
+    server: $server
+    certificate-authority-data: $(base64 -w0 < "$PKI/ca.crt")
+users:
+- name: $user
+  user:
+    client-certificate-data: $(base64 -w0 < "$PKI/$n.crt")
+    client-key-data: $(base64 -w0 < "$PKI/$n.key")
+contexts:
+- name: $user@k8snet-lab
+  context: {cluster: k8snet-lab, user: $user}
+current-context: $user@k8snet-lab
+EOF
+  chmod 600 "$f"
+}
+
+pki_up() {
+  mkdir -p "$PKI"; chmod 700 "$PKI"
+  if [ ! -f "$PKI/ca.crt" ]; then
+    openssl ecparam -name prime256v1 -genkey -noout -out "$PKI/ca.key" 2>/dev/null
+    openssl req -x509 -new -key "$PKI/ca.key" -subj "/CN=k8snet-lab-ca" -days 3650 -sha256 \
+      -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign,digitalSignature" \
+      -out "$PKI/ca.crt" 2>/dev/null
+  fi
+  [ -f "$PKI/sa.key" ] || { openssl genrsa -out "$PKI/sa.key" 2048 2>/dev/null; openssl rsa -in "$PKI/sa.key" -pubout -out "$PKI/sa.pub" 2>/dev/null; }
+  gen_cert apiserver "/CN=kube-apiserver" \
+    "IP:127.0.0.1,IP:$NODE_IP,IP:$KUBE_API_SVC_IP,DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster.local,DNS:$NODE_NAME"
+  gen_cert apiserver-kubelet-client "/CN=kube-apiserver-kubelet-client"
+  gen_cert admin "/O=system:masters/CN=admin"
+  gen_cert controller-manager "/CN=system:kube-controller-manager"
+  gen_cert scheduler "/CN=system:kube-scheduler"
+  gen_cert kubelet "/O=system:nodes/CN=system:node:$NODE_NAME"
+  gen_cert kube-proxy "/O=system:node-proxier/CN=system:kube-proxy"
+  gen_cert kube-router "/O=system:masters/CN=system:kube-router"
+  gen_cert k8snet-reader "/CN=k8snet-reader"
+  gen_cert k8snet-noexec "/CN=k8snet-noexec"
+  gen_cert k8snet-nobody "/CN=k8snet-nobody"
+  # a second cluster-admin, so a test can tell k8snet's requests (as admin)
+  # apart from its own setup requests (user "admin") in the audit log
+  gen_cert k8snet-admin "/O=system:masters/CN=k8snet-admin"
+  local inner="https://$NODE_IP:6443" outer="https://127.0.0.1:$API_HOST_PORT"
+  mk_kubeconfig "$STATE/controller-manager.kubeconfig" controller-manager "$inner" system:kube-controller-manager
+  mk_kubeconfig "$STATE/scheduler.kubeconfig" scheduler "$inner" system:kube-scheduler
+  mk_kubeconfig "$STATE/kubelet.kubeconfig" kubelet "$inner" "system:node:$NODE_NAME"
+  mk_kubeconfig "$STATE/kube-proxy.kubeconfig" kube-proxy "$inner" system:kube-proxy
+  mk_kubeconfig "$STATE/kube-router.kubeconfig" kube-router "$inner" system:kube-router
+  mk_kubeconfig "$ADMIN_KC" admin "$outer" admin
+  mk_kubeconfig "$STATE/readonly.kubeconfig" k8snet-reader "$outer" k8snet-reader
+  mk_kubeconfig "$STATE/noexec.kubeconfig" k8snet-noexec "$outer" k8snet-noexec
+  mk_kubeconfig "$STATE/nobody.kubeconfig" k8snet-nobody "$outer" k8snet-nobody
+  mk_kubeconfig "$STATE/k8snet-admin.kubeconfig" k8snet-admin "$outer" k8snet-admin
+  # Same admin identity, but reaching the API inside the netns (for in-netns tools).
+  mk_kubeconfig "$STATE/admin-inner.kubeconfig" admin "$inner" admin
+  mkdir -p "$STATE/bin"; ln -sfn "$BIN/kubectl" "$STATE/bin/kubectl"
+}
+
+# ---------------------------------------------------------------- control plane
+write_configs() {
+  mkdir -p "$STATE/config" "$LOGS"
+  cat > "$STATE/config/audit-policy.yaml" <<'EOF'
+apiVersion: audit.k8s.io/v1
+kind: Policy
+omitStages: [RequestReceived]
+rules:
+- level: Metadata
+EOF
+  cat > "$STATE/config/kubelet.yaml" <<EOF
+apiVersion: kubelet.config.k8s.io/v1beta1
+kind: KubeletConfiguration
+cgroupDriver: cgroupfs
+failCgroupV1: false
+containerRuntimeEndpoint: unix://$CTR_SOCK
+imageServiceEndpoint: unix://$CTR_SOCK
+clusterDNS: [$DNS_IP]
+clusterDomain: cluster.local
+resolvConf: ""
+address: $NODE_IP
+healthzBindAddress: 127.0.0.1
+readOnlyPort: 0
+authentication:
+  anonymous: {enabled: false}
+  webhook: {enabled: true}
+  x509: {clientCAFile: $PKI/ca.crt}
+authorization: {mode: Webhook}
+failSwapOn: false
+imageGCHighThresholdPercent: 100
+imageGCLowThresholdPercent: 99
+evictionHard: {imagefs.available: "0%", nodefs.available: "0%", nodefs.inodesFree: "0%", imagefs.inodesFree: "0%"}
+podLogsDir: $POD_LOGS
+shutdownGracePeriod: 0s
+shutdownGracePeriodCriticalPods: 0s
+syncFrequency: 5s
+nodeStatusUpdateFrequency: 5s
+serializeImagePulls: false
+maxPods: 110
+EOF
+  cat > "$STATE/config/kube-proxy.yaml" <<EOF
+apiVersion: kubeproxy.config.k8s.io/v1alpha1
+kind: KubeProxyConfiguration
+mode: iptables
+clusterCIDR: $POD_SUPERNET
+hostnameOverride: $NODE_NAME
+bindAddress: $NODE_IP
+healthzBindAddress: 127.0.0.1:10256
+metricsBindAddress: 127.0.0.1:10249
+clientConnection: {kubeconfig: $STATE/kube-proxy.kubeconfig}
+conntrack: {maxPerCore: 0, min: 0, tcpEstablishedTimeout: 0s, tcpCloseWaitTimeout: 0s}
+iptables: {minSyncPeriod: 0s, syncPeriod: 30s}
+oomScoreAdj: 0
+nodePortAddresses: [primary]
+EOF
+  mkdir -p "$CNI_CONF_DIR" "$STATE/cni/networks"
+  cat > "$CNI_CONF_DIR/10-k8snet-lab.conflist" <<EOF
+{"cniVersion":"1.0.0","name":"$CNI_NETWORK","plugins":[
+ {"type":"bridge","bridge":"cni0","isGateway":true,"ipMasq":false,"hairpinMode":true,
+  "ipam":{"type":"host-local","dataDir":"$STATE/cni/networks",
+          "ranges":[[{"subnet":"$POD_CIDR","gateway":"10.244.0.1"}]],
+          "routes":[{"dst":"0.0.0.0/0"}]}},
+ {"type":"portmap","capabilities":{"portMappings":true}},
+ {"type":"loopback"}]}
+EOF
+  mkdir -p "$STATE/containerd"
+  cat > "$CTR_CONF" <<EOF
+version = 2
+root = "$STATE/containerd/root"
+state = "$RUN/containerd"
+[grpc]
+  address = "$CTR_SOCK"
+[ttrpc]
+  address = ""
+[debug]
+  address = ""
+[metrics]
+  address = ""
+[plugins."io.containerd.internal.v1.opt"]
+  path = "$STATE/containerd/opt"
+[plugins."io.containerd.grpc.v1.cri"]
+  sandbox_image = "lab.local/pause:$PAUSE_TAG"
+  enable_selinux = false
+  max_container_log_line_size = 16384
+  netns_mounts_under_state_dir = true
+  # this machine withholds CAP_SYS_RESOURCE, so no process may lower its
+  # oom_score_adj; without this runc fails with "can't get final child's PID"
+  restrict_oom_score_adj = true
+  [plugins."io.containerd.grpc.v1.cri".containerd]
+    snapshotter = "overlayfs"
+    default_runtime_name = "runc"
+    [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc]
+      runtime_type = "io.containerd.runc.v2"
+      [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc.options]
+        SystemdCgroup = false
+        Root = "$RUN/runc"
+  [plugins."io.containerd.grpc.v1.cri".cni]
+    bin_dir = "/usr/lib/cni"
+    conf_dir = "$CNI_CONF_DIR"
+    max_conf_num = 1
+  [plugins."io.containerd.grpc.v1.cri".registry]
+    config_path = ""
+EOF
+}
+
+start_etcd() {
+  mkdir -p "$STATE/etcd"; chmod 700 "$STATE/etcd"
+  start_daemon etcd "$BIN/etcd" --name k8snet-lab --data-dir "$STATE/etcd" \
+    --listen-client-urls http://127.0.0.1:2379 --advertise-client-urls http://127.0.0.1:2379 \
+    --listen-peer-urls http://127.0.0.1:2380 --initial-advertise-peer-urls http://127.0.0.1:2380 \
+    --initial-cluster k8snet-lab=http://127.0.0.1:2380 --listen-metrics-urls http://127.0.0.1:2381 \
+    --quota-backend-bytes 2147483648 --snapshot-count 10000 --log-level warn
+  wait_for 30 "etcd health" in_ns curl -fsS http://127.0.0.1:2379/health
+}
+
+start_apiserver() {
+  start_daemon kube-apiserver "$BIN/kube-apiserver" \
+    --advertise-address="$NODE_IP" --bind-address=0.0.0.0 --secure-port=6443 \
+    --etcd-servers=http://127.0.0.1:2379 \
+    --tls-cert-file="$PKI/apiserver.crt" --tls-private-key-file="$PKI/apiserver.key" \
+    --client-ca-file="$PKI/ca.crt" \
+    --kubelet-client-certificate="$PKI/apiserver-kubelet-client.crt" --kubelet-client-key="$PKI/apiserver-kubelet-client.key" \
+    --kubelet-preferred-address-types=InternalIP,Hostname \
+    --authorization-mode=Node,RBAC --enable-admission-plugins=NodeRestriction --allow-privileged=true \
+    --service-cluster-ip-range="$SVC_CIDR" --service-node-port-range=30000-32767 \
+    --service-account-issuer=https://kubernetes.default.svc.cluster.local \
+    --service-account-key-file="$PKI/sa.pub" --service-account-signing-key-file="$PKI/sa.key" \
+    --audit-policy-file="$STATE/config/audit-policy.yaml" --audit-log-path="$STATE/audit.log" \
+    --audit-log-maxsize=2048 --audit-log-maxbackup=2 --audit-log-format=json \
+    --endpoint-reconciler-type=lease --event-ttl=1h --profiling=false --v=1
+  wait_for 90 "kube-apiserver /readyz" in_ns curl -fsSk --cacert "$PKI/ca.crt" \
+    --cert "$PKI/admin.crt" --key "$PKI/admin.key" "https://$NODE_IP:6443/readyz"
+}
+
+start_api_proxy() {
+  if pid_of api-proxy >/dev/null; then return 0; fi
+  if ss -Hltn "sport = :$API_HOST_PORT" | grep -q .; then
+    die "host port 127.0.0.1:$API_HOST_PORT is already in use (set K8SNET_LAB_API_PORT)"
+  fi
+  mkdir -p "$PIDS"
+  setsid socat "TCP-LISTEN:$API_HOST_PORT,bind=127.0.0.1,reuseaddr,fork" \
+    "EXEC:nsenter --net=$NETNS_PATH socat STDIO TCP\:$NODE_IP\:6443" \
+    >> "$LOGS/api-proxy.log" 2>&1 < /dev/null 9>&- &
+  echo $! > "$PIDS/api-proxy.pid"
+  wait_for 20 "API through 127.0.0.1:$API_HOST_PORT" kc get --raw=/readyz
+}
+
+start_cm_sched() {
+  start_daemon kube-controller-manager "$BIN/kube-controller-manager" \
+    --kubeconfig="$STATE/controller-manager.kubeconfig" --authentication-kubeconfig="$STATE/controller-manager.kubeconfig" \
+    --authorization-kubeconfig="$STATE/controller-manager.kubeconfig" \
+    --bind-address=127.0.0.1 --leader-elect=false --use-service-account-credentials=true \
+    --service-account-private-key-file="$PKI/sa.key" --root-ca-file="$PKI/ca.crt" \
+    --cluster-signing-cert-file="$PKI/ca.crt" --cluster-signing-key-file="$PKI/ca.key" \
+    --service-cluster-ip-range="$SVC_CIDR" --allocate-node-cidrs=true --cluster-cidr="$POD_SUPERNET" \
+    --node-cidr-mask-size=24 --cluster-name=k8snet-lab --node-monitor-grace-period=20s --v=1
+  start_daemon kube-scheduler "$BIN/kube-scheduler" \
+    --kubeconfig="$STATE/scheduler.kubeconfig" --authentication-kubeconfig="$STATE/scheduler.kubeconfig" \
+    --authorization-kubeconfig="$STATE/scheduler.kubeconfig" --bind-address=127.0.0.1 --leader-elect=false --v=1
+}
+
+ctr_() { ctr --address "$CTR_SOCK" -n k8s.io "$@"; }
+
+start_containerd() {
+  mkdir -p "$RUN" "$STATE/containerd/root"
+  start_daemon containerd containerd --config "$CTR_CONF"
+  wait_for 30 "containerd socket" ctr --address "$CTR_SOCK" version
+}
+
+import_images() {
+  local f ref have
+  have=$(ctr_ images ls -q 2>/dev/null || true)
+  for f in "$IMAGES"/*.tar; do
+    ref=$(cat "${f%.tar}.ref")
+    # re-import only when missing or when the tarball changed
+    if grep -qx "$ref" <<<"$have" && [ -f "$STATE/containerd/imported.$(basename "$f")" ] \
+       && [ ! "$f" -nt "$STATE/containerd/imported.$(basename "$f")" ]; then continue; fi
+    ctr_ images import --no-unpack=false "$f" >/dev/null
+    touch "$STATE/containerd/imported.$(basename "$f")"
+  done
+  ctr_ images ls -q | grep -q "lab.local/pause:$PAUSE_TAG" || die "pause image not imported"
+}
+
+start_node() {
+  mkdir -p "$KUBELET_ROOT" "$POD_LOGS"
+  start_daemon kubelet "$BIN/kubelet" --config="$STATE/config/kubelet.yaml" \
+    --kubeconfig="$STATE/kubelet.kubeconfig" --root-dir="$KUBELET_ROOT" --cert-dir="$KUBELET_ROOT/pki" \
+    --node-ip="$NODE_IP" --hostname-override="$NODE_NAME" --oom-score-adj=0 --v=1
+  start_kube_proxy
+}
+
+start_netpol() { # kube-router exits unless its Node object already exists
+  start_kube_router
+  wait_for 30 "kube-router healthz" in_ns curl -fsS http://127.0.0.1:20244/healthz
+}
+
+start_kube_proxy() {
+  start_daemon kube-proxy "$BIN/kube-proxy" --config="$STATE/config/kube-proxy.yaml" --v=1
+}
+
+start_kube_router() {
+  start_daemon kube-router "$BIN/kube-router" --kubeconfig="$STATE/kube-router.kubeconfig" \
+    --hostname-override="$NODE_NAME" --run-firewall=true --run-router=false --run-service-proxy=false \
+    --enable-cni=false --enable-ipv6=false --enable-ipv4=true --health-port=20244 --metrics-port=0 \
+    --iptables-sync-period=10s --ipvs-sync-period=30s --v=1
+}
+
+node_ready() {
+  [ "$(kc get node "$NODE_NAME" -o jsonpath='{.status.conditions[?(@.type=="Ready")].status}' 2>/dev/null)" = True ]
+}
+
+render() { # render <file>: substitute the placeholders in a manifest
+  sed -e "s/COREDNS_VERSION/$COREDNS_VERSION/g" -e "s/TRAEFIK_VERSION/$TRAEFIK_VERSION/g" \
+      -e "s/NODE_IP/$NODE_IP/g" "$1"
+}
+
+apply_system() {
+  local f
+  for f in "$LAB_DIR"/manifests/*.yaml; do render "$f"; echo "---"; done | kc apply -f - >/dev/null
+}
+
+apply_baseline() {
+  kc apply -f "$LAB_DIR/baseline/" >/dev/null
+}
+
+wait_system() {
+  kc -n kube-system rollout status deploy/coredns --timeout=120s >/dev/null
+  kc -n traefik rollout status deploy/traefik --timeout=120s >/dev/null
+}
+
+wait_baseline() {
+  local d
+  for d in payments/payments-api orders/orders-api production/payments-api production/orders-api; do
+    kc -n "${d%/*}" rollout status "deploy/${d#*/}" --timeout=120s >/dev/null
+  done
+  kc -n payments wait --for=condition=Ready pod/debug-pod --timeout=120s >/dev/null
+  wait_for 60 "ingress status" ingress_admitted
+  wait_for 60 "kube-router policy rules for payments pods" netpol_synced
+}
+
+netpol_synced() { # kube-router has a DROP rule for every running pod in payments
+  local rules p
+  rules=$(in_ns iptables-save -t filter 2>/dev/null | grep 'rule to DROP traffic destined for POD') || return 1
+  for p in $(kc -n payments get pods --field-selector=status.phase=Running -o jsonpath='{.items[*].metadata.name}'); do
+    grep -q "name:$p namespace: payments" <<<"$rules" || return 1
+  done
+}
+
+ingress_admitted() {
+  [ -n "$(kc -n production get ingress api-ingress -o jsonpath='{.status.loadBalancer.ingress[0].ip}' 2>/dev/null)" ]
+}
+
+healthy() { # quick check: every daemon alive and the API answers
+  local d
+  for d in $DAEMONS api-proxy; do pid_of "$d" >/dev/null || return 1; done
+  kc get --raw=/readyz >/dev/null 2>&1
+}
+
+# ---------------------------------------------------------------- commands
+cmd_up() {
+  need_root
+  local fresh=0; [ "${1:-}" = "--fresh" ] && fresh=1
+  local T0=$SECONDS
+  phase build ensure_built
+  if [ $fresh = 0 ] && healthy; then
+    log "cluster already running; re-applying the world (use 'up --fresh' to rebuild it)"
+    pki_up
+    phase images import_images
+  else
+    if [ -e "$NETNS_PATH" ] || [ -d "$STATE" ] || [ -d "$RUN" ]; then phase cleanup-stale cmd_down; fi
+    mkdir -p "$STATE" "$RUN" "$LOGS" "$PIDS"
+    findmnt -no PROPAGATION / > "$STATE/root-propagation" 2>/dev/null || true
+    local hd; : > "$STATE/host-dirs-created"
+    for hd in $HOST_DIRS; do [ -e "$hd" ] || echo "$hd" >> "$STATE/host-dirs-created"; done
+    mount --make-rshared /
+    [ -e /dev/kmsg ] || ln -s /dev/console /dev/kmsg
+    phase network net_up
+    phase pki pki_up
+    write_configs
+    phase etcd start_etcd
+    phase kube-apiserver start_apiserver
+    phase api-proxy start_api_proxy
+    phase controllers start_cm_sched
+    phase containerd start_containerd
+    phase images import_images
+    phase node start_node
+    phase node-ready wait_for 120 "node Ready" node_ready
+    phase kube-router start_netpol
+  fi
+  phase system-apps apply_system
+  phase system-ready wait_system
+  phase baseline apply_baseline
+  phase baseline-ready wait_baseline
+  phase selftest bash "$LAB_DIR/selftest.sh"
+  print_phases
+  log "cluster up in $((SECONDS - T0))s"
+  cmd_env_info
+}
+
+cmd_env_info() {
+  cat <<EOF
+admin kubeconfig:     $ADMIN_KC
+readonly kubeconfig:  $STATE/readonly.kubeconfig   (user k8snet-reader: read + pods/exec)
+noexec kubeconfig:    $STATE/noexec.kubeconfig     (user k8snet-noexec: read, no exec)
+nobody kubeconfig:    $STATE/nobody.kubeconfig     (user k8snet-nobody: no bindings)
+k8snet-admin kc:      $STATE/k8snet-admin.kubeconfig (user k8snet-admin: system:masters, distinct from "admin")
+API server:           https://127.0.0.1:$API_HOST_PORT (socat -> $NODE_IP:6443 in netns $NETNS)
+kubectl:              $STATE/bin/kubectl
+audit log:            $STATE/audit.log
+eval "\$(bash $LAB_DIR/lab.sh env)"
+EOF
+}
+
+cmd_env() {
+  [ -f "$ADMIN_KC" ] && [ -e "$NETNS_PATH" ] || { echo "the k8snet lab is not up (run: bash $LAB_DIR/lab.sh up)" >&2; return 1; }
+  cat <<EOF
+export KUBECONFIG=$ADMIN_KC
+export K8SNET_LAB_KUBECONFIG=$ADMIN_KC
+export K8SNET_LAB_READONLY_KUBECONFIG=$STATE/readonly.kubeconfig
+export K8SNET_LAB_NOEXEC_KUBECONFIG=$STATE/noexec.kubeconfig
+export K8SNET_LAB_NOBODY_KUBECONFIG=$STATE/nobody.kubeconfig
+export K8SNET_LAB_K8SNET_ADMIN_KUBECONFIG=$STATE/k8snet-admin.kubeconfig
+export K8SNET_LAB_AUDIT_LOG=$STATE/audit.log
+export K8SNET_LAB_KUBECTL=$STATE/bin/kubectl
+export K8SNET_LAB_NODE_IP=$NODE_IP
+export K8SNET_LAB_NETNS=$NETNS
+export K8SNET_LAB_LOGS=$LOGS
+export K8SNET_LAB_RUN=$RUN
+export K8SNET_LAB_STATE=$STATE
+export K8SNET_LAB_SH=$LAB_DIR/lab.sh
+EOF
+}
+
+pod_netns_paths() { # netns bind mounts of our pod sandboxes
+  local id
+  for id in $(ctr_ containers ls -q 2>/dev/null); do
+    ctr_ containers info "$id" 2>/dev/null | grep -o '"/var/run/netns/cni-[^"]*"' | tr -d '"'
+  done | sort -u
+}
+
+cmd_down() {
+  need_root
+  local t0=$SECONDS
+  log "tearing down the lab"
+  # everything is thrown away, so no graceful shutdown is needed
+  stop_daemons KILL kubelet kube-proxy kube-router kube-scheduler kube-controller-manager
+  # remember the pod netns paths before the containers go away
+  local netnses="" cids=""
+  if [ -S "$CTR_SOCK" ] && pid_of containerd >/dev/null; then
+    netnses=$(pod_netns_paths || true)
+    local id
+    cids=$(ctr_ containers ls -q 2>/dev/null || true)
+    for id in $(ctr_ tasks ls -q 2>/dev/null); do ctr_ tasks delete -f "$id" >/dev/null 2>&1 & done
+    wait
+  fi
+  stop_daemons KILL kube-apiserver etcd containerd api-proxy
+  # leftover shims of our containerd instance (identified by its socket address)
+  local p
+  for p in $(pgrep -f "containerd-shim-runc-v2 .*-address $CTR_SOCK" || true); do kill -KILL "$p" 2>/dev/null || true; done
+  # every process still living in pod cgroups the kubelet created (cgroupfs driver)
+  local cg
+  for cg in /sys/fs/cgroup/*/kubepods; do
+    [ -d "$cg" ] || continue
+    find "$cg" -name cgroup.procs -exec cat {} + 2>/dev/null | sort -u | xargs -r kill -KILL 2>/dev/null || true
+  done
+  # any other process left inside the lab netns (daemons, socat children)
+  if [ -e "$NETNS_PATH" ]; then
+    for p in $(ip netns pids "$NETNS" 2>/dev/null); do kill -KILL "$p" 2>/dev/null || true; done
+  fi
+  sleep 0.3
+  for cg in /sys/fs/cgroup/*/kubepods; do
+    [ -d "$cg" ] || continue
+    find "$cg" -depth -type d -exec rmdir {} \; 2>/dev/null || true
+  done
+  # pod network namespaces: the recorded ones, plus any cni-* netns whose
+  # eth0 carries a lab pod address (stale from a crash)
+  local n
+  for n in /var/run/netns/cni-*; do
+    [ -e "$n" ] || continue
+    if grep -qx "$n" <<<"$netnses" || nsenter --net="$n" ip -4 -o addr show 2>/dev/null | grep -q ' 10\.244\.'; then
+      for p in $(ip netns pids "$(basename "$n")" 2>/dev/null); do kill -KILL "$p" 2>/dev/null || true; done
+      umount "$n" 2>/dev/null || umount -l "$n" 2>/dev/null || true
+      rm -f "$n"
+    fi
+  done
+  # mounts under our directories (overlay rootfs, shm, projected volumes, ...)
+  local m
+  for m in $(findmnt -rn -o TARGET | grep -E "^($STATE|$RUN)(/|$)" | sort -r); do
+    umount "$m" 2>/dev/null || umount -l "$m" 2>/dev/null || true
+  done
+  if [ -e "$NETNS_PATH" ]; then ip netns del "$NETNS" 2>/dev/null || { umount -l "$NETNS_PATH" 2>/dev/null; rm -f "$NETNS_PATH"; }; fi
+  local r
+  for r in $HOST_ROUTES; do ip route del blackhole "$r" 2>/dev/null || true; done
+  if [ -f "$STATE/root-propagation" ] && [ "$(cat "$STATE/root-propagation")" = private ]; then
+    mount --make-rprivate / 2>/dev/null || true
+  fi
+  local hd
+  if [ -f "$STATE/host-dirs-created" ]; then
+    for hd in $(cat "$STATE/host-dirs-created"); do
+      grep -qw -- "$hd" <<<"$HOST_DIRS" && rm -rf -- "$hd"
+    done
+  fi
+  rm -rf "$RUN" "$STATE" "/var/lib/cni/networks/$CNI_NETWORK" "/etc/cni/net.d/10-k8snet-lab.conflist"
+  rm -f /var/lib/cni/results/"$CNI_NETWORK"-* 2>/dev/null || true
+  for id in $cids; do rm -f /var/lib/cni/results/*-"$id"-* 2>/dev/null || true; done
+  # kubelet's fixed /var/log/containers symlinks that point into our pod log dir
+  if [ -d /var/log/containers ]; then
+    find /var/log/containers -maxdepth 1 -type l -lname "$POD_LOGS/*" -delete 2>/dev/null || true
+  fi
+  log "down in $((SECONDS - t0))s (build cache kept in $KEYDIR)"
+}
+
+cmd_status() {
+  local d p rc=0
+  echo "processes:"
+  for d in $DAEMONS api-proxy; do
+    if p=$(pid_of "$d"); then printf '  %-24s running (pid %s)\n' "$d" "$p"; else printf '  %-24s STOPPED\n' "$d"; rc=1; fi
+  done
+  if kc get --raw=/readyz >/dev/null 2>&1; then
+    echo "node:"; kc get node -o wide | sed 's/^/  /'
+    echo "kube-system / traefik pods:"; kc get pods -n kube-system -o wide | sed 's/^/  /'
+    kc get pods -n traefik -o wide | sed 1d | sed 's/^/  /'
+  else
+    echo "API: not reachable"; rc=1
+  fi
+  cmd_env_info
+  return $rc
+}
+
+BASE_NS="default kube-system kube-public kube-node-lease traefik payments orders production"
+
+cmd_reset() {
+  need_root
+  local t0 ts; t0=$(date +%s.%N)
+  rstep() { ts=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN{printf "%.1f", b-a}'); log "  reset +${ts}s: $*"; }
+  [ -e "$NETNS_PATH" ] || die "lab is not up"
+  # 1. restart anything a scenario stopped
+  local d p
+  # thaw anything a scenario froze with SIGSTOP
+  for d in $DAEMONS api-proxy; do p=$(pid_of "$d") && kill -CONT "$p" 2>/dev/null || true; done
+  for d in etcd kube-apiserver containerd; do pid_of "$d" >/dev/null || die "$d is not running; use 'lab.sh up --fresh'"; done
+  pid_of api-proxy >/dev/null || start_api_proxy
+  start_cm_sched
+  pid_of kubelet >/dev/null || start_daemon kubelet "$BIN/kubelet" --config="$STATE/config/kubelet.yaml" \
+    --kubeconfig="$STATE/kubelet.kubeconfig" --root-dir="$KUBELET_ROOT" --cert-dir="$KUBELET_ROOT/pki" --node-ip="$NODE_IP" --hostname-override="$NODE_NAME" --oom-score-adj=0 --v=1
+  start_kube_proxy; start_kube_router
+  rstep "components running"
+  # 2. delete namespaces that scenarios added
+  local extra=() ns
+  for ns in $(kc get ns -o jsonpath='{.items[*].metadata.name}'); do
+    grep -qw -- "$ns" <<<"$BASE_NS" || extra+=("$ns")
+  done
+  if [ ${#extra[@]} -gt 0 ]; then
+    log "deleting namespaces: ${extra[*]}"
+    kc delete ns "${extra[@]}" --wait=false >/dev/null 2>&1 || true
+    for ns in "${extra[@]}"; do kc -n "$ns" delete pods --all --grace-period=0 --force >/dev/null 2>&1 || true; done
+  fi
+  # 3. delete objects scenarios added to the baseline namespaces
+  local sel='k8snet-lab/baseline!=true'
+  for ns in payments orders production default; do
+    kc -n "$ns" delete deploy,sts,ds,job,svc,netpol,ingress,cm,secret -l "$sel" --ignore-not-found --wait=false \
+      --field-selector 'metadata.name!=kube-root-ca.crt,metadata.name!=kubernetes' >/dev/null 2>&1 || true
+    kc -n "$ns" delete pods -l "$sel" --grace-period=0 --force --ignore-not-found >/dev/null 2>&1 || true
+  done
+  kc delete netpol -n traefik -l "$sel" --ignore-not-found >/dev/null 2>&1 || true
+  kc delete netpol -n kube-system --all --ignore-not-found >/dev/null 2>&1 || true
+  kc uncordon "$NODE_NAME" >/dev/null 2>&1 || true
+  rstep "scenario objects deleted"
+  local f
+  # 4. re-apply the world (restores scaled-down CoreDNS, edited Corefile, ...).
+  # First a full PUT of every existing non-Pod object: it strips fields a
+  # scenario added with patch/edit/apply (extra labels, a second probe
+  # handler, args, ...) that a 3-way-merge apply would keep or choke on.
+  # Then apply creates whatever a scenario deleted. Pods are immutable and
+  # are only re-created when missing.
+  { for f in "$LAB_DIR"/manifests/*.yaml; do render "$f"; echo "---"; done
+    for f in "$LAB_DIR"/baseline/*.yaml; do grep -q '^kind: Pod$' "$f" || { cat "$f"; echo "---"; }; done
+  } | kc replace --save-config -f - >/dev/null 2>&1 || true
+  apply_system
+  apply_baseline
+  rstep "baseline re-applied"
+  # 5. wait until healthy
+  wait_for 60 "node Ready" node_ready
+  wait_system
+  rstep "system apps ready"
+  wait_baseline
+  rstep "baseline ready"
+  if [ ${#extra[@]} -gt 0 ]; then
+    for ns in "${extra[@]}"; do kc wait --for=delete "ns/$ns" --timeout=60s >/dev/null 2>&1 || true; done
+  fi
+  rstep "extra namespaces gone"
+  wait_for 30 "DNS + service path" timeout 10 "$KUBECTL" --kubeconfig "$ADMIN_KC" -n orders exec deploy/orders-api -c toolbox -- \
+    timeout 5 wget -q -O /dev/null http://payments-api.payments.svc.cluster.local/health
+  rstep "service path verified"
+  log "reset done in ${ts}s"
+}
+
+cmd_stop_component() {
+  need_root
+  case "${1:-}" in
+    kube-proxy)
+      stop_daemons KILL kube-proxy
+      # what a dead kube-proxy looks like after a node reboot: none of its
+      # iptables rules exist (kube-proxy --cleanup removes them and exits)
+      in_ns "$BIN/kube-proxy" --cleanup >> "$LOGS/kube-proxy.log" 2>&1 || true ;;
+    kube-router)
+      stop_daemons KILL kube-router
+      # like a rebooted node whose enforcer never came back: no policy rules.
+      # (kube-router --cleanup-config panics without IPVS, so do it here:
+      # rewrite the filter table without kube-router's chains, then drop its ipsets.)
+      in_ns iptables-save -t filter | grep -vE 'KUBE-ROUTER-|KUBE-POD-FW-|KUBE-NWPLCY-' | in_ns iptables-restore -T filter
+      local set
+      for set in $(in_ns ipset list -n | grep -E '^KUBE-(DST|SRC)-'); do in_ns ipset destroy "$set" 2>/dev/null || true; done ;;
+    kubelet) stop_daemon kubelet ;;
+    coredns) kc -n kube-system scale deploy/coredns --replicas=0 >/dev/null
+             kc -n kube-system wait --for=delete pod -l k8s-app=kube-dns --timeout=30s >/dev/null 2>&1 || true ;;
+    traefik) kc -n traefik scale deploy/traefik --replicas=0 >/dev/null
+             kc -n traefik wait --for=delete pod -l app.kubernetes.io/name=traefik --timeout=30s >/dev/null 2>&1 || true ;;
+    *) die "usage: lab.sh stop-component kube-proxy|kube-router|kubelet|coredns|traefik" ;;
+  esac
+  log "stopped $1"
+}
+
+cmd_start_component() {
+  need_root
+  case "${1:-}" in
+    kube-proxy) start_kube_proxy ;;
+    kube-router) start_kube_router ;;
+    kubelet) start_daemon kubelet "$BIN/kubelet" --config="$STATE/config/kubelet.yaml" \
+      --kubeconfig="$STATE/kubelet.kubeconfig" --root-dir="$KUBELET_ROOT" --cert-dir="$KUBELET_ROOT/pki" --node-ip="$NODE_IP" --hostname-override="$NODE_NAME" --oom-score-adj=0 --v=1
+      wait_for 60 "node Ready" node_ready ;;
+    coredns) kc -n kube-system scale deploy/coredns --replicas=1 >/dev/null
+             kc -n kube-system rollout status deploy/coredns --timeout=60s >/dev/null ;;
+    traefik) kc -n traefik scale deploy/traefik --replicas=1 >/dev/null
+             kc -n traefik rollout status deploy/traefik --timeout=60s >/dev/null ;;
+    *) die "usage: lab.sh start-component kube-proxy|kube-router|kubelet|coredns|traefik" ;;
+  esac
+  log "started $1"
+}
+
+# allow `. lab.sh` for debugging without dispatching a command
+[ "${BASH_SOURCE[0]}" = "$0" ] || return 0
+
+# one mutating command at a time (the lock file lives in the kept cache dir)
+case "${1:-}" in
+  build|up|down|reset|stop-component|start-component)
+    mkdir -p "$CACHE_ROOT"; exec 9>"$CACHE_ROOT/lab.lock"
+    flock -w 600 9 || die "another lab.sh command holds $CACHE_ROOT/lab.lock" ;;
+esac
+
+case "${1:-}" in
+  build) shift; need_root; bash "$LAB_DIR/build.sh" "$@" 2>&1 | tee -a "$CACHE_ROOT/build.log" ;;
+  up) shift; cmd_up "$@" ;;
+  down) cmd_down ;;
+  status) cmd_status ;;
+  reset) cmd_reset ;;
+  env) cmd_env ;;
+  selftest) bash "$LAB_DIR/selftest.sh" ;;
+  stop-component) shift; cmd_stop_component "$@" ;;
+  start-component) shift; cmd_start_component "$@" ;;
+  *) echo "usage: lab.sh build|up [--fresh]|down|status|reset|env|selftest|stop-component <c>|start-component <c>" >&2; exit 2 ;;
+esac
