@@ -5,7 +5,7 @@ import type { Api } from '../cluster/api.js';
 import { runExec } from '../cluster/exec.js';
 import type { EndpointSlice, Ingress, Service, ServicePort } from '../model/k8s.js';
 import type { ProbeFact, ProbeTarget, ToolName, ToolSet } from '../model/probe.js';
-import { buildDnsProbe, buildHttpProbe, buildTcpProbe, kubectlCommand } from '../probes/index.js';
+import { buildDnsProbe, buildHttpProbe, buildTcpProbe, kubectlCommand, ProbeInputError } from '../probes/index.js';
 
 /** Where probes run. */
 export interface ProbeSite {
@@ -43,6 +43,22 @@ export function selectPorts(svc: Service, port?: string): ServicePort[] {
   return ports.filter((p) => p.name === port || String(p.port) === port);
 }
 
+/**
+ * Build a command, or none. Values from the cluster (an Ingress path or host) may be refused by the
+ * probe builders' input checks; that probe then does not run and says why, the rest go on.
+ */
+function safeBuild(build: () => { tool: ToolName; argv: string[] } | null, refused: string[]): { tool: ToolName; argv: string[] } | null {
+  try {
+    return build();
+  } catch (e) {
+    if (e instanceof ProbeInputError) {
+      refused.push(e.message);
+      return null;
+    }
+    throw e;
+  }
+}
+
 function connectProbe(
   id: string,
   label: string,
@@ -51,7 +67,12 @@ function connectProbe(
   tools: ToolSet,
   timeoutSec: number,
 ): PlannedProbe {
-  const command = http ? buildHttpProbe(tools, target, timeoutSec) ?? buildTcpProbe(tools, target, timeoutSec) : buildTcpProbe(tools, target, timeoutSec);
+  const refused: string[] = [];
+  const command = safeBuild(
+    () => (http ? buildHttpProbe(tools, target, timeoutSec) ?? buildTcpProbe(tools, target, timeoutSec) : buildTcpProbe(tools, target, timeoutSec)),
+    refused,
+  );
+  if (refused.length) label = `${label} (not run: ${refused[0]})`;
   return { id, kind: http && command && command.tool !== 'nc' ? 'http' : 'tcp', label, target, command };
 }
 
@@ -97,7 +118,7 @@ export function planProbes(input: ProbePlanInput): PlannedProbe[] {
   if (svc.spec.type !== 'ExternalName') {
     const ns = svc.metadata.namespace!;
     const fqdn = `${svc.metadata.name}.${ns}.svc.${input.clusterDomain}`;
-    const dns = (id: string, label: string, target: ProbeTarget): PlannedProbe => ({ id, kind: 'dns', label, target, command: buildDnsProbe(tools, target, timeoutSec) });
+    const dns = (id: string, label: string, target: ProbeTarget): PlannedProbe => ({ id, kind: 'dns', label, target, command: safeBuild(() => buildDnsProbe(tools, target, timeoutSec), []) });
     plans.push(dns('dns/fqdn/pod-resolver', `${fqdn} via the pod's resolver`, { host: fqdn, recordType: 'A' }));
     plans.push(dns('dns/short/pod-resolver', `"${svc.metadata.name}" as an app in namespace ${input.sourceNamespace} would look it up`, { host: svc.metadata.name, recordType: 'A' }));
     if (input.kubeDnsIP) {
@@ -125,7 +146,7 @@ export function ingressProbeTargets(
     (ing.spec.rules ?? []).forEach((rule, ri) => {
       (rule.http?.paths ?? []).forEach((p, pi) => {
         if (p.backend.service?.name !== target.name || ing.metadata.namespace !== target.namespace) return;
-        const path = (p.path && p.path !== '' ? p.path : '/').replace(/\/?$/, p.pathType === 'Exact' ? '' : '');
+        const path = p.path && p.path.startsWith('/') ? p.path : '/';
         out.push({
           id: `ingress/${ing.metadata.namespace}/${ing.metadata.name}/${ri}/${pi}`,
           label: `${rule.host ?? '*'}${path} through ${controllerService.metadata.namespace}/${controllerService.metadata.name}`,

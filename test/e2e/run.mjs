@@ -65,11 +65,12 @@ function loadScenarios() {
 }
 
 // The user names the API server sees (client certificate CNs made by test/lab/lab.sh).
-const AUDIT_USERS = { admin: 'admin', reader: 'k8snet-reader', noexec: 'k8snet-noexec', nobody: 'k8snet-nobody' };
+const AUDIT_USERS = { admin: 'k8snet-admin', reader: 'k8snet-reader', noexec: 'k8snet-noexec', nobody: 'k8snet-nobody' };
 
 function kubeconfigFor(user, env) {
   const map = {
-    admin: env.KUBECONFIG,
+    // cluster-admin, but a different user than the one the scenario setup runs as
+    admin: env.K8SNET_LAB_K8SNET_ADMIN_KUBECONFIG,
     reader: env.K8SNET_LAB_READONLY_KUBECONFIG,
     noexec: env.K8SNET_LAB_NOEXEC_KUBECONFIG,
     nobody: env.K8SNET_LAB_NOBODY_KUBECONFIG,
