@@ -15,6 +15,8 @@ type Kind = 'clusterip' | 'endpoint';
 /** Map a connect outcome to a code and status for a ClusterIP or pod-IP probe. */
 function classify(kind: Kind, o: ConnectOutcome): { code: CoreCode; status: Status } {
   if (o.kind === 'ok') return { code: `${kind}/reachable`, status: 'pass' };
+  // the network delivered the connection; the application behind it did not answer
+  if (o.kind === 'timeout' && o.connected === true) return { code: `${kind}/no-response`, status: 'fail' };
   if (o.kind === 'refused') return { code: `${kind}/refused`, status: 'fail' };
   if (o.kind === 'timeout') return { code: `${kind}/timeout`, status: 'fail' };
   if (o.kind === 'no-route') return { code: `${kind}/unreachable`, status: 'fail' };
@@ -38,7 +40,10 @@ function sentence(kind: Kind, p: ProbeFact, o: ConnectOutcome): string {
         ? `${what} refused the connection (no endpoints, or nothing listens on targetPort)`
         : `${what} refused the connection: nothing listens on that port`;
     case 'timeout':
-      return `${what} timed out: packets are dropped`;
+      if (o.connected === true) return `${what} accepted the connection but sent no response in time: the application hangs (the network works)`;
+      return o.connected === false
+        ? `${what} timed out: packets are dropped`
+        : `${what} timed out: packets are dropped (or the app accepted and never answered: ${p.tool ?? 'the tool'} cannot tell)`;
     case 'no-route':
       return `${what}: no route to host`;
     case 'tool-missing':
@@ -60,7 +65,7 @@ function probeFinding(kind: Kind, p: ProbeFact): Finding {
   const next = status === 'unknown' && o.kind === 'tool-missing' ? ['re-run with --ephemeral to probe from a debug container'] : [];
   return make(code, STEP, status, sentence(kind, p, o), probeEvidence(p, o.detail), {
     next,
-    data: { probeId: p.id, outcome: o.kind, httpStatus: o.httpStatus, target: target(p) },
+    data: { probeId: p.id, outcome: o.kind === 'timeout' && o.connected === true ? 'no-response' : o.kind, connected: o.connected, httpStatus: o.httpStatus, target: target(p) },
   });
 }
 

@@ -41,6 +41,25 @@ export const NETWORK_RULES: Rule[] = [
     },
   },
   {
+    name: 'backend-never-answers',
+    why: 'A probe that connected and then got no response proves the path (CNI, kube-proxy, policy) works: the application accepts and hangs.',
+    match: (ctx) => {
+      const hung = [...ctx.vip('no-response'), ...ctx.pod('no-response')];
+      if (hung.length === 0 || ctx.vip('ok').length + ctx.pod('ok').length > 0) return undefined;
+      return {
+        layer: 'service',
+        headline: `The backends of ${ctx.targetName} accept connections but send no response within --probe-timeout: the application hangs, the network path works`,
+        evidence: hung,
+        confirmed: true,
+        next: [
+          `kubectl logs -n ${ctx.facts.request.target.namespace} -l ${selectorText(ctx)} --tail=50`,
+          `kubectl describe pods -n ${ctx.facts.request.target.namespace} -l ${selectorText(ctx)}`,
+          're-run with a longer --probe-timeout if the app is only slow',
+        ],
+      };
+    },
+  },
+  {
     name: 'policy-denies-path',
     why: 'Once a NetworkPolicy selects a pod, traffic no rule allows is dropped (or rejected); the probe failing as the verdict predicts names the policy.',
     match: (ctx) => {
@@ -91,11 +110,13 @@ export const NETWORK_RULES: Rule[] = [
       if (podDrops.length === 0 || ctx.pod('ok').length > 0) return undefined;
       const drop = ctx.all('crosscheck/dropped-despite-allow');
       const policyKnown = ctx.verdicts.length > 0;
+      // busybox wget cannot say whether it connected: a hanging app then looks like a drop
+      const unsure = podDrops.some((f) => f.data?.connected === undefined);
       return {
         layer: 'pod-network',
-        headline: `Packets to ${ctx.targetName} are dropped below NetworkPolicy: ClusterIP and pod IPs time out${policyKnown ? ' although policy allows the flow' : ''} (pod network / CNI)`,
+        headline: `Packets to ${ctx.targetName} are dropped below NetworkPolicy: ClusterIP and pod IPs time out${policyKnown ? ' although policy allows the flow' : ''} (pod network / CNI)${unsure ? '; the probe tool cannot tell this from an app that accepts and never answers' : ''}`,
         evidence: [...drop, ...failedVip(ctx), ...podDrops, ...ctx.verdicts.map((v) => v.finding)],
-        confirmed: policyKnown,
+        confirmed: policyKnown && !unsure,
         next: ['kubectl get pods -n kube-system -o wide', 'kubectl get nodes -o wide', `kubectl get pods -n ${ctx.facts.request.target.namespace} -o wide`],
       };
     },

@@ -11,8 +11,11 @@ const verdict = (allowed: boolean, names: string[] = []) => ({
   verdict: { allowed, port: 8080, ingress: { allowed, selectedBy: names.map((n) => ({ namespace: n.split('/')[0], name: n.split('/')[1] })) }, egress: { allowed: true, selectedBy: [] } },
 });
 const ready = f('service/endpoints-ready', 'endpoints', 'pass');
-const vip = (outcome: string) => f(`clusterip/${outcome === 'ok' ? 'reachable' : outcome}`, 'clusterip', outcome === 'ok' ? 'pass' : 'fail', { outcome });
-const pod = (outcome: string) => f(`endpoint/${outcome === 'ok' ? 'reachable' : outcome}`, 'clusterip', outcome === 'ok' ? 'pass' : 'fail', { outcome, target: '10.244.0.21:8080' });
+// connected: what the probe tool could tell (curl can; busybox wget cannot: undefined)
+const connectedFor = (outcome: string) => (outcome === 'ok' || outcome === 'no-response' ? true : outcome === 'timeout-unsure' ? undefined : false);
+const norm = (outcome: string) => (outcome === 'timeout-unsure' ? 'timeout' : outcome);
+const vip = (outcome: string) => f(`clusterip/${outcome === 'ok' ? 'reachable' : norm(outcome)}`, 'clusterip', outcome === 'ok' ? 'pass' : 'fail', { outcome: norm(outcome), connected: connectedFor(outcome) });
+const pod = (outcome: string) => f(`endpoint/${outcome === 'ok' ? 'reachable' : norm(outcome)}`, 'clusterip', outcome === 'ok' ? 'pass' : 'fail', { outcome: norm(outcome), connected: connectedFor(outcome), target: '10.244.0.21:8080' });
 
 const facts = loadFacts('healthy');
 
@@ -21,6 +24,8 @@ describe('diagnosis rules', () => {
     ['policy denies, probes time out', [ready, vip('timeout'), pod('timeout'), f('policy/ingress-denied', 'policy', 'fail', verdict(false, ['payments/deny-all']))], 'policy-denies-path', 'policy', 'high'],
     ['policy denies, probes not run', [ready, f('clusterip/not-probed', 'clusterip', 'unknown'), f('policy/ingress-denied', 'policy', 'fail', verdict(false, ['payments/deny-all']))], 'policy-denies-path', 'policy', 'low'],
     ['policy allows, everything times out', [ready, vip('timeout'), pod('timeout'), f('policy/allowed', 'policy', 'pass', verdict(true))], 'pod-network-drops', 'pod-network', 'high'],
+    ['policy allows, everything times out, tool cannot tell connect from no answer', [ready, vip('timeout-unsure'), pod('timeout-unsure'), f('policy/allowed', 'policy', 'pass', verdict(true))], 'pod-network-drops', 'pod-network', 'medium'],
+    ['connected, then no response (app hangs)', [ready, vip('no-response'), pod('no-response'), f('policy/allowed', 'policy', 'pass', verdict(true))], 'backend-never-answers', 'service', 'high'],
     ['vip times out, pods answer', [ready, vip('timeout'), pod('ok')], 'clusterip-broken-pods-answer', 'service', 'high'],
     ['refused with ready endpoints', [ready, vip('refused'), pod('refused')], 'refused-with-endpoints', 'service', 'high'],
     ['no endpoints', [f('service/no-endpoints', 'endpoints', 'fail'), vip('refused')], 'no-ready-endpoints', 'service', 'high'],
