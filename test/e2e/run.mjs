@@ -215,7 +215,7 @@ for (const sc of scenarios) {
       }
     }
   }
-  const named = run?.json?.diagnosis?.layer ?? (run?.json?.verdict ? run.json.verdict : run ? `exit ${run.code}` : '-');
+  const named = run?.json?.diagnosis ? run.json.diagnosis.layer ?? run.json.diagnosis.verdict : run ? `exit ${run.code}` : '-';
   const row = {
     scenario: sc.name,
     expected: sc.spec.expect?.layer ?? sc.spec.expect?.verdict ?? `exit ${sc.spec.expect?.exit ?? '?'}`,
