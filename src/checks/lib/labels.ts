@@ -68,9 +68,10 @@ export function nearMisses(pods: Pod[], selector: Record<string, string>, max = 
       if (similar) miss.similarKey = { key: similar[0], value: similar[1] };
     }
     out.push(miss);
-    if (out.length >= max) break;
   }
-  return out;
+  // closest first: a value one typo away (payment-api vs payments-api) beats an unrelated one (debug)
+  const score = (m: NearMiss) => (m.have !== undefined ? editDistance(m.have, m.want) : m.similarKey ? 1 : 100);
+  return out.sort((a, b) => score(a) - score(b) || a.pod.localeCompare(b.pod)).slice(0, max);
 }
 
 /** "pod payments-api-xyz has app=payment-api" / "pod x lacks app (has apps=payments-api)" */
