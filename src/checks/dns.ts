@@ -54,7 +54,10 @@ function probeFinding(facts: Facts, p: ProbeFact, fqdnOk: boolean): Finding {
     return make('dns/resolves', STEP, 'pass', `${how(p)} -> ${o.addresses.join(', ') || '(answer)'}`, ev, { data });
   }
   if (isNotRun(o.kind) || o.kind === 'error') {
-    return make('dns/not-probed', STEP, 'unknown', `${how(p)} could not be checked: ${o.detail}`, ev, { data });
+    // DNS over TCP needs dig; when lookups over UDP already answered, the missing TCP check is a
+    // coverage note (busybox nslookup has no TCP mode), not an unknown that lowers the verdict
+    const tcpOnlyGap = p.target.transport === 'tcp' && o.kind === 'tool-missing' && fqdnOk;
+    return make('dns/not-probed', STEP, tcpOnlyGap ? 'info' : 'unknown', `${how(p)} could not be checked: ${tcpOnlyGap ? 'no tool in the container can query DNS over TCP (needs dig); UDP lookups answered' : o.detail}`, ev, { data });
   }
   // Short names expand with the SOURCE pod's namespace first: "payments-api" from orders looks up
   // payments-api.orders.svc.cluster.local, which does not exist. The app must use name.namespace.

@@ -11,11 +11,12 @@ function targetPortText(ctx: Ctx): string {
 }
 
 function policyHeadline(ctx: Ctx): string {
-  const names = ctx.denyingNames.length ? ctx.denyingNames.join(', ') : ctx.denied[0]?.finding.summary ?? 'a NetworkPolicy';
   const v = ctx.denied[0]?.verdict;
   const dir = v?.ingress?.allowed === false && v?.egress?.allowed === false ? 'ingress and egress' : v?.egress?.allowed === false ? 'egress' : 'ingress';
   const port = v?.port ? `:${v.port}` : '';
-  return `NetworkPolic${ctx.denyingNames.length > 1 ? 'ies' : 'y'} ${names} ${ctx.denyingNames.length > 1 ? 'block' : 'blocks'} ${ctx.sourceName} -> ${ctx.targetName}${port} (${dir} denied)`;
+  // every selecting policy isolates; none of their rules admits the flow, so name them all as such
+  const names = ctx.denyingNames.length ? ctx.denyingNames.join(', ') : ctx.denied[0]?.finding.summary ?? 'a NetworkPolicy';
+  return `NetworkPolicy blocks ${ctx.sourceName} -> ${ctx.targetName}${port}: ${dir} is isolated by ${names} and no rule admits the flow`;
 }
 
 export const NETWORK_RULES: Rule[] = [

@@ -13,7 +13,7 @@ const TABLE: Row[] = [
   ['wrong-target-port', 'fault', 'service', 'undeclared-target-port-fails', ['service/target-port-undeclared', 'endpoint/refused'], /targetPort 8081 .* not a port the pods declare/, 1],
   ['pods-not-ready', 'fault', 'service', 'pods-not-ready', ['service/pods-not-ready', 'service/no-endpoints'], /failing its readiness probe GET \/healthz/, 1],
   ['coredns-down', 'fault', 'dns', 'cluster-dns-down', ['dns/timeout', 'dns/kube-dns-no-endpoints', 'clusterip/reachable'], /Cluster DNS is down: kube-dns \(10\.96\.0\.10\) has no ready endpoints/, 1],
-  ['default-deny-no-allow', 'fault', 'policy', 'policy-denies-path', ['policy/ingress-denied', 'clusterip/timeout', 'endpoint/timeout', 'crosscheck/agree'], /NetworkPolicy payments\/default-deny-ingress blocks orders\/orders-api-\S+ -> payments\/payments-api:8080 \(ingress denied\)/, 1],
+  ['default-deny-no-allow', 'fault', 'policy', 'policy-denies-path', ['policy/ingress-denied', 'clusterip/timeout', 'endpoint/timeout', 'crosscheck/agree'], /NetworkPolicy blocks orders\/orders-api-\S+ -> payments\/payments-api:8080: ingress is isolated by payments\/default-deny-ingress and no rule admits the flow/, 1],
   ['egress-deny-dns', 'fault', 'policy', 'egress-policy-blocks-dns', ['policy/dns-egress-blocked', 'dns/timeout', 'clusterip/reachable'], /orders\/default-deny-egress.* DNS from orders\/orders-api/, 1],
   ['pod-network-broken', 'fault', 'pod-network', 'pod-network-drops', ['crosscheck/dropped-despite-allow', 'clusterip/timeout', 'endpoint/timeout'], /dropped below NetworkPolicy/, 1],
   ['kube-proxy-down', 'fault', 'service', 'clusterip-broken-pods-answer', ['clusterip/timeout', 'endpoint/reachable'], /kube-proxy rules/, 1],

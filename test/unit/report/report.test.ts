@@ -56,7 +56,7 @@ describe('renderers', () => {
 
   it('table: the DIAGNOSIS block names layer, headline, confidence and next commands (golden lines)', () => {
     const out = renderTable(reportFor('default-deny-no-allow'), { color: false, verbose: false });
-    expect(out).toContain('DIAGNOSIS\n  Verdict:    FAULT  layer: NetworkPolicy\n  NetworkPolicy payments/default-deny-ingress blocks orders/orders-api-5c8d7f9b6-qwert -> payments/payments-api:8080 (ingress denied)\n  Confidence: high');
+    expect(out).toContain('DIAGNOSIS\n  Verdict:    FAULT  layer: NetworkPolicy\n  NetworkPolicy blocks orders/orders-api-5c8d7f9b6-qwert -> payments/payments-api:8080: ingress is isolated by payments/default-deny-ingress and no rule admits the flow\n  Confidence: high');
     expect(out).toContain('  $ kubectl describe networkpolicy -n payments default-deny-ingress');
     expect(out).toContain('2. ClusterIP reachability');
     expect(out).not.toContain('Probes\n'); // the probe list only with -v
