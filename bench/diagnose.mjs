@@ -6,17 +6,10 @@
 
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { lab, labEnv, root } from '../test/e2e/lab-env.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const runs = Number(process.argv[process.argv.indexOf('--runs') + 1]) || 5;
-const lab = path.join(root, 'test/lab/lab.sh');
-const envOut = spawnSync('bash', [lab, 'env'], { encoding: 'utf8' });
-if (envOut.status !== 0) {
-  console.error('error: the lab cluster is not available\n  next: run `npm run lab:up` first');
-  process.exit(3);
-}
-const env = Object.fromEntries([...envOut.stdout.matchAll(/^export ([A-Z0-9_]+)="?([^"\n]*)"?$/gm)].map((m) => [m[1], m[2]]));
+const env = labEnv();
 const kubectl = env.K8SNET_LAB_KUBECTL;
 const kenv = { ...process.env, KUBECONFIG: env.K8SNET_LAB_READONLY_KUBECONFIG, NO_COLOR: '1' };
 spawnSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });

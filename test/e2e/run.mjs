@@ -7,11 +7,10 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync, copyFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { auditSummary } from './audit.mjs';
 import { checkExpectations } from './expect.mjs';
+import { lab, labEnv, root } from './lab-env.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const args = process.argv.slice(2);
 const opt = (name) => {
   const i = args.indexOf(name);
@@ -20,26 +19,11 @@ const opt = (name) => {
 const scenariosDir = path.resolve(opt('--scenarios') ?? path.join(root, 'test/lab/scenarios'));
 const only = opt('--only')?.split(',');
 const recordDir = opt('--record');
-const lab = path.join(root, 'test/lab/lab.sh');
 
 function sh(cmd, argv, { env = {}, timeoutMs = 120000, input } = {}) {
   const t0 = Date.now();
   const r = spawnSync(cmd, argv, { encoding: 'utf8', env: { ...process.env, ...env }, timeout: timeoutMs, input, maxBuffer: 64 << 20 });
   return { code: r.status ?? (r.signal ? 128 : 1), stdout: r.stdout ?? '', stderr: r.stderr ?? '', ms: Date.now() - t0, error: r.error };
-}
-
-function labEnv() {
-  const r = sh('bash', [lab, 'env']);
-  if (r.code !== 0) {
-    console.error(`error: the lab cluster is not available\n  why:  \`lab.sh env\` failed: ${r.stderr.trim() || r.stdout.trim()}\n  next: run \`npm run lab:up\` first`);
-    process.exit(3);
-  }
-  const env = {};
-  for (const line of r.stdout.split('\n')) {
-    const m = line.match(/^export ([A-Z0-9_]+)=(?:"([^"]*)"|'([^']*)'|(\S*))$/);
-    if (m) env[m[1]] = m[2] ?? m[3] ?? m[4] ?? '';
-  }
-  return env;
 }
 
 function loadScenarios() {
