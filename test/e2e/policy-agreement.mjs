@@ -40,6 +40,8 @@ async function pool(items, n, fn) {
   return res;
 }
 
+// a previous run's namespaces may still be terminating
+spawnSync(kubectl, ['delete', 'namespace', 'agree-x', 'agree-y', '--ignore-not-found', '--wait=true', '--timeout=90s'], { env: admin });
 const applied = spawnSync(kubectl, ['apply', '-f', world], { env: admin, encoding: 'utf8' });
 if (applied.status !== 0) {
   console.error(`error: could not apply ${world}: ${applied.stderr}`);
