@@ -7,6 +7,7 @@ import type { ConnectOutcome, ProbeFact } from '../model/probe.js';
 import { make } from './lib/make.js';
 import { connectOutcome, isNotRun, probeEvidence, probesWithPrefix } from './lib/probe-evidence.js';
 import { ephemeralHint, sourceCannotProbe } from './source.js';
+import { execDenied } from './lib/exec-access.js';
 
 const STEP = 'clusterip' as const;
 
@@ -91,8 +92,19 @@ export function checkClusterIP(facts: Facts): Finding[] {
   const vip = probesWithPrefix(facts, 'clusterip/');
   const headless = facts.service.value.spec.clusterIP === 'None';
   for (const p of vip) out.push(probeFinding('clusterip', p));
+  const denied = execDenied(facts);
   if (vip.length === 0 && !headless) {
-    out.push(make('clusterip/not-probed', STEP, 'unknown', 'No ClusterIP probe was run', facts.notes.slice(0, 3)));
+    out.push(
+      denied
+        ? make('clusterip/not-probed', STEP, 'unknown', `${denied.summary}: the ClusterIP and pod IPs were not probed`, facts.notes.slice(0, 3), { next: denied.next })
+        : make('clusterip/not-probed', STEP, 'unknown', 'No ClusterIP probe was run', facts.notes.slice(0, 3)),
+    );
+  }
+  // UDP and SCTP Service ports are not probed (no tool gives a reliable answer for them)
+  for (const p of facts.service.value.spec.ports ?? []) {
+    if ((p.protocol ?? 'TCP') !== 'TCP' && (!facts.request.port || facts.request.port === p.name || facts.request.port === String(p.port))) {
+      out.push(make('clusterip/not-probed', STEP, 'info', `Service port ${p.port}/${p.protocol}${p.name ? ` (${p.name})` : ''} was not probed: k8snet probes TCP ports only`, []));
+    }
   }
   for (const p of probesWithPrefix(facts, 'endpoint/')) out.push(probeFinding('endpoint', p));
   return out;

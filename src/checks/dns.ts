@@ -1,6 +1,7 @@
 // Step 3 "DNS": the Service name resolved from the source pod (FQDN, short name, kube-dns UDP/TCP),
 // answers compared with the ClusterIP, and on failure the cluster DNS and the pod's DNS settings.
 
+import { execDenied } from './lib/exec-access.js';
 import type { CoreCode } from '../model/codes.js';
 import type { Facts } from '../model/facts.js';
 import type { Finding, Status } from '../model/finding.js';
@@ -158,7 +159,14 @@ export function checkDns(facts: Facts): Finding[] {
       const probes = probesWithPrefix(facts, 'dns/');
       const fqdnOk = probes.some((p) => p.id.startsWith('dns/fqdn/') && dnsOutcome(p).kind === 'answer');
       for (const p of probes) out.push(probeFinding(facts, p, fqdnOk));
-      if (probes.length === 0) out.push(make('dns/not-probed', STEP, 'unknown', 'No DNS probe was run', facts.notes.slice(0, 3)));
+      const denied = execDenied(facts);
+      if (probes.length === 0) {
+        out.push(
+          denied
+            ? make('dns/not-probed', STEP, 'unknown', `${denied.summary}: DNS was not resolved from the source pod`, facts.notes.slice(0, 3), { next: denied.next })
+            : make('dns/not-probed', STEP, 'unknown', 'No DNS probe was run', facts.notes.slice(0, 3)),
+        );
+      }
     }
   }
   const failing = out.some((f) => f.status === 'fail');
