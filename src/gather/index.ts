@@ -97,7 +97,7 @@ export async function gatherFacts(ctx: GatherContext): Promise<Facts> {
   let sourceFacts: Read<SourceFacts> = source.state === 'ok' ? { state: 'ok', value: { ...source.value, container: '', tools: null, hasShell: null } } : source;
   if (sourceFacts.state === 'ok') {
     ctx.onStep?.('Inspecting the source container');
-    sourceFacts = await step('source', () => inspectSource(api, sourceFacts as { state: 'ok'; value: SourceFacts }, request, denied(`create`, '', 'pods', sns, 'exec'), notes));
+    sourceFacts = await step('source', () => inspectSource(api, sourceFacts as { state: 'ok'; value: SourceFacts }, request, denied('create', '', 'pods', sns, 'exec') || denied('get', '', 'pods', sns, 'exec'), notes));
   }
 
   // Ingress (needs nothing from probes) runs beside the probes.

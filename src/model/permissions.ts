@@ -31,7 +31,7 @@ export const PERMISSIONS: Permission[] = [
   { group: '', resource: 'pods', subresource: 'log', verbs: ['get'], scope: 'cluster', role: 'read', steps: ['ingress'], why: 'bounded tail of the Ingress controller logs' },
   { group: '', resource: 'secrets', verbs: ['get'], scope: 'cluster', role: 'secrets', steps: ['ingress'], why: 'optional: TLS secret existence. k8snet asks for metadata only (PartialObjectMetadata), but RBAC cannot limit a grant to metadata, so this rule is opt-in; without it the TLS check is unknown' },
   { group: 'authorization.k8s.io', resource: 'selfsubjectrulesreviews', verbs: ['create'], scope: 'cluster', role: 'read', steps: ['preflight'], why: 'ask what this user may do before gathering (creates nothing)' },
-  { group: '', resource: 'pods', subresource: 'exec', verbs: ['create'], scope: 'cluster', role: 'exec', steps: ['clusterip', 'dns', 'ingress'], why: 'run probes (curl, wget, nc, nslookup, dig, getent) in the source container' },
+  { group: '', resource: 'pods', subresource: 'exec', verbs: ['create', 'get'], scope: 'cluster', role: 'exec', steps: ['clusterip', 'dns', 'ingress'], why: 'run probes (curl, wget, nc, nslookup, dig, getent) in the source container; exec over WebSocket is a GET, authorized as get (and, as clusters move to it, also as create)' },
   { group: '', resource: 'pods', subresource: 'ephemeralcontainers', verbs: ['patch'], scope: 'cluster', role: 'ephemeral', steps: ['clusterip', 'dns'], why: 'only with --ephemeral: add a debug container to a source pod that has no shell' },
 ];
 

@@ -435,9 +435,13 @@ render() { # render <file>: substitute the placeholders in a manifest
       -e "s/NODE_IP/$NODE_IP/g" "$1"
 }
 
+# The system manifests: k8snet's shipped RBAC first (the lab's users are bound to exactly it), then
+# the lab's own (RBAC bindings, CoreDNS, Traefik).
+system_files() { echo "$LAB_DIR/../../deploy/rbac.yaml"; ls "$LAB_DIR"/manifests/*.yaml; }
+
 apply_system() {
   local f
-  for f in "$LAB_DIR"/manifests/*.yaml; do render "$f"; echo "---"; done | kc apply -f - >/dev/null
+  for f in $(system_files); do render "$f"; echo "---"; done | kc apply -f - >/dev/null
 }
 
 apply_baseline() {
@@ -694,7 +698,7 @@ cmd_reset() {
   # handler, args, ...) that a 3-way-merge apply would keep or choke on.
   # Then apply creates whatever a scenario deleted. Pods are immutable and
   # are only re-created when missing.
-  { for f in "$LAB_DIR"/manifests/*.yaml; do render "$f"; echo "---"; done
+  { for f in $(system_files); do render "$f"; echo "---"; done
     for f in "$LAB_DIR"/baseline/*.yaml; do grep -q '^kind: Pod$' "$f" || { cat "$f"; echo "---"; }; done
   } | kc replace --save-config -f - >/dev/null 2>&1 || true
   apply_system

@@ -27,6 +27,7 @@ describe('rbac manifest', () => {
     expect(granted(text).some((g) => g.includes('|secrets|'))).toBe(false);
     const writes = granted(text).filter((g) => /\|(create|update|patch|delete)$/.test(g));
     expect(writes).toEqual(['authorization.k8s.io|selfsubjectrulesreviews|create', '|pods/exec|create']);
+    expect(granted(text)).toContain('|pods/exec|get');
   });
   it('--no-exec leaves pods/exec out; --ephemeral and --tls-secrets add their roles', () => {
     expect(granted(rbacManifest({ subjectKind: 'Group', subjectName: 'g', exec: false, ephemeral: false, secrets: false }))).not.toContain('|pods/exec|create');
