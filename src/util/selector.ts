@@ -2,32 +2,9 @@
 
 import type { LabelSelector } from '../model/k8s.js';
 
-/** True when labels satisfy a LabelSelector (matchLabels AND every matchExpression). */
-export function matchesSelector(sel: LabelSelector | undefined, labels: Record<string, string> | undefined): boolean {
-  if (!sel) return false;
-  const l = labels ?? {};
-  for (const [k, v] of Object.entries(sel.matchLabels ?? {})) if (l[k] !== v) return false;
-  for (const e of sel.matchExpressions ?? []) {
-    const has = Object.prototype.hasOwnProperty.call(l, e.key);
-    switch (e.operator) {
-      case 'In':
-        if (!has || !(e.values ?? []).includes(l[e.key]!)) return false;
-        break;
-      case 'NotIn':
-        if (has && (e.values ?? []).includes(l[e.key]!)) return false;
-        break;
-      case 'Exists':
-        if (!has) return false;
-        break;
-      case 'DoesNotExist':
-        if (has) return false;
-        break;
-      default:
-        return false;
-    }
-  }
-  return true;
-}
+/** The one implementation of selector matching lives with the policy engine. */
+export { matchesSelector } from '../policy/selector.js';
+import { matchesSelector } from '../policy/selector.js';
 
 /** A Service-style selector map (every key must equal). An empty map matches nothing here. */
 export function matchesMap(sel: Record<string, string> | undefined, labels: Record<string, string> | undefined): boolean {

@@ -1,12 +1,11 @@
 // Label-selector evaluation, edit distance, and "near miss" pods for a Service selector.
 
 import type { Pod } from '../../model/k8s.js';
+import { matchesMap } from '../../util/selector.js';
 
 /** Service selectors are plain equality maps; an empty map selects nothing for a Service. */
 export function matchesSelector(labels: Record<string, string> | undefined, selector: Record<string, string>): boolean {
-  const keys = Object.keys(selector);
-  if (keys.length === 0) return false;
-  return keys.every((k) => labels?.[k] === selector[k]);
+  return matchesMap(selector, labels);
 }
 
 /** "app=payments-api,tier=backend" */
