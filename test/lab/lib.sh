@@ -1,12 +1,18 @@
 # Shared paths and helpers for the k8snet lab scripts (sourced, not run).
 # Requires VERSIONS to be sourced first.
 CACHE_ROOT=/var/cache/k8snet-lab
-LAB_KEY="k8s-${K8S_VERSION}-$(grep -v '^#' "$LAB_DIR/VERSIONS" | sha256sum | cut -c1-8)"
+# The key covers the core components only, so pinning a new component in VERSIONS does not throw
+# away the 10-minute cold build: components added later keep their own cache under
+# $EXTRA/<name>-<version> (see extra_dir).
+LAB_KEY="k8s-${K8S_VERSION}-$(printf '%s\n' "$K8S_VERSION" "$K8S_STAGING_VERSION" "$ETCD_VERSION" "$COREDNS_VERSION" \
+  "$KUBE_ROUTER_VERSION" "$TRAEFIK_VERSION" "$PAUSE_TAG" | sha256sum | cut -c1-8)"
 KEYDIR="$CACHE_ROOT/$LAB_KEY"
 BIN="$KEYDIR/bin"
 IMAGES="$KEYDIR/images"
 SRC="$KEYDIR/src"
 BLOGS="$KEYDIR/logs"
+EXTRA="$CACHE_ROOT/extra"
+extra_dir() { echo "$EXTRA/$1-$2"; } # extra_dir <component> <version>: cache dir of a later-added component
 
 STATE=/var/lib/k8snet-lab
 RUN=/run/k8snet-lab
