@@ -2,11 +2,11 @@
 // with verbose, every finding's evidence, every probe's kubectl line and per-step timings.
 
 import { suggestionsOf } from './suggestions.js';
-import Table from 'cli-table3';
 import { LAYER_TITLES, type Finding } from '../model/finding.js';
 import { paint, type Paint } from './ansi.js';
 import { byWorst, MARK, WORD } from './status.js';
 import type { Report, ReportStep } from './types.js';
+import { renderBox, type CellLine } from './box.js';
 
 export interface TableOptions {
   color: boolean;
@@ -15,30 +15,24 @@ export interface TableOptions {
 
 const WIDTH = 100;
 
-function stepSummary(step: ReportStep, verbose: boolean, p: Paint): string {
-  if (step.findings.length === 0) return p.dim('nothing to check');
+function stepSummary(step: ReportStep, verbose: boolean, p: Paint): CellLine[] {
+  if (step.findings.length === 0) return [{ text: 'nothing to check', style: p.dim }];
   const shown = verbose ? byWorst(step.findings) : byWorst(step.findings).filter((f, i) => i === 0 || f.status === 'fail' || f.status === 'unknown' || f.status === 'warn').slice(0, 4);
-  return shown
-    .map((f) => {
-      const head = `${p.status(f.status, MARK[f.status])} ${f.summary}`;
-      if (!verbose) return head;
-      const ev = f.evidence.map((e) => p.dim(`    ${e}`));
-      return [head, p.dim(`    [${f.code}]`), ...ev].join('\n');
-    })
-    .join('\n');
+  const lines: CellLine[] = [];
+  for (const f of shown) {
+    // the mark keeps its colour; the text after it wraps as plain text (wrap first, style after)
+    const mark = MARK[f.status];
+    lines.push({ text: `${mark} ${f.summary}`, style: (s) => (s.startsWith(mark) ? p.status(f.status, mark) + s.slice(mark.length) : s) });
+    if (!verbose) continue;
+    lines.push({ text: `    [${f.code}]`, style: p.dim });
+    for (const e of f.evidence) lines.push({ text: `    ${e}`, style: p.dim });
+  }
+  return lines;
 }
 
 function stepsTable(r: Report, o: TableOptions, p: Paint): string {
-  const t = new Table({
-    head: ['Step', 'Status', 'What k8snet saw'].map((h) => p.bold(h)),
-    style: { head: [], border: [], compact: false },
-    colWidths: [28, 10, WIDTH - 38 - 4],
-    wordWrap: true,
-  });
-  for (const s of r.steps) {
-    t.push([s.title, p.status(s.status, WORD[s.status]), stepSummary(s, o.verbose, p)]);
-  }
-  return t.toString();
+  const rows = r.steps.map((s) => [s.title, [{ text: WORD[s.status], style: (x: string) => p.status(s.status, x) }], stepSummary(s, o.verbose, p)]);
+  return renderBox(['Step', 'Status', 'What k8snet saw'], rows, { colWidths: [28, 10, WIDTH - 38 - 4], headStyle: p.bold });
 }
 
 function findingLine(f: Finding, p: Paint): string {
@@ -94,9 +88,8 @@ function probesBlock(r: Report, p: Paint): string {
 
 function timingsBlock(r: Report, p: Paint): string {
   if (r.timings.length === 0) return '';
-  const t = new Table({ head: ['Gather step', 'ms', 'API requests'].map((h) => p.bold(h)), style: { head: [], border: [] } });
-  for (const x of r.timings) t.push([x.step, String(x.ms), String(x.requests)]);
-  return `${t.toString()}\n${p.dim(`total API requests: ${r.requests}`)}`;
+  const t = renderBox(['Gather step', 'ms', 'API requests'], r.timings.map((x) => [x.step, String(x.ms), String(x.requests)]), { headStyle: p.bold });
+  return `${t}\n${p.dim(`total API requests: ${r.requests}`)}`;
 }
 
 export function renderTable(report: Report, opts: TableOptions): string {

@@ -1,0 +1,50 @@
+#!/usr/bin/env node
+// npm run build: bundles the CLI (src/cli/main.ts and everything it imports, dependencies included)
+// into one tree-shaken ESM file, dist/k8snet.mjs, which bin/k8snet.js loads. Start-up then reads one
+// file instead of resolving hundreds of modules (docs/benchmarks.md has the numbers). Type-checking
+// stays with `tsc --noEmit`; esbuild only strips types.
+//   node scripts/build.mjs            the CLI bundle
+// bundle() is also used by bench/render.mjs to load the pure pipeline from the sources.
+
+import { build } from 'esbuild';
+import { rmSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+// CommonJS dependencies bundled into ESM call require() for Node built-ins: give them a real one.
+const BANNER = "import { createRequire as __k8snetCreateRequire } from 'node:module';\nconst require = __k8snetCreateRequire(import.meta.url);";
+
+/** esbuild options for a Node ESM bundle of TypeScript sources; `extra` overrides. */
+export function bundleOptions(extra) {
+  return {
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    banner: { js: BANNER },
+    sourcemap: true,
+    legalComments: 'linked',
+    logLevel: 'warning',
+    ...extra,
+  };
+}
+
+export async function bundle(extra) {
+  return build(bundleOptions(extra));
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  rmSync(path.join(root, 'dist'), { recursive: true, force: true });
+  const result = await bundle({
+    entryPoints: { k8snet: path.join(root, 'src/cli/main.ts') },
+    outdir: path.join(root, 'dist'),
+    outExtension: { '.js': '.mjs' },
+    splitting: true,
+    chunkNames: 'chunks/[name]-[hash]',
+    metafile: true,
+  });
+  const outputs = Object.entries(result.metafile.outputs).filter(([f]) => f.endsWith('.mjs'));
+  for (const [file, o] of outputs) console.log(`${path.relative(root, file)}  ${(o.bytes / 1024).toFixed(0)} KiB`);
+}
