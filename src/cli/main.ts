@@ -8,6 +8,7 @@ import { processIo, reportError, type Io } from './output.js';
 import { runDiagnose, runAnalyze } from './diagnose.js';
 import { runPolicy } from './policy.js';
 import { runRbac } from './rbac.js';
+import { normalizeArgv } from './argv.js';
 
 export const EXIT = { ok: 0, fault: 1, usage: 2, cluster: 3 } as const;
 
@@ -67,8 +68,10 @@ function outputOptions(cmd: Command): Command {
     .option('--debug', 'print stack traces of unexpected errors');
 }
 
-export function buildProgram(io: Io, setExit: (code: number) => void): Command {
-  const program = new Command('k8snet')
+export function buildProgram(io: Io, setExit: (code: number) => void, name = 'k8snet'): Command {
+  // examples name the command as the user started it (`kubectl k8snet` through the plugin)
+  const ex = (text: string) => text.replace(/^( {2})k8snet /gm, `$1${name} `);
+  const program = new Command(name)
     .description('Connectivity debugger for live Kubernetes clusters: names the failing layer with evidence and next commands.')
     .version(VERSION, '--version', 'print the k8snet version')
     .showHelpAfterError('(run with --help for usage and examples)')
@@ -93,7 +96,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
         .option('--save <file>', 'write the gathered facts as JSON (replay with `k8snet analyze FILE`)'),
     ),
   )
-    .addHelpText('after', DIAGNOSE_EXAMPLES)
+    .addHelpText('after', ex(DIAGNOSE_EXAMPLES))
     .action(async (target: string, opts) => setExit(await runDiagnose(target, opts, io)));
 
   outputOptions(
@@ -103,7 +106,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
       .argument('<file>', 'facts JSON file')
       .option('-v, --verbose', 'show the raw evidence'),
   )
-    .addHelpText('after', '\nExamples:\n  k8snet analyze incident-4711.json\n  k8snet analyze incident-4711.json -o markdown > ticket.md\n')
+    .addHelpText('after', ex('\nExamples:\n  k8snet analyze incident-4711.json\n  k8snet analyze incident-4711.json -o markdown > ticket.md\n'))
     .action(async (file: string, opts) => setExit(await runAnalyze(file, opts, io)));
 
   outputOptions(
@@ -119,7 +122,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
         .option('--matrix <namespaces>', 'print the reachability matrix of the pods in these namespaces (comma separated)'),
     ),
   )
-    .addHelpText('after', POLICY_EXAMPLES)
+    .addHelpText('after', ex(POLICY_EXAMPLES))
     .action(async (src: string | undefined, dst: string | undefined, opts) => setExit(await runPolicy(src, dst, opts, io)));
 
   program
@@ -129,16 +132,23 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .option('--no-exec', 'leave out the pods/exec role (API-only checks)')
     .option('--ephemeral', 'include the pods/ephemeralcontainers role used by --ephemeral')
     .option('--tls-secrets', 'include get on secrets so the Ingress step can confirm TLS secrets exist (opt-in: RBAC cannot limit it to metadata)')
-    .addHelpText('after', '\nExamples:\n  k8snet rbac > k8snet-rbac.yaml\n  k8snet rbac --subject User:oncall@example.com --ephemeral | kubectl apply -f -\n')
+    .addHelpText('after', ex('\nExamples:\n  k8snet rbac > k8snet-rbac.yaml\n  k8snet rbac --subject User:oncall@example.com --ephemeral | kubectl apply -f -\n'))
     .action((opts) => setExit(runRbac(opts, io)));
 
   return program;
 }
 
+/** How the CLI was started: `k8snet`, or `kubectl k8snet` through the kubectl-k8snet plugin executable. */
+export interface MainOptions {
+  /** Program name shown in help and usage errors. */
+  name?: string;
+}
+
 /** Run the CLI; resolves to the exit code. */
-export async function main(argv: string[], io: Io = processIo): Promise<number> {
+export async function main(rawArgv: string[], io: Io = processIo, mainOpts: MainOptions = {}): Promise<number> {
   let code = 0;
-  const program = buildProgram(io, (c) => (code = c));
+  const argv = normalizeArgv(rawArgv);
+  const program = buildProgram(io, (c) => (code = c), mainOpts.name);
   try {
     if (argv.length <= 2) {
       program.outputHelp();
