@@ -20,6 +20,18 @@ npx tsc -p tsconfig.build.json
 phase "unit tests"
 npx vitest run --config vitest.config.ts
 
+phase "Mermaid path rendered in headless Chromium (Debian's chromium, driven by playwright-core)"
+# Debian's package, never a browser download; the test fails (not skips) when Chromium cannot run.
+if [ ! -x "${K8SNET_CHROMIUM:-/usr/bin/chromium}" ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    apt-get install -y --no-install-recommends chromium >/dev/null 2>&1 \
+      || { apt-get update -qq && apt-get install -y --no-install-recommends chromium >/dev/null; }
+  else
+    echo "error: no Chromium at ${K8SNET_CHROMIUM:-/usr/bin/chromium} and no root apt-get to install it"; exit 1
+  fi
+fi
+npx vitest run --config test/browser/vitest.config.ts
+
 if [ "$what" = "unit" ]; then exit 0; fi
 
 phase "lab cluster (build if missing, boot, self-test)"

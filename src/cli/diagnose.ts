@@ -6,6 +6,7 @@ import { ClusterError, UserError } from '../errors.js';
 import type { DiagnoseRequest, Facts } from '../model/facts.js';
 import { analyzeFacts, validateFacts } from '../pipeline.js';
 import { renderJson, renderMarkdown, renderTable } from '../report/index.js';
+import { unicodeFromEnv } from '../report/path-text.js';
 import { exitCodeFor } from '../diagnosis/index.js';
 import { parseDuration, parseFrom, parseOutput, parsePath, parsePortArg, parseRef, validateName, type OutputFormat } from './args.js';
 import { makeSpinner, useColor, type Io } from './output.js';
@@ -126,6 +127,6 @@ function render(facts: Facts, output: OutputFormat, opts: { color?: boolean; ver
   const { report, diagnosis } = analyzeFacts(facts);
   if (output === 'json') io.out(renderJson(report));
   else if (output === 'markdown') io.out(renderMarkdown(report));
-  else io.out(renderTable(report, { color: useColor(opts.color, io), verbose: !!opts.verbose }));
+  else io.out(renderTable(report, { color: useColor(opts.color, io), verbose: !!opts.verbose, unicode: unicodeFromEnv(process.env) }));
   return exitCodeFor(diagnosis);
 }

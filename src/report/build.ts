@@ -6,6 +6,7 @@ import type { Diagnosis, Finding, StepId } from '../model/finding.js';
 import { STEP_TITLES } from '../model/finding.js';
 import { REPORT_SCHEMA, type Report, type ReportFinding, type ReportProbe, type ReportStep } from './types.js';
 import { worstStatus } from './status.js';
+import { buildPath } from './path-model.js';
 
 const STEPS: StepId[] = ['source', 'endpoints', 'clusterip', 'dns', 'policy', 'ingress'];
 const MAX_OUTPUT = 400;
@@ -79,5 +80,6 @@ export function buildReport(facts: Facts, findings: Finding[], diagnosis: Diagno
     timings: facts.timings,
     requests: facts.requests,
     notes: facts.notes,
+    path: buildPath(facts, findings, diagnosis),
   };
 }

@@ -4,6 +4,7 @@ import { suggestionsOf } from './suggestions.js';
 import { LAYER_TITLES, type Finding } from '../model/finding.js';
 import { byWorst, WORD } from './status.js';
 import type { Report } from './types.js';
+import { renderPathMermaid } from './path-mermaid.js';
 
 /** Escape the characters that break a Markdown table cell. */
 function cell(s: string): string {
@@ -25,6 +26,7 @@ export function renderMarkdown(r: Report): string {
   lines.push(`**Verdict:** ${verdict} (confidence ${d.confidence})  `);
   lines.push(`**${d.headline}**`);
   if (d.confidenceNotes.length) lines.push('', ...d.confidenceNotes.map((n) => `> ${n}`));
+  if (r.path) lines.push('', '```mermaid', renderPathMermaid(r.path), '```');
   lines.push('', '| Step | Status | Finding |', '|---|---|---|');
   for (const s of r.steps) {
     const top = byWorst(s.findings)[0];

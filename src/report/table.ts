@@ -7,10 +7,13 @@ import { paint, type Paint } from './ansi.js';
 import { byWorst, MARK, WORD } from './status.js';
 import type { Report, ReportStep } from './types.js';
 import { renderBox, type CellLine } from './box.js';
+import { renderPathText } from './path-text.js';
 
 export interface TableOptions {
   color: boolean;
   verbose: boolean;
+  /** Unicode glyphs in the path picture (else ASCII); see unicodeFromEnv in path-text.ts. Default true. */
+  unicode?: boolean;
 }
 
 const WIDTH = 100;
@@ -99,7 +102,7 @@ export function renderTable(report: Report, opts: TableOptions): string {
     `${p.bold('k8snet diagnose')} ${report.target.namespace}/${report.target.name}${report.target.type ? ` [${report.target.type}${report.target.clusterIP && report.target.clusterIP !== 'None' ? ` ${report.target.clusterIP}` : ''}]` : ''}`,
     `from ${src}${report.context.name ? `  context ${report.context.name}` : ''}`,
   ].join('\n');
-  const parts = [header, stepsTable(report, opts, p), diagnosisBlock(report, opts, p)];
+  const parts = [header, ...(report.path ? [renderPathText(report.path, { color: opts.color, unicode: opts.unicode ?? true })] : []), stepsTable(report, opts, p), diagnosisBlock(report, opts, p)];
   if (opts.verbose) {
     parts.push(probesBlock(report, p), timingsBlock(report, p));
     if (report.notes.length) parts.push([p.bold('Notes'), ...report.notes.map((n) => `  ${n}`)].join('\n'));

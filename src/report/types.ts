@@ -2,6 +2,7 @@
 
 import type { StepTiming } from '../model/facts.js';
 import type { Diagnosis, Finding, Layer, Status, StepId } from '../model/finding.js';
+import type { PathPicture } from './path-model.js';
 
 export const REPORT_SCHEMA = 'k8snet.diagnose/v1' as const;
 
@@ -48,4 +49,6 @@ export interface Report {
   /** Total API requests made while gathering. */
   requests: number;
   notes: string[];
+  /** The hop-by-hop picture of the path (src/report/path-model.ts); drawn by the table and markdown renderers. */
+  path?: PathPicture;
 }
