@@ -6,6 +6,7 @@ import { checkClusterIP } from './clusterip.js';
 import { checkDns } from './dns.js';
 import { checkEndpoints } from './endpoints.js';
 import { checkIngress } from './ingress.js';
+import { checkGateway } from './gateway/index.js';
 import { checkMesh } from './mesh.js';
 import { checkSource } from './source.js';
 
@@ -25,4 +26,5 @@ export const CORE_CHECKS: StepCheck[] = [
   { id: 'mesh', step: 'clusterip', title: 'Service mesh', purpose: 'an Istio or Linkerd sidecar on either end is a layer of its own', run: checkMesh },
   { id: 'dns', step: 'dns', title: 'DNS', purpose: 'the Service name resolves from the source pod to the ClusterIP; cluster DNS is up', run: checkDns },
   { id: 'ingress', step: 'ingress', title: 'Ingress', purpose: 'an Ingress to the Service has a class, a running controller, valid backends and answers', run: checkIngress },
+  { id: 'gateway', step: 'gateway', title: 'Gateway API', purpose: 'a Gateway API route to the Service is attached to a programmed Gateway with a running controller, its backends are permitted, and it answers', run: checkGateway },
 ];

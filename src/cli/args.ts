@@ -3,6 +3,7 @@
 
 import { UserError } from '../errors.js';
 import type { NsName } from '../model/facts.js';
+import type { RouteKind } from '../model/gateway-api.js';
 import { parseSelector } from '../util/selector.js';
 
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -119,4 +120,22 @@ export function parseOutput(text: string | undefined, isTty: boolean): OutputFor
   if (text === undefined) return isTty ? 'table' : 'table';
   if (text === 'table' || text === 'json' || text === 'markdown' || text === 'md') return text === 'md' ? 'markdown' : text;
   throw new UserError({ message: `-o: unknown output format "${text}"`, next: 'use -o table, -o json or -o markdown' });
+}
+
+/** --route: [KIND/]NAMESPACE/NAME or NAME; KIND is httproute, grpcroute, tlsroute, tcproute or udproute (default httproute). */
+export function parseRouteRef(text: string, defaultNs: string): { kind: RouteKind; namespace: string; name: string } {
+  const t = text.trim();
+  const parts = t.split('/');
+  const kinds: Record<string, RouteKind> = { httproute: 'HTTPRoute', grpcroute: 'GRPCRoute', tlsroute: 'TLSRoute', tcproute: 'TCPRoute', udproute: 'UDPRoute' };
+  let kind: RouteKind = 'HTTPRoute';
+  if (parts.length === 3) {
+    const k = kinds[parts[0]!.toLowerCase().replace(/s$/, '')];
+    if (!k) {
+      throw new UserError({ message: `--route: unknown route kind "${parts[0]}"`, why: 'k8snet follows HTTPRoute, GRPCRoute, TLSRoute, TCPRoute and UDPRoute', next: 'write it as [KIND/]NAMESPACE/NAME, e.g. grpcroute/payments/api' });
+    }
+    kind = k;
+    parts.shift();
+  }
+  const ref = parseRef(parts.join('/'), defaultNs, '--route', 'route');
+  return { kind, ...ref };
 }

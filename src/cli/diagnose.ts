@@ -8,7 +8,7 @@ import { analyzeFacts, validateFacts } from '../pipeline.js';
 import { renderJson, renderMarkdown, renderTable } from '../report/index.js';
 import { unicodeFromEnv } from '../report/path-text.js';
 import { exitCodeFor } from '../diagnosis/index.js';
-import { parseDuration, parseFrom, parseOutput, parsePath, parsePortArg, parseRef, validateName, type OutputFormat } from './args.js';
+import { parseDuration, parseFrom, parseOutput, parsePath, parsePortArg, parseRef, parseRouteRef, validateName, type OutputFormat } from './args.js';
 import { makeSpinner, useColor, type Io } from './output.js';
 import { readJsonFile } from './main.js';
 
@@ -18,6 +18,7 @@ interface DiagnoseOptions {
   port?: string;
   path: string;
   ingress?: string;
+  route?: string;
   probeTimeout: string;
   timeout: string;
   ephemeral?: boolean;
@@ -47,6 +48,7 @@ export async function runDiagnose(targetText: string, opts: DiagnoseOptions, io:
   parseRef(targetText, 'default', 'TARGET', 'Service');
   if (opts.from !== undefined) parseFrom(opts.from, 'default');
   if (opts.ingress !== undefined) parseRef(opts.ingress, 'default', '--ingress', 'Ingress');
+  if (opts.route !== undefined) parseRouteRef(opts.route, 'default');
   if (opts.save) {
     try {
       writeFileSync(opts.save, '', { flag: 'a' });
@@ -67,6 +69,7 @@ export async function runDiagnose(targetText: string, opts: DiagnoseOptions, io:
     port,
     path,
     ingress: opts.ingress !== undefined ? parseRef(opts.ingress, target.namespace, '--ingress', 'Ingress') : undefined,
+    route: opts.route !== undefined ? parseRouteRef(opts.route, target.namespace) : undefined,
     probeTimeoutMs,
     ephemeral: !!opts.ephemeral,
     debugImage: opts.ephemeral ? opts.debugImage : undefined,

@@ -9,12 +9,13 @@ import { buildCtx, type Conclusion, type Ctx, type Rule } from './context.js';
 import { DNS_RULES, INGRESS_RULES } from './rules-dns-ingress.js';
 import { NETWORK_RULES } from './rules-network.js';
 import { SERVICE_RULES } from './rules-service.js';
+import { GATEWAY_RULES } from './rules-gateway.js';
 
 /** Every rule, in the order they are tried. */
-export const RULES: Rule[] = [...SERVICE_RULES, ...NETWORK_RULES, ...DNS_RULES, ...INGRESS_RULES];
+export const RULES: Rule[] = [...SERVICE_RULES, ...NETWORK_RULES, ...DNS_RULES, ...INGRESS_RULES, ...GATEWAY_RULES];
 
 const MAX_NEXT = 6;
-const STEP_ORDER = ['source', 'endpoints', 'clusterip', 'dns', 'policy', 'ingress'];
+const STEP_ORDER = ['source', 'endpoints', 'clusterip', 'dns', 'policy', 'ingress', 'gateway'];
 
 /** Last resort: the first failing finding by layer order, named with low confidence. */
 const FIRST_FAILURE: Rule = {

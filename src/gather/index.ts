@@ -11,6 +11,8 @@ import { buildReadFileArgv, detectToolsArgv, parseResolvConf, parseToolDetection
 import { VERSION } from '../version.js';
 import { ensureEphemeral, DEFAULT_DEBUG_IMAGE } from './ephemeral.js';
 import { gatherIngress } from './ingress.js';
+import { gatherGateway } from './gateway.js';
+import { gatewayProbeTargets } from '../gateway/probe-plan.js';
 import { ingressProbeTargets, planProbes, runProbes, selectPorts } from './probes.js';
 import { containerOrder, resolveSourcePod } from './source.js';
 
@@ -103,12 +105,16 @@ export async function gatherFacts(ctx: GatherContext): Promise<Facts> {
   // Ingress (needs nothing from probes) runs beside the probes.
   ctx.onStep?.('Probing from the source pod and reading the Ingress controller');
   const ingressPromise = step('ingress', () => gatherIngress(api, request.target, request.ingress));
+  const gatewayPromise = step('gateway', () => gatherGateway(api, request.target, request.route));
 
   const probes = await step('probes', async () => {
     if (sourceFacts.state !== 'ok' || !sourceFacts.value.tools || service.state !== 'ok') return [];
     const src = sourceFacts.value;
     const resolv = src.resolvConf ? parseResolvConf(src.resolvConf) : undefined;
     const ingress = await ingressPromise;
+    const gateway = await gatewayPromise;
+    const gwProbes = gatewayProbeTargets(gateway.facts, namespaces.state === 'ok' ? namespaces.value : undefined, request.target, request.path, resolv?.clusterDomain ?? 'cluster.local');
+    notes.push(...gwProbes.skipped.map((s) => `${s.route}: not probed through the gateway: ${s.why}`));
     const ctrlSvc = ingress.facts.controllers.flatMap((c) => (c.services.state === 'ok' ? c.services.value : []))[0];
     const ingresses = ingress.facts.ingresses.state === 'ok' ? ingress.facts.ingresses.value : [];
     const plans = planProbes({
@@ -121,14 +127,16 @@ export async function gatherFacts(ctx: GatherContext): Promise<Facts> {
       clusterDomain: resolv?.clusterDomain ?? 'cluster.local',
       sourceNamespace: src.pod.metadata.namespace!,
       kubeDnsIP: dnsService.state === 'ok' ? dnsService.value.spec.clusterIP : undefined,
-      ingressProbes: ingressProbeTargets(ingresses, request.target, ctrlSvc),
+      ingressProbes: [...ingressProbeTargets(ingresses, request.target, ctrlSvc), ...gwProbes.probes],
     });
     return runProbes(api, { namespace: src.pod.metadata.namespace!, pod: src.pod.metadata.name, container: src.container, tools: src.tools! }, plans, request.probeTimeoutMs);
   });
   const ingress = await ingressPromise;
+  const gateway = await gatewayPromise;
 
-  // Policies of the controller namespaces (Ingress -> backend traffic crosses them).
-  for (const ns of ingress.controllerNamespaces) {
+  // Policies of the controller namespaces (Ingress -> backend traffic crosses them), and of the
+  // Gateway data planes' namespaces (gateway pods -> backend).
+  for (const ns of [...new Set([...ingress.controllerNamespaces, ...gateway.dataPlaneNamespaces])]) {
     if (!policies[ns]) policies[ns] = await api.list<NetworkPolicy>(`/apis/networking.k8s.io/v1/namespaces/${enc(ns)}/networkpolicies`);
   }
 
@@ -152,6 +160,7 @@ export async function gatherFacts(ctx: GatherContext): Promise<Facts> {
     policies,
     daemonSets,
     ingress: ingress.facts,
+    gateway: gateway.facts,
     timings,
     requests: api.stats.requests,
     notes,

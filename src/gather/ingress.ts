@@ -6,7 +6,7 @@ import { qs } from '../cluster/api.js';
 import type { Ingress, IngressClass, Pod, Service } from '../model/k8s.js';
 import type { IngressControllerFacts, IngressFacts, NsName, Read } from '../model/facts.js';
 import { matchesMap } from '../util/selector.js';
-import { knownController } from './ingress-controllers.js';
+import { knownController, type KnownController } from './ingress-controllers.js';
 
 const LOG_TAIL_LINES = 300;
 const LOG_MAX_BYTES = 256 * 1024;
@@ -78,8 +78,8 @@ export async function gatherIngress(api: Api, target: NsName, explicit?: NsName)
   return { facts, controllerNamespaces };
 }
 
-async function gatherController(api: Api, controller: string): Promise<IngressControllerFacts> {
-  const known = knownController(controller);
+/** A controller's pods (by its product's labels), the Services in front of them and a bounded log tail. */
+export async function gatherController(api: Api, controller: string, known: KnownController = knownController(controller)): Promise<IngressControllerFacts> {
   const base: IngressControllerFacts = {
     controller,
     product: known.product,
@@ -123,7 +123,7 @@ async function gatherController(api: Api, controller: string): Promise<IngressCo
 }
 
 /** Existence only: ask for PartialObjectMetadata so the Secret's data never leaves the API server. */
-async function secretExists(api: Api, ref: NsName): Promise<Read<boolean>> {
+export async function secretExists(api: Api, ref: NsName): Promise<Read<boolean>> {
   const r = await api.read<{ kind?: string; data?: unknown }>(`/api/v1/namespaces/${enc(ref.namespace)}/secrets/${enc(ref.name)}`, {
     accept: 'application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1',
   });

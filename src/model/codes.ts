@@ -2,6 +2,7 @@
 // A finding's layer comes from its code, so the two cannot disagree. Documented in docs/layers/.
 
 import { POLICY_CODES } from '../checks/codes-policy.js';
+import { GATEWAY_CODES } from '../checks/gateway/codes.js';
 import type { CodeInfo, Layer } from './finding.js';
 
 /** Codes emitted by the step checks, the cross-check and the mesh check (policy codes live apart). */
@@ -103,7 +104,7 @@ export const CORE_CODES = {
 } as const satisfies Record<string, CodeInfo>;
 
 /** Every code: the core codes plus the policy engineer's NetworkPolicy/CNI codes. */
-export const CODES = { ...CORE_CODES, ...POLICY_CODES } as const;
+export const CODES = { ...CORE_CODES, ...POLICY_CODES, ...GATEWAY_CODES } as const;
 
 export type CoreCode = keyof typeof CORE_CODES;
 export type Code = keyof typeof CODES;

@@ -166,6 +166,44 @@ const controller = obj({
   logs: arr(obj({ pod: str, namespace: str, container: str, lines: read(arr(str)) })),
 });
 
+// Gateway API (gateway.networking.k8s.io): the fields the gateway checks read.
+const gwMeta = obj({ name: str, namespace: opt(str), labels: strMap, annotations: strMap, generation: opt(num) });
+const gwCondition = obj({ type: str, status: str, reason: opt(str), message: opt(str), observedGeneration: opt(num) });
+const parentRef = obj({ group: opt(str), kind: opt(str), namespace: opt(str), name: str, sectionName: opt(str), port: opt(num) });
+const backendRef = obj({ group: opt(str), kind: opt(str), namespace: opt(str), name: str, port: opt(num), weight: opt(num) });
+const gwRoute = obj({
+  kind: oneOf('HTTPRoute', 'GRPCRoute', 'TLSRoute', 'TCPRoute', 'UDPRoute'),
+  metadata: gwMeta,
+  spec: obj({
+    parentRefs: opt(arr(parentRef)),
+    hostnames: opt(arr(str)),
+    rules: opt(arr(obj({ matches: opt(arr(any)), backendRefs: opt(arr(backendRef)) }))),
+  }),
+  status: opt(obj({ parents: opt(arr(obj({ parentRef, controllerName: str, conditions: opt(arr(gwCondition)) }))) })),
+});
+const gwListener = obj({
+  name: str,
+  hostname: opt(str),
+  port: num,
+  protocol: str,
+  tls: opt(obj({ mode: opt(str), certificateRefs: opt(arr(obj({ group: opt(str), kind: opt(str), name: str, namespace: opt(str) }))) })),
+  allowedRoutes: opt(obj({ namespaces: opt(obj({ from: opt(str), selector: opt(selector) })), kinds: opt(arr(obj({ group: opt(str), kind: str }))) })),
+});
+const gateway = obj({
+  metadata: gwMeta,
+  spec: obj({ gatewayClassName: str, listeners: arr(gwListener) }),
+  status: opt(obj({
+    addresses: opt(arr(obj({ type: opt(str), value: str }))),
+    conditions: opt(arr(gwCondition)),
+    listeners: opt(arr(obj({ name: str, attachedRoutes: num, conditions: opt(arr(gwCondition)) }))),
+  })),
+});
+const gatewayClass = obj({ metadata: gwMeta, spec: obj({ controllerName: str }), status: opt(obj({ conditions: opt(arr(gwCondition)) })) });
+const referenceGrant = obj({
+  metadata: gwMeta,
+  spec: obj({ from: arr(obj({ group: str, kind: str, namespace: str })), to: arr(obj({ group: str, kind: str, name: opt(str) })) }),
+});
+
 export const FACTS_SHAPE: Check = obj({
   schemaVersion: oneOf(1),
   k8snetVersion: str,
@@ -178,6 +216,7 @@ export const FACTS_SHAPE: Check = obj({
     port: opt(str),
     path: str,
     ingress: opt(nsName),
+    route: opt(obj({ kind: oneOf('HTTPRoute', 'GRPCRoute', 'TLSRoute', 'TCPRoute', 'UDPRoute'), namespace: str, name: str })),
     probeTimeoutMs: num,
     ephemeral: bool,
     debugImage: opt(str),
@@ -202,6 +241,17 @@ export const FACTS_SHAPE: Check = obj({
     tlsSecrets: arr(obj({ namespace: str, name: str, exists: read(bool) })),
     backendServices: rec(read(service)),
   }),
+  gateway: opt(obj({
+    discovery: read(arr(obj({ kind: str, resource: str, version: str }))),
+    routes: arr(obj({ kind: str, read: read(arr(gwRoute)) })),
+    gateways: rec(read(gateway)),
+    classes: read(arr(gatewayClass)),
+    controllers: arr(controller),
+    dataPlanes: rec(obj({ via: oneOf('gateway-label', 'controller', 'none'), pods: read(arr(pod)), services: read(arr(service)) })),
+    referenceGrants: rec(read(arr(referenceGrant))),
+    backendServices: rec(read(service)),
+    certificates: arr(obj({ namespace: str, name: str, exists: read(bool) })),
+  })),
   timings: arr(obj({ step: str, ms: num, requests: num })),
   requests: num,
   notes: arr(str),

@@ -6,6 +6,7 @@ import type {
   EndpointSlice, Endpoints, Ingress, IngressClass, Namespace, NetworkPolicy, Node, Pod, Service, Workload,
 } from './k8s.js';
 import type { ProbeFact, ToolSet } from './probe.js';
+import type { Gateway, GatewayClass, GatewayResource, GatewayRoute, ReferenceGrant, RouteKind } from './gateway-api.js';
 
 export const FACTS_SCHEMA_VERSION = 1;
 
@@ -32,6 +33,8 @@ export interface DiagnoseRequest {
   port?: string;
   path: string;
   ingress?: NsName;
+  /** --route [KIND/]NS/NAME: check this Gateway API route only (kind defaults to HTTPRoute). */
+  route?: { kind: RouteKind; namespace: string; name: string };
   probeTimeoutMs: number;
   ephemeral: boolean;
   debugImage?: string;
@@ -95,6 +98,36 @@ export interface IngressFacts {
   backendServices: Record<string, Read<Service>>;
 }
 
+/** The pods that carry a Gateway's traffic and the Services in front of them. */
+export interface GatewayDataPlane {
+  /** gateway-label: pods labelled gateway.networking.k8s.io/gateway-name=<gateway> (one deployment per
+   *  Gateway: Envoy Gateway, Istio, ...). controller: the controller's own pods (Traefik, ingress-style). */
+  via: 'gateway-label' | 'controller' | 'none';
+  pods: Read<Pod[]>;
+  services: Read<Service[]>;
+}
+
+/** Step 5 with Gateway API: routes to the Service, their Gateways, classes, controllers, grants. */
+export interface GatewayApiFacts {
+  /** The group's served kinds from API discovery; not-found: Gateway API is not installed. */
+  discovery: Read<GatewayResource[]>;
+  /** Routes that send traffic to the target Service (or the one named by --route), per kind served. */
+  routes: { kind: RouteKind; read: Read<GatewayRoute[]> }[];
+  /** Gateways named by the routes' parentRefs, keyed "ns/name". */
+  gateways: Record<string, Read<Gateway>>;
+  classes: Read<GatewayClass[]>;
+  /** Controllers behind the GatewayClasses in use (pods, Services, bounded log tail). */
+  controllers: IngressControllerFacts[];
+  /** Data plane of each Gateway, keyed "ns/name". */
+  dataPlanes: Record<string, GatewayDataPlane>;
+  /** ReferenceGrants of the namespaces that cross-namespace references point into. */
+  referenceGrants: Record<string, Read<ReferenceGrant[]>>;
+  /** Services named by backendRefs (other than the target), keyed "ns/name". */
+  backendServices: Record<string, Read<Service>>;
+  /** Existence of listener certificateRefs (metadata only; contents never read). */
+  certificates: { namespace: string; name: string; exists: Read<boolean> }[];
+}
+
 export interface DnsFacts {
   /** kube-system/kube-dns Service. */
   service: Read<Service>;
@@ -149,6 +182,8 @@ export interface Facts {
 
   // Step 5: Ingress
   ingress: IngressFacts;
+  /** Gateway API (absent in facts saved before k8snet knew it). */
+  gateway?: GatewayApiFacts;
 
   timings: StepTiming[];
   /** Total API requests made while gathering. */

@@ -3,7 +3,7 @@
 import type { ObjectRef } from './k8s.js';
 
 /** The layers k8snet names. Order is the order an expert checks them in. */
-export const LAYERS = ['source', 'service', 'pod-network', 'dns', 'policy', 'ingress', 'mesh'] as const;
+export const LAYERS = ['source', 'service', 'pod-network', 'dns', 'policy', 'ingress', 'gateway', 'mesh'] as const;
 export type Layer = (typeof LAYERS)[number];
 
 export const LAYER_TITLES: Record<Layer, string> = {
@@ -13,6 +13,7 @@ export const LAYER_TITLES: Record<Layer, string> = {
   dns: 'DNS',
   policy: 'NetworkPolicy',
   ingress: 'Ingress',
+  gateway: 'Gateway API',
   mesh: 'Service mesh',
 };
 
@@ -24,7 +25,7 @@ export const LAYER_TITLES: Record<Layer, string> = {
 export type Status = 'pass' | 'fail' | 'warn' | 'unknown' | 'info';
 
 /** The five checklist steps (plus the source resolution that precedes them). */
-export type StepId = 'source' | 'endpoints' | 'clusterip' | 'dns' | 'policy' | 'ingress';
+export type StepId = 'source' | 'endpoints' | 'clusterip' | 'dns' | 'policy' | 'ingress' | 'gateway';
 
 export const STEP_TITLES: Record<StepId, string> = {
   source: 'Source pod',
@@ -33,6 +34,7 @@ export const STEP_TITLES: Record<StepId, string> = {
   dns: '3. DNS',
   policy: '4. NetworkPolicy',
   ingress: '5. Ingress',
+  gateway: '5. Gateway API',
 };
 
 export interface CodeInfo {

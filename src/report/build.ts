@@ -8,7 +8,7 @@ import { REPORT_SCHEMA, type Report, type ReportFinding, type ReportProbe, type 
 import { worstStatus } from './status.js';
 import { buildPath } from './path-model.js';
 
-const STEPS: StepId[] = ['source', 'endpoints', 'clusterip', 'dns', 'policy', 'ingress'];
+const STEPS: StepId[] = ['source', 'endpoints', 'clusterip', 'dns', 'policy', 'ingress', 'gateway'];
 const MAX_OUTPUT = 400;
 
 function trimOutput(text: string | undefined): string {

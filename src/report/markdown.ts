@@ -34,7 +34,7 @@ export function renderMarkdown(r: Report): string {
   }
   if (d.evidence.length) lines.push('', '### Evidence', ...d.evidence.flatMap(findingItem));
   if (d.next.length) lines.push('', '### Next', '```sh', ...d.next, '```');
-  for (const y of suggestionsOf(d.evidence)) lines.push('', '### Suggested allow rule (review; never applied)', '```yaml', y.trimEnd(), '```');
+  for (const y of suggestionsOf(d.evidence)) lines.push('', `### ${y.title}`, '```yaml', y.yaml.trimEnd(), '```');
   if (d.warnings.length) lines.push('', '### Warnings', ...d.warnings.map((f) => `- ${f.summary} \`${f.code}\``));
   if (d.unknowns.length) lines.push('', '### Could not check', ...d.unknowns.map((f) => `- ${f.summary} \`${f.code}\``));
   const probes = r.probes.filter((p) => p.kubectl);

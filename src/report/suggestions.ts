@@ -1,12 +1,21 @@
-// The allow rules the policy step suggested (YAML to review, never applied), de-duplicated.
+// The changes the checks suggested (YAML to review, never applied), de-duplicated: the policy
+// step's allow rules, the gateway step's ReferenceGrants (data.suggestionTitle names the kind).
 
 import type { Finding } from '../model/finding.js';
 
-export function suggestionsOf(findings: Finding[]): string[] {
-  const out = new Set<string>();
+export interface Suggestion {
+  title: string;
+  yaml: string;
+}
+
+const DEFAULT_TITLE = 'Suggested allow rule (review; never applied)';
+
+export function suggestionsOf(findings: Finding[]): Suggestion[] {
+  const out = new Map<string, Suggestion>();
   for (const f of findings) {
     const s = f.data?.suggestion;
-    if (typeof s === 'string' && s.trim()) out.add(s);
+    const t = f.data?.suggestionTitle;
+    if (typeof s === 'string' && s.trim()) out.set(s, { title: typeof t === 'string' && t ? t : DEFAULT_TITLE, yaml: s });
   }
-  return [...out];
+  return [...out.values()];
 }

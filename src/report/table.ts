@@ -62,7 +62,7 @@ function diagnosisBlock(r: Report, o: TableOptions, p: Paint): string {
     for (const n of d.next) lines.push(`  $ ${n}`);
   }
   for (const y of suggestionsOf(d.evidence)) {
-    lines.push('', p.bold('Suggested allow rule (review; never applied)'), ...y.trimEnd().split('\n').map((l) => `  ${l}`));
+    lines.push('', p.bold(y.title), ...y.yaml.trimEnd().split('\n').map((l) => `  ${l}`));
   }
   if (d.warnings.length) {
     lines.push('', p.bold('Warnings'));

@@ -1,0 +1,173 @@
+// Step 5 facts for Gateway API: API discovery (is it installed, which route kinds are served),
+// routes whose backendRefs name the target Service (or the one --route names), their Gateways,
+// GatewayClasses, controllers (pods, Services, bounded logs), each Gateway's data plane, the
+// ReferenceGrants of namespaces that references cross into, backend Services, and certificateRef
+// existence (metadata only).
+
+import type { Api } from '../cluster/api.js';
+import { qs } from '../cluster/api.js';
+import type { GatewayApiFacts, GatewayDataPlane, IngressControllerFacts, NsName, Read } from '../model/facts.js';
+import { GATEWAY_GROUP, ROUTE_KINDS, type Gateway, type GatewayClass, type GatewayResource, type GatewayRoute, type ReferenceGrant, type RouteKind } from '../model/gateway-api.js';
+import type { Pod, Service } from '../model/k8s.js';
+import { backendRefsOf, isGatewayParent, isServiceRef, parentRefsOf, routeNs, routesToService } from '../gateway/routes.js';
+import { matchesMap } from '../util/selector.js';
+import { GATEWAY_NAME_LABEL, knownGatewayController } from './gateway-controllers.js';
+import { gatherController, secretExists } from './ingress.js';
+
+const enc = encodeURIComponent;
+const MAX_ROUTES = 20;
+
+interface ApiGroup {
+  versions?: { groupVersion: string; version: string }[];
+  preferredVersion?: { version: string };
+}
+interface ResourceList {
+  resources?: { name: string; kind: string; namespaced?: boolean }[];
+}
+
+/** The served kinds of the group, each at the preferred version that serves it. */
+async function discover(api: Api): Promise<Read<GatewayResource[]>> {
+  const group = await api.read<ApiGroup>(`/apis/${GATEWAY_GROUP}`);
+  if (group.state !== 'ok') return group;
+  const pref = group.value.preferredVersion?.version;
+  const versions = [...new Set([...(pref ? [pref] : []), ...(group.value.versions ?? []).map((v) => v.version)])];
+  const lists = await Promise.all(versions.map(async (v) => [v, await api.read<ResourceList>(`/apis/${GATEWAY_GROUP}/${v}`)] as const));
+  const failed = lists.find(([, r]) => r.state !== 'ok' && r.state !== 'not-found');
+  if (failed && lists.every(([, r]) => r.state !== 'ok')) return failed[1] as Read<never>;
+  const out: GatewayResource[] = [];
+  for (const [version, r] of lists) {
+    if (r.state !== 'ok') continue;
+    for (const res of r.value.resources ?? []) {
+      if (res.name.includes('/') || out.some((o) => o.kind === res.kind)) continue;
+      out.push({ kind: res.kind, resource: res.name, version });
+    }
+  }
+  return { state: 'ok', value: out };
+}
+
+function path(res: GatewayResource, ns?: string, name?: string): string {
+  const base = `/apis/${GATEWAY_GROUP}/${res.version}`;
+  const scoped = ns ? `${base}/namespaces/${enc(ns)}/${res.resource}` : `${base}/${res.resource}`;
+  return name ? `${scoped}/${enc(name)}` : scoped;
+}
+
+function withKind(kind: RouteKind, routes: GatewayRoute[]): GatewayRoute[] {
+  return routes.map((r) => ({ ...r, kind }));
+}
+
+export interface GatewayGatherResult {
+  facts: GatewayApiFacts;
+  /** Namespaces of the gateways' data-plane pods (their NetworkPolicies join the policy world). */
+  dataPlaneNamespaces: string[];
+}
+
+function empty(discovery: Read<GatewayResource[]>): GatewayApiFacts {
+  const skipped: Read<never> = { state: 'skipped', message: 'no route to the Service' };
+  return { discovery, routes: [], gateways: {}, classes: skipped, controllers: [], dataPlanes: {}, referenceGrants: {}, backendServices: {}, certificates: [] };
+}
+
+export async function gatherGateway(api: Api, target: NsName, explicit?: { kind: RouteKind; namespace: string; name: string }): Promise<GatewayGatherResult> {
+  const discovery = await discover(api);
+  const facts = empty(discovery);
+  if (discovery.state !== 'ok') return { facts, dataPlaneNamespaces: [] };
+  const served = new Map(discovery.value.map((r) => [r.kind, r]));
+
+  // Routes: the one --route names, or every served kind listed cluster-wide and filtered by backendRefs.
+  if (explicit) {
+    const res = served.get(explicit.kind);
+    const read: Read<GatewayRoute[]> = res
+      ? await api.read<GatewayRoute>(path(res, explicit.namespace, explicit.name)).then((r) => (r.state === 'ok' ? { state: 'ok' as const, value: withKind(explicit.kind, [r.value]) } : r))
+      : { state: 'not-found', message: `${explicit.kind} is not served by this cluster (its CRD is not installed)` };
+    facts.routes = [{ kind: explicit.kind, read }];
+  } else {
+    const kinds = ROUTE_KINDS.filter((k) => served.has(k));
+    facts.routes = await Promise.all(
+      kinds.map(async (kind) => {
+        const r = await api.list<GatewayRoute>(path(served.get(kind)!));
+        const read: Read<GatewayRoute[]> = r.state === 'ok' ? { state: 'ok', value: withKind(kind, r.value).filter((x) => routesToService(x, target)).slice(0, MAX_ROUTES) } : r;
+        return { kind, read };
+      }),
+    );
+  }
+  const routes = facts.routes.flatMap((r) => (r.read.state === 'ok' ? r.read.value : []));
+  if (routes.length === 0) return { facts, dataPlaneNamespaces: [] };
+
+  const gwRes = served.get('Gateway');
+  const classRes = served.get('GatewayClass');
+  const grantRes = served.get('ReferenceGrant');
+  const gatewayKeys = new Map<string, NsName>();
+  const backendKeys = new Map<string, NsName>();
+  const grantNamespaces = new Set<string>();
+  for (const route of routes) {
+    for (const p of parentRefsOf(route)) if (isGatewayParent(p)) gatewayKeys.set(`${p.namespace}/${p.name}`, { namespace: p.namespace, name: p.name });
+    for (const b of backendRefsOf(route)) {
+      if (!isServiceRef(b)) continue;
+      if (b.namespace !== target.namespace || b.name !== target.name) backendKeys.set(`${b.namespace}/${b.name}`, { namespace: b.namespace, name: b.name });
+      if (b.namespace !== routeNs(route)) grantNamespaces.add(b.namespace);
+    }
+  }
+  const skipped = (what: string): Read<never> => ({ state: 'not-found', message: `${what} is not served by this cluster` });
+  const [gateways, classes, backends] = await Promise.all([
+    Promise.all([...gatewayKeys.entries()].map(async ([k, g]) => [k, gwRes ? await api.read<Gateway>(path(gwRes, g.namespace, g.name)) : skipped('Gateway')] as const)),
+    classRes ? api.list<GatewayClass>(path(classRes)) : Promise.resolve(skipped('GatewayClass')),
+    Promise.all([...backendKeys.entries()].map(async ([k, s]) => [k, await api.read<Service>(`/api/v1/namespaces/${enc(s.namespace)}/services/${enc(s.name)}`)] as const)),
+  ]);
+  facts.gateways = Object.fromEntries(gateways);
+  facts.classes = classes;
+  facts.backendServices = Object.fromEntries(backends);
+
+  // Certificates of TLS listeners, and the namespaces they cross into.
+  const certRefs = new Map<string, NsName>();
+  for (const [, g] of gateways) {
+    if (g.state !== 'ok') continue;
+    const gwNs = g.value.metadata.namespace ?? 'default';
+    for (const l of g.value.spec.listeners ?? []) {
+      for (const c of l.tls?.certificateRefs ?? []) {
+        if ((c.group ?? '') !== '' || (c.kind ?? 'Secret') !== 'Secret') continue;
+        const ns = c.namespace ?? gwNs;
+        certRefs.set(`${ns}/${c.name}`, { namespace: ns, name: c.name });
+        if (ns !== gwNs) grantNamespaces.add(ns);
+      }
+    }
+  }
+  const classList = classes.state === 'ok' ? classes.value : [];
+  const controllerNames = new Set<string>();
+  for (const [, g] of gateways) {
+    if (g.state !== 'ok') continue;
+    const cls = classList.find((c) => c.metadata.name === g.value.spec.gatewayClassName);
+    if (cls?.spec.controllerName) controllerNames.add(cls.spec.controllerName);
+  }
+  const [controllers, certificates, grants] = await Promise.all([
+    Promise.all([...controllerNames].map((c) => gatherController(api, c, knownGatewayController(c)))),
+    Promise.all([...certRefs.values()].map(async (s) => ({ ...s, exists: await secretExists(api, s) }))),
+    Promise.all([...grantNamespaces].map(async (ns) => [ns, grantRes ? await api.list<ReferenceGrant>(path(grantRes, ns)) : skipped('ReferenceGrant')] as const)),
+  ]);
+  facts.controllers = controllers;
+  facts.certificates = certificates;
+  facts.referenceGrants = Object.fromEntries(grants);
+
+  // Data plane per Gateway: its own pods (gateway-name label), else the controller's pods.
+  const planes = await Promise.all(
+    gateways.map(async ([key, g]) => {
+      if (g.state !== 'ok') return [key, { via: 'none', pods: g, services: { state: 'skipped', message: 'no Gateway' } } as GatewayDataPlane] as const;
+      const cls = classList.find((c) => c.metadata.name === g.value.spec.gatewayClassName);
+      const ctl = controllers.find((c) => c.controller === cls?.spec.controllerName);
+      return [key, await dataPlane(api, g.value, ctl)] as const;
+    }),
+  );
+  facts.dataPlanes = Object.fromEntries(planes);
+  const dataPlaneNamespaces = [...new Set(Object.values(facts.dataPlanes).flatMap((d) => (d.pods.state === 'ok' ? d.pods.value.map((p) => p.metadata.namespace ?? 'default') : [])))];
+  return { facts, dataPlaneNamespaces };
+}
+
+async function dataPlane(api: Api, gw: Gateway, ctl: IngressControllerFacts | undefined): Promise<GatewayDataPlane> {
+  const ns = gw.metadata.namespace ?? 'default';
+  const own = await api.list<Pod>(`/api/v1/namespaces/${enc(ns)}/pods${qs({ labelSelector: `${GATEWAY_NAME_LABEL}=${gw.metadata.name}` })}`);
+  if (own.state === 'ok' && own.value.length > 0) {
+    const svcs = await api.list<Service>(`/api/v1/namespaces/${enc(ns)}/services`);
+    const services: Read<Service[]> = svcs.state === 'ok' ? { state: 'ok', value: svcs.value.filter((s) => own.value.some((p) => matchesMap(s.spec.selector, p.metadata.labels))) } : svcs;
+    return { via: 'gateway-label', pods: own, services };
+  }
+  if (ctl) return { via: 'controller', pods: ctl.pods, services: ctl.services };
+  return { via: 'none', pods: own.state === 'ok' ? { state: 'not-found', message: 'no pods carry the gateway-name label and the controller is unknown' } : own, services: { state: 'skipped', message: 'no data-plane pods' } };
+}
