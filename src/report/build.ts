@@ -42,6 +42,7 @@ function probesOf(facts: Facts): ReportProbe[] {
 export function buildReport(facts: Facts, findings: Finding[], diagnosis: Diagnosis): Report {
   const steps: ReportStep[] = STEPS
     .filter((id) => id !== 'source' || facts.request.from)
+    .filter((id) => id !== 'gateway' || facts.gateway) // facts saved before the Gateway API step
     .map((id) => {
       const fs = findings.filter((f) => f.step === id).map(toReportFinding);
       const step: ReportStep = { id, title: STEP_TITLES[id], status: worstStatus(fs.map((f) => f.status)), findings: fs };
