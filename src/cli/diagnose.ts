@@ -30,6 +30,30 @@ interface DiagnoseOptions {
   namespace?: string;
   output?: string;
   color?: boolean;
+  /** --watch [INTERVAL]: true (default interval) or the interval as typed. */
+  watch?: boolean | string;
+  /** --until healthy (implies --watch). */
+  until?: string;
+}
+
+/** Default --watch interval. */
+export const WATCH_DEFAULT = '5s';
+
+/** --watch/--until, validated: the interval in ms and the stop condition; undefined when not watching. */
+export function parseWatch(opts: Pick<DiagnoseOptions, 'watch' | 'until' | 'output'>): { intervalMs: number; until?: 'healthy' } | undefined {
+  if (opts.until !== undefined && opts.until !== 'healthy') {
+    throw new UserError({ message: `--until: unknown condition "${opts.until}"`, why: 'the only condition is "healthy" (every layer passed)', next: 'write --until healthy' });
+  }
+  if (opts.watch === undefined && opts.until === undefined) return undefined;
+  const interval = typeof opts.watch === 'string' ? opts.watch : WATCH_DEFAULT;
+  const intervalMs = parseDuration(interval, '--watch');
+  if (intervalMs < 1000) {
+    throw new UserError({ message: `--watch: ${interval} is too short`, why: 'each round reads the API server and execs probes; rounds under a second would load the cluster', next: 'use 1s or more, e.g. --watch 5s' });
+  }
+  if (opts.output === 'markdown' || opts.output === 'md') {
+    throw new UserError({ message: '--watch cannot write -o markdown', why: 'a watch prints changes as they happen; markdown is one report for a ticket', next: 'use -o table (default) or -o json (one JSON object per line)' });
+  }
+  return { intervalMs, ...(opts.until === 'healthy' ? { until: 'healthy' as const } : {}) };
 }
 
 export async function runDiagnose(targetText: string, opts: DiagnoseOptions, io: Io): Promise<number> {
@@ -37,6 +61,7 @@ export async function runDiagnose(targetText: string, opts: DiagnoseOptions, io:
   const output = parseOutput(opts.output, io.stdoutIsTty);
   const probeTimeoutMs = parseDuration(opts.probeTimeout, '--probe-timeout');
   const timeoutMs = parseDuration(opts.timeout, '--timeout');
+  const watch = parseWatch(opts);
   const path = parsePath(opts.path);
   const port = opts.port !== undefined ? parsePortArg(opts.port) : undefined;
   if (opts.container !== undefined) validateName(opts.container, '-c/--container', 'container');
@@ -75,29 +100,44 @@ export async function runDiagnose(targetText: string, opts: DiagnoseOptions, io:
     debugImage: opts.ephemeral ? opts.debugImage : undefined,
   };
 
-  const api = new Api(loaded.kc, Date.now() + timeoutMs);
-  const spinner = await makeSpinner(io, output === 'table');
-  let facts: Facts;
-  try {
-    spinner.text(`Connecting to ${loaded.context.server}`);
-    await checkReachable(api, loaded.context.server ?? '?', loaded.context.user);
-    facts = await gatherFacts({ api, context: loaded.context, request, onStep: (t) => spinner.text(t) });
-  } finally {
-    spinner.stop();
-    api.close();
+  // one round: its own API client and deadline (--timeout bounds each round of a watch)
+  const gatherRound = async (): Promise<Facts> => {
+    const api = new Api(loaded.kc, Date.now() + timeoutMs);
+    const spinner = await makeSpinner(io, output === 'table');
+    let facts: Facts;
+    try {
+      spinner.text(`Connecting to ${loaded.context.server}`);
+      await checkReachable(api, loaded.context.server ?? '?', loaded.context.user);
+      facts = await gatherFacts({ api, context: loaded.context, request, onStep: (t) => spinner.text(t) });
+    } finally {
+      spinner.stop();
+      api.close();
+    }
+    if (facts.service.state === 'forbidden' || facts.service.state === 'unreachable' || facts.service.state === 'timeout') {
+      throw new ClusterError({
+        kind: facts.service.state === 'forbidden' ? 'forbidden' : facts.service.state,
+        message: `could not read Service ${target.namespace}/${target.name}, so nothing can be checked`,
+        why: facts.service.message,
+        next:
+          facts.service.state === 'forbidden'
+            ? 'ask for read access (`k8snet rbac` prints the role k8snet needs)'
+            : 'check that the API server is reachable and healthy, or raise --timeout',
+      });
+    }
+    if (opts.save) writeFileSync(opts.save, JSON.stringify(facts, null, 2) + '\n');
+    return facts;
+  };
+  if (watch) {
+    const { runWatch, processWatchDeps } = await import('./watch.js');
+    return runWatch(processWatchDeps(gatherRound), {
+      ...watch,
+      output: output === 'json' ? 'json' : 'table',
+      color: useColor(opts.color, io),
+      verbose: !!opts.verbose,
+      unicode: unicodeFromEnv(process.env),
+    }, io);
   }
-  if (facts.service.state === 'forbidden' || facts.service.state === 'unreachable' || facts.service.state === 'timeout') {
-    throw new ClusterError({
-      kind: facts.service.state === 'forbidden' ? 'forbidden' : facts.service.state,
-      message: `could not read Service ${target.namespace}/${target.name}, so nothing can be checked`,
-      why: facts.service.message,
-      next:
-        facts.service.state === 'forbidden'
-          ? 'ask for read access (`k8snet rbac` prints the role k8snet needs)'
-          : 'check that the API server is reachable and healthy, or raise --timeout',
-    });
-  }
-  if (opts.save) writeFileSync(opts.save, JSON.stringify(facts, null, 2) + '\n');
+  const facts = await gatherRound();
   return render(facts, output, opts, io);
 }
 

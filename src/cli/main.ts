@@ -26,6 +26,9 @@ Examples:
   # the source has no shell (distroless): let k8snet add an ephemeral debug container
   k8snet diagnose payments/payments-api --from orders/orders-api --ephemeral --debug-image busybox:1.36
 
+  # tell me when the fix lands: re-run every 5s, print what changed, exit 0 once healthy
+  k8snet diagnose payments/payments-api --from orders/orders-api --watch 5s --until healthy
+
   # keep the evidence, re-run the analysis later without the cluster
   k8snet diagnose payments/payments-api --from orders/orders-api --save incident-4711.json
   k8snet analyze incident-4711.json
@@ -94,7 +97,9 @@ export function buildProgram(io: Io, setExit: (code: number) => void, name = 'k8
         .option('--ephemeral', 'allow adding an ephemeral debug container when the source has no shell (the one write k8snet may make)')
         .option('--debug-image <image>', 'image for --ephemeral', 'busybox:1.36')
         .option('-v, --verbose', 'show the raw evidence: every command run, its exit code and output, per-step timings')
-        .option('--save <file>', 'write the gathered facts as JSON (replay with `k8snet analyze FILE`)'),
+        .option('--save <file>', 'write the gathered facts as JSON (replay with `k8snet analyze FILE`)')
+        .option('--watch [interval]', 're-run every INTERVAL (default 5s) and print only what changed; Ctrl-C stops with the last verdict\'s exit code')
+        .option('--until <condition>', 'with --watch (implied): stop with exit 0 as soon as the path is "healthy"'),
     ),
   )
     .addHelpText('after', ex(DIAGNOSE_EXAMPLES))

@@ -26,6 +26,7 @@ export function checkExpectations(expect, run, audit) {
     for (const ev of expect.evidence ?? []) if (!text.includes(ev)) problems.push(`evidence "${ev}" not in the output`);
   }
   for (const s of expect.stderr ?? []) if (!run.stderr.includes(s)) problems.push(`stderr lacks "${s}" (stderr: ${run.stderr.trim().slice(0, 300)})`);
+  for (const s of expect.stdout ?? []) if (!run.stdout.includes(s)) problems.push(`stdout lacks "${s}" (stdout: ${run.stdout.trim().slice(-600)})`);
   if (expect.noStack !== false && /\n\s+at .+\(.+:\d+:\d+\)/.test(run.stderr)) problems.push('stderr contains a stack trace');
   if (audit) {
     if (audit.error) problems.push(`audit: ${audit.error}`);
