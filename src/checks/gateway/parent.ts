@@ -8,7 +8,7 @@ import type { ParentRefN } from '../../gateway/routes.js';
 import { gatewayReasonWords } from '../../gateway/reasons.js';
 import { isPodReady } from '../lib/pod-state.js';
 import { unreadableSentence } from '../lib/read.js';
-import { condition, conditionText, gf, parentName, routeGetCommand, routeName, routeSubject } from './lib.js';
+import { condition, conditionText, gf, routeGetCommand, routeName, routeSubject } from './lib.js';
 
 export interface ParentResult {
   findings: Finding[];
@@ -28,7 +28,7 @@ export function checkParent(facts: Facts, route: GatewayRoute, p: ParentRefN): P
     const others = Object.entries(gw.gateways).filter(([, r]) => r.state === 'ok').map(([k]) => k);
     return {
       blocked: true,
-      findings: [gf('gateway/gateway-missing', 'fail', `${routeName(route)} names parent ${parentName(p)}, which does not exist: no Gateway serves this route`,
+      findings: [gf('gateway/gateway-missing', 'fail', `${routeName(route)} names parent Gateway ${p.namespace}/${p.name}, which does not exist: no Gateway serves this route`,
         [`spec.parentRefs[${p.index}]: ${p.namespace}/${p.name}${p.sectionName ? ` sectionName ${p.sectionName}` : ''}`, `Gateway ${p.namespace}/${p.name}: NotFound`, ...(others.length ? [`Gateways the other parentRefs name: ${others.join(', ')}`] : [])],
         { subject, next: ['kubectl get gateways -A', routeGetCommand(route)] })],
     };

@@ -27,6 +27,9 @@ export function checkGatewayProbes(facts: Facts, route: GatewayRoute): Finding[]
       return gf('gateway/probe-ok', 'pass', `${via} answered HTTP ${o.httpStatus ?? '(tcp)'} through the Gateway`, ev, { subject, data });
     }
     if (isNotRun(o.kind)) return gf('gateway/not-probed', 'unknown', `${via} could not be probed: ${o.detail}`, ev, { subject, data });
-    return gf('gateway/probe-failed', 'fail', `${via}: ${o.kind} — the Gateway's data plane did not answer`, ev, { subject, data });
+    const what = o.connected
+      ? 'the Gateway accepted the connection but sent no answer in time (it may be waiting on an unreachable backend)'
+      : 'the Gateway\'s data plane did not answer';
+    return gf('gateway/probe-failed', 'fail', `${via}: ${o.kind} — ${what}`, ev, { subject, data });
   });
 }
