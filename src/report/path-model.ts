@@ -207,48 +207,67 @@ function answerOf(fs: Finding[]): string | undefined {
   return undefined;
 }
 
-const ENTRY_ROUTE_KINDS = new Set(['Ingress', 'Gateway', 'HTTPRoute', 'GRPCRoute', 'TLSRoute', 'TCPRoute', 'UDPRoute']);
+const ROUTE_KINDS = new Set(['Ingress', 'HTTPRoute', 'GRPCRoute', 'TLSRoute', 'TCPRoute', 'UDPRoute']);
 
-/** Which of the three entry hops a step-5 finding speaks about. */
-function entryBucket(code: string): 'route' | 'controller' | 'backend' {
-  if (/controller/.test(code)) return 'controller';
-  if (/probe|route-not-matched|backend-error/.test(code)) return 'backend';
+/** Which of the three entry hops a step-5 finding speaks about (Ingress and Gateway API codes alike). */
+function entryBucket(f: Finding): 'route' | 'controller' | 'backend' {
+  const code = f.code;
+  if (f.subject?.kind === 'Gateway' || f.subject?.kind === 'GatewayClass') return 'controller';
+  if (/controller|\/class-|\/no-class/.test(code)) return 'controller';
+  if (/probe|route-not-matched|backend-error|\/hop-/.test(code)) return 'backend';
   return 'route';
 }
 
+/** Step-5 codes that mean "there is no entry route to draw". */
+const NO_ENTRY = new Set(['ingress/none', 'gateway/none', 'gateway/not-installed']);
+
+/**
+ * The entry chains: one per route (an Ingress, or a Gateway API route) that sends traffic to the
+ * Service, from the findings of step 5. Findings about no route in particular (the controller,
+ * the Gateway, the class) join every chain of their step.
+ */
 function entries(facts: Facts, findings: Finding[], target: string): PathEntry[] {
-  const step5 = findings.filter((f) => f.step === 'ingress' && f.code !== 'ingress/none');
-  const byRoute = new Map<string, { kind: string; name: string; fs: Finding[] }>();
-  const unattached: Finding[] = [];
-  for (const f of step5) {
-    const s = f.subject;
-    if (s && ENTRY_ROUTE_KINDS.has(s.kind)) {
-      const key = `${s.kind}|${s.namespace ?? ''}/${s.name}`;
-      const e = byRoute.get(key) ?? { kind: s.kind, name: `${s.namespace ? `${s.namespace}/` : ''}${s.name}`, fs: [] };
-      e.fs.push(f);
-      byRoute.set(key, e);
-    } else unattached.push(f);
-  }
-  if (byRoute.size === 0 && unattached.some((f) => f.status !== 'info')) {
-    byRoute.set('?', { kind: 'Ingress', name: facts.request.ingress ? `${facts.request.ingress.namespace}/${facts.request.ingress.name}` : '(routes)', fs: [] });
-  }
-  const controllers = facts.ingress.controllers.map((c) => {
-    const ns = c.pods.state === 'ok' ? c.pods.value[0]?.metadata.namespace : undefined;
-    return `${c.product !== 'unknown' ? c.product : c.controller}${ns ? ` (${ns})` : ''}`;
-  });
   const out: PathEntry[] = [];
-  for (const e of byRoute.values()) {
-    const fs = [...e.fs, ...unattached];
-    const bucket = (b: string) => fs.filter((f) => entryBucket(f.code) === b);
-    const hosts = hostsOf(facts, e.name);
-    out.push({
-      kind: e.kind,
-      hops: [
-        hop(`${e.kind} ${e.name}`, bucket('route'), hosts ? { detail: hosts } : {}),
-        hop(controllers.length ? controllers.join(', ') : 'controller', bucket('controller'), controllers.length ? { detail: 'controller' } : {}),
-        hop(`Service ${target}`, bucket('backend'), answerOf(bucket('backend')) ? { detail: answerOf(bucket('backend')) } : { detail: 'backend' }),
-      ],
-    });
+  for (const step of ['ingress', 'gateway'] as const) {
+    const fs = findings.filter((f) => f.step === step && !NO_ENTRY.has(f.code));
+    if (!fs.some((f) => f.status !== 'info')) continue;
+    const routes = new Map<string, { kind: string; name: string; fs: Finding[] }>();
+    const shared: Finding[] = [];
+    const gateways = new Set<string>();
+    for (const f of fs) {
+      const s = f.subject;
+      if (s?.kind === 'Gateway') gateways.add(`${s.namespace ? `${s.namespace}/` : ''}${s.name}`);
+      if (s && ROUTE_KINDS.has(s.kind)) {
+        const key = `${s.kind}|${s.namespace ?? ''}/${s.name}`;
+        const r = routes.get(key) ?? { kind: s.kind, name: `${s.namespace ? `${s.namespace}/` : ''}${s.name}`, fs: [] };
+        r.fs.push(f);
+        routes.set(key, r);
+      } else shared.push(f);
+    }
+    if (routes.size === 0) {
+      const named = step === 'ingress' ? facts.request.ingress : undefined;
+      routes.set('?', { kind: step === 'ingress' ? 'Ingress' : 'Gateway', name: named ? `${named.namespace}/${named.name}` : '(routes)', fs: [] });
+    }
+    const controllers = step === 'ingress'
+      ? facts.ingress.controllers.map((c) => {
+          const ns = c.pods.state === 'ok' ? c.pods.value[0]?.metadata.namespace : undefined;
+          return `${c.product !== 'unknown' ? c.product : c.controller}${ns ? ` (${ns})` : ''}`;
+        })
+      : [...gateways].map((g) => `Gateway ${g}`);
+    for (const r of routes.values()) {
+      const all = [...r.fs, ...shared];
+      const bucket = (b: string) => all.filter((f) => entryBucket(f) === b);
+      const hosts = r.kind === 'Ingress' ? hostsOf(facts, r.name) : undefined;
+      const answer = answerOf(bucket('backend'));
+      out.push({
+        kind: r.kind,
+        hops: [
+          hop(`${r.kind} ${r.name}`, bucket('route'), hosts ? { detail: hosts } : {}),
+          hop(controllers.length ? controllers.join(', ') : 'controller', bucket('controller'), controllers.length ? { detail: step === 'ingress' ? 'controller' : 'data plane' } : {}),
+          hop(`Service ${target}`, bucket('backend'), { detail: answer ?? 'backend' }),
+        ],
+      });
+    }
   }
   return out;
 }

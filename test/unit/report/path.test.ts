@@ -73,6 +73,26 @@ describe('buildPath on recorded lab facts (situation -> hop states, failing hop)
   });
 });
 
+describe('Gateway API entry (issue 10 findings)', () => {
+  it('draws HTTPRoute -> Gateway -> backend in front, the failing probe on the backend hop', () => {
+    const facts = loadFacts('healthy');
+    const { findings, diagnosis } = analyzeFacts(facts);
+    const route = { kind: 'HTTPRoute', namespace: 'payments', name: 'payments-route' };
+    const gw = { kind: 'Gateway', namespace: 'infra', name: 'shared-gw' };
+    const mk = (code: string, status: 'pass' | 'fail', subject: object) => ({ code, step: 'gateway' as const, status, summary: code, evidence: [], subject: subject as never });
+    const extra = [mk('gateway/route-accepted', 'pass', route), mk('gateway/gateway-ok', 'pass', gw), mk('gateway/controller-ready', 'pass', gw), mk('gateway/probe-failed', 'fail', route)];
+    const p = buildPath(facts, [...findings, ...extra], diagnosis);
+    expect(p.entries).toHaveLength(1);
+    expect(p.entries[0]!.kind).toBe('HTTPRoute');
+    expect(p.entries[0]!.hops.map((h) => [h.label, h.state])).toEqual([
+      ['HTTPRoute payments/payments-route', 'passed'],
+      ['Gateway infra/shared-gw', 'passed'],
+      ['Service payments/payments-api', 'failed'],
+    ]);
+    expect(renderPathText(p, { color: false, unicode: false })).toContain('entry [ok] HTTPRoute payments/payments-route -->');
+  });
+});
+
 describe('renderPathText', () => {
   it('fits 100 columns and draws every hop (Unicode)', () => {
     for (const name of FACT_FIXTURES) {
