@@ -12,7 +12,7 @@ const runs = Number(process.argv[process.argv.indexOf('--runs') + 1]) || 5;
 const env = labEnv();
 const kubectl = env.K8SNET_LAB_KUBECTL;
 const kenv = { ...process.env, KUBECONFIG: env.K8SNET_LAB_READONLY_KUBECONFIG, NO_COLOR: '1' };
-spawnSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
+spawnSync(process.execPath, [path.join(root, 'scripts/build.mjs')], { cwd: root, stdio: 'inherit' });
 
 function timed(fn) {
   const t = process.hrtime.bigint();

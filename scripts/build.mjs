@@ -1,13 +1,15 @@
 #!/usr/bin/env node
-// npm run build: bundles the CLI (src/cli/main.ts and everything it imports, dependencies included)
-// into one tree-shaken ESM file, dist/k8snet.mjs, which bin/k8snet.js loads. Start-up then reads one
-// file instead of resolving hundreds of modules (docs/benchmarks.md has the numbers). Type-checking
-// stays with `tsc --noEmit`; esbuild only strips types.
+// npm run build (and prepack): bundles the CLI (src/cli/main.ts and everything it imports,
+// dependencies included) into one tree-shaken ESM entry, dist/k8snet.mjs, which bin/k8snet.js loads;
+// what only some commands need (the cluster client, the policy engine, the spinner) goes into
+// chunks under dist/chunks/ loaded by those commands. Start-up then reads a few files instead of
+// resolving hundreds of modules (docs/benchmarks.md has the numbers). Type-checking stays with
+// `tsc --noEmit`; esbuild only strips types.
 //   node scripts/build.mjs            the CLI bundle
 // bundle() is also used by bench/render.mjs to load the pure pipeline from the sources.
 
 import { build } from 'esbuild';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -36,8 +38,10 @@ export async function bundle(extra) {
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const { version } = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
   rmSync(path.join(root, 'dist'), { recursive: true, force: true });
   const result = await bundle({
+    define: { __K8SNET_VERSION__: JSON.stringify(version) },
     entryPoints: { k8snet: path.join(root, 'src/cli/main.ts') },
     outdir: path.join(root, 'dist'),
     outExtension: { '.js': '.mjs' },

@@ -11,4 +11,7 @@ function readVersion(): string {
   }
 }
 
-export const VERSION = readVersion();
+// The bundle (scripts/build.mjs) defines it at build time: a chunk cannot find package.json by a
+// relative path. tsc builds and tests read package.json.
+declare const __K8SNET_VERSION__: string | undefined;
+export const VERSION = typeof __K8SNET_VERSION__ === 'string' ? __K8SNET_VERSION__ : readVersion();

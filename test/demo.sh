@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -d node_modules ] || npm ci --no-audit --no-fund --ignore-scripts
-npx tsc -p tsconfig.build.json
+npm run build --silent
 bash test/lab/lab.sh up
 eval "$(bash test/lab/lab.sh env)"
 k8snet() { node bin/k8snet.js "$@"; }

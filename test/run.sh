@@ -15,7 +15,7 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
 fi
 phase "typecheck and build"
 npx tsc --noEmit -p .
-npx tsc -p tsconfig.build.json
+npm run build --silent
 
 phase "unit tests"
 npx vitest run --config vitest.config.ts

@@ -5,12 +5,18 @@ import { readFileSync } from 'node:fs';
 import { UserError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { processIo, reportError, type Io } from './output.js';
-import { runDiagnose, runAnalyze } from './diagnose.js';
-import { runPolicy } from './policy.js';
+import type * as DiagnoseModule from './diagnose.js';
+import type * as PolicyModule from './policy.js';
 import { runRbac } from './rbac.js';
 import { normalizeArgv } from './argv.js';
 
 export const EXIT = { ok: 0, fault: 1, usage: 2, cluster: 3 } as const;
+
+// Command modules load when their command runs, so `--version`, `--help` and `rbac` never load the
+// analysis, and `analyze` never loads the policy engine (start-up: docs/benchmarks.md).
+const runDiagnose = async (...a: Parameters<typeof DiagnoseModule.runDiagnose>) => (await import('./diagnose.js')).runDiagnose(...a);
+const runAnalyze = async (...a: Parameters<typeof DiagnoseModule.runAnalyze>) => (await import('./diagnose.js')).runAnalyze(...a);
+const runPolicy = async (...a: Parameters<typeof PolicyModule.runPolicy>) => (await import('./policy.js')).runPolicy(...a);
 
 const DIAGNOSE_EXAMPLES = `
 Examples:

@@ -26,7 +26,7 @@ const SA_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
 
 /** Load and validate the kubeconfig; never falls back to http://localhost:8080 silently. */
 export async function loadKubeConfig(opts: KubeConfigOptions): Promise<LoadedConfig> {
-  const { KubeConfig } = await import('@kubernetes/client-node');
+  const { KubeConfig } = await import('./client-node.js');
   const kc = new KubeConfig();
   const files = configFiles(opts.kubeconfig);
   let inCluster = false;

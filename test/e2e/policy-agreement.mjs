@@ -7,6 +7,12 @@ import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { lab, labEnv, root } from './lab-env.mjs';
 
+// Run k8snet as users get it: the bundle `npm run build` makes, which bin/k8snet.js loads.
+if (spawnSync(process.execPath, [path.join(root, 'scripts/build.mjs')], { stdio: 'inherit' }).status !== 0) {
+  console.error('error: could not build k8snet\n  why:  scripts/build.mjs failed (see above)\n  next: fix the build, then run again');
+  process.exit(2);
+}
+
 const world = path.join(root, 'test/e2e/policy-agreement/world.yaml');
 
 const env = labEnv();
