@@ -3,7 +3,9 @@
 // finds this file as `kubectl-k8snet` on PATH and passes every argument after the plugin name
 // unchanged, with its own environment (KUBECONFIG included); k8snet reads --context,
 // --kubeconfig and -n/--namespace like kubectl, before or after the subcommand.
-import { main } from '../dist/cli/main.js';
+import { loadMain } from './load-main.js';
+
+const main = await loadMain();
 
 main(process.argv, undefined, { name: 'kubectl k8snet' }).then(
   (code) => {

@@ -25,8 +25,8 @@ const out = resolve(opt('--out', join(ROOT, 'dist-krew')));
 const uriBase = opt('--uri-base', 'https://github.com/k8snet/k8snet/releases/download');
 
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
-if (!existsSync(join(ROOT, 'dist', 'cli', 'main.js'))) {
-  console.error('error: dist/ is missing\n  why:  the archive carries the compiled CLI\n  next: run `npx tsc -p tsconfig.build.json` first');
+if (!existsSync(join(ROOT, 'dist', 'k8snet.mjs'))) {
+  console.error('error: dist/ is missing\n  why:  the archive carries the bundled CLI\n  next: run `npm run build` first');
   process.exit(2);
 }
 
