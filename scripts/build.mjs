@@ -38,6 +38,7 @@ export async function bundle(extra) {
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const t0 = Date.now();
   const { version } = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
   rmSync(path.join(root, 'dist'), { recursive: true, force: true });
   const result = await bundle({
@@ -50,5 +51,6 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
     metafile: true,
   });
   const outputs = Object.entries(result.metafile.outputs).filter(([f]) => f.endsWith('.mjs'));
-  for (const [file, o] of outputs) console.log(`${path.relative(root, file)}  ${(o.bytes / 1024).toFixed(0)} KiB`);
+  const kib = (n) => `${(n / 1024).toFixed(0)} KiB`;
+  console.log(`built dist/k8snet.mjs and ${outputs.length - 1} chunks in dist/chunks (${kib(outputs.reduce((n, [, o]) => n + o.bytes, 0))}) in ${Date.now() - t0} ms`);
 }
