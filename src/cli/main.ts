@@ -138,6 +138,20 @@ export function buildProgram(io: Io, setExit: (code: number) => void, name = 'k8
     .action(async (src: string | undefined, dst: string | undefined, opts) => setExit(await runPolicy(src, dst, opts, io)));
 
   program
+    .command('completion')
+    .description('Print a shell completion script (bash, zsh or fish); names of namespaces, Services, pods and routes are completed from the cluster.')
+    .argument('<shell>', 'bash, zsh or fish')
+    .addHelpText('after', ex('\nExamples:\n  source <(k8snet completion bash)\n  k8snet completion zsh > "${fpath[1]}/_k8snet"\n  k8snet completion fish > ~/.config/fish/completions/k8snet.fish\n'))
+    .action(async (shell: string) => {
+      const { SHELLS, completionScript } = await import('./completion-scripts.js');
+      if (!(SHELLS as readonly string[]).includes(shell)) {
+        throw new UserError({ message: `completion: unknown shell "${shell}"`, next: 'use bash, zsh or fish' });
+      }
+      io.out(completionScript(shell as 'bash' | 'zsh' | 'fish').trimEnd());
+      setExit(0);
+    });
+
+  program
     .command('rbac')
     .description('Print the least-privilege RBAC manifest k8snet needs (ClusterRoles and bindings to adapt).')
     .option('--subject <kind:name>', 'bind to this subject, e.g. User:oncall@example.com or Group:sre', 'Group:k8snet-users')
@@ -159,6 +173,11 @@ export interface MainOptions {
 /** Run the CLI; resolves to the exit code. */
 export async function main(rawArgv: string[], io: Io = processIo, mainOpts: MainOptions = {}): Promise<number> {
   let code = 0;
+  if (rawArgv[2] === '__complete') {
+    // the shell scripts' callback (hidden, like cobra's): candidates, then ":DIRECTIVE"
+    const { runComplete } = await import('./completion.js');
+    return runComplete(buildProgram(io, () => undefined, mainOpts.name), rawArgv.slice(3), io.out);
+  }
   const argv = normalizeArgv(rawArgv);
   const program = buildProgram(io, (c) => (code = c), mainOpts.name);
   try {
