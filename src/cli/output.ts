@@ -1,6 +1,7 @@
 // The only writer to the terminal: results to stdout, errors (three parts) and the spinner to stderr.
 
 import { isK8snetError } from '../errors.js';
+import { neutralizeText } from '../report/neutralize.js';
 
 export interface Io {
   out: (text: string) => void;
@@ -25,7 +26,9 @@ export function useColor(flag: boolean | undefined, io: Io): boolean {
 }
 
 /** Print an error in three parts (what, why, next) and return its exit code. */
-export function reportError(e: unknown, io: Io, debug: boolean): number {
+export function reportError(e: unknown, rawIo: Io, debug: boolean): number {
+  // error texts quote API server answers and object names: neutralised like every report
+  const io: Io = { ...rawIo, err: (t) => rawIo.err(neutralizeText(t, { multiline: true })) };
   if (isK8snetError(e)) {
     io.err(`error: ${e.message}`);
     if (e.why) io.err(`  why:  ${e.why}`);

@@ -4,6 +4,7 @@ import Table from 'cli-table3';
 import { describeFlowPort, describePartyRef, directionCell, explainVerdict } from './explain.js';
 import type { NamespaceMatrix } from './matrix.js';
 import type { Lint, PolicyReport, Verdict } from './types.js';
+import { escapeJsonForTerminal, markdownFence, markdownText, neutralizeDeep } from '../report/neutralize.js';
 
 export const POLICY_SCHEMA = 'k8snet.policy/v1';
 export type OutputFormat = 'table' | 'json' | 'markdown';
@@ -68,9 +69,8 @@ function appendTail(out: string[], r: PolicyReport, code: (s: string) => string)
   if (sugg.length) out.push('suggested allow rule (review; never applied):', '', ...sugg.map(code), '');
 }
 
-function mdEscape(s: string): string {
-  return s.replace(/\|/g, '\\|');
-}
+/** Table cells: tenant text (labels, names) cannot forge cells, links or emphasis. */
+const mdEscape = markdownText;
 
 function renderMarkdown(r: PolicyReport): string {
   const out: string[] = [`## NetworkPolicy verdict: \`${r.source.spec}\` -> \`${r.destination.spec}\`: **${r.allowed ? 'ALLOWED' : 'DENIED'}**`, '', ...header(r).map((l) => `- ${l}`), ''];
@@ -79,14 +79,16 @@ function renderMarkdown(r: PolicyReport): string {
     out.push(`| ${[describePartyRef(v.src), describePartyRef(v.dst), describeFlowPort(v), directionCell(v.egress), directionCell(v.ingress), v.allowed ? 'ALLOWED' : '**DENIED**'].map(mdEscape).join(' | ')} |`);
   }
   out.push('');
-  for (const v of r.verdicts) out.push('```text', ...detailFor(v), '```', '');
-  appendTail(out, r, (s) => `\`\`\`yaml\n${s.replace(/\n$/, '')}\n\`\`\``);
+  for (const v of r.verdicts) out.push(...markdownFence('text', detailFor(v)), '');
+  appendTail(out, r, (s) => markdownFence('yaml', s.replace(/\n$/, '').split('\n')).join('\n'));
   return out.join('\n').replace(/\n+$/, '\n');
 }
 
 /** Renders a verdict report. */
-export function renderPolicyReport(r: PolicyReport, format: OutputFormat, color = false): string {
-  if (format === 'json') return `${JSON.stringify(policyReportJson(r), null, 2)}\n`;
+export function renderPolicyReport(untrusted: PolicyReport, format: OutputFormat, color = false): string {
+  if (format === 'json') return `${escapeJsonForTerminal(JSON.stringify(policyReportJson(untrusted), null, 2))}\n`;
+  // labels, names and annotations come from the cluster or the manifests: neutralised for terminals
+  const r = neutralizeDeep(untrusted, new Set(['suggestion']));
   if (format === 'markdown') return renderMarkdown(r);
   return renderTable(r, color);
 }
@@ -100,8 +102,9 @@ function cellText(c: NamespaceMatrix['cells'][number][number]): string {
 }
 
 /** Renders a namespace matrix: rows are sources, columns destinations. */
-export function renderMatrix(m: NamespaceMatrix, format: OutputFormat, color = false): string {
-  if (format === 'json') return `${JSON.stringify(matrixJson(m), null, 2)}\n`;
+export function renderMatrix(untrusted: NamespaceMatrix, format: OutputFormat, color = false): string {
+  if (format === 'json') return `${escapeJsonForTerminal(JSON.stringify(matrixJson(untrusted), null, 2))}\n`;
+  const m = neutralizeDeep(untrusted);
   const title = `Reachability on ${m.protocol} ${m.port} (rows: from, columns: to; yes = every pod pair allowed, no = none, a/b = some)`;
   const notes = m.templated.length ? [`namespaces judged by workload templates (no pods loaded): ${m.templated.join(', ')}`] : [];
   if (format === 'markdown') {

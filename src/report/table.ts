@@ -4,6 +4,7 @@
 import { suggestionsOf } from './suggestions.js';
 import { LAYER_TITLES, type Finding } from '../model/finding.js';
 import { paint, type Paint } from './ansi.js';
+import { neutralizeReport } from './neutralize.js';
 import { byWorst, MARK, WORD } from './status.js';
 import type { Report, ReportStep } from './types.js';
 import { renderBox, type CellLine } from './box.js';
@@ -95,7 +96,9 @@ function timingsBlock(r: Report, p: Paint): string {
   return `${t}\n${p.dim(`total API requests: ${r.requests}`)}`;
 }
 
-export function renderTable(report: Report, opts: TableOptions): string {
+export function renderTable(untrusted: Report, opts: TableOptions): string {
+  // every cluster- and probe-derived string is neutralised before layout (src/report/neutralize.ts)
+  const report = neutralizeReport(untrusted);
   const p = paint(opts.color);
   const src = report.source ? `${report.source.namespace}/${report.source.pod} (${report.source.container})` : '(no --from: nothing probed)';
   const header = [
