@@ -1,7 +1,6 @@
 // `k8snet diagnose` and `k8snet analyze`: parse options, gather (live) or load (offline) facts,
 // analyse, render, and map the diagnosis to an exit code.
 
-import { writeFileSync } from 'node:fs';
 import { ClusterError, UserError } from '../errors.js';
 import type { DiagnoseRequest, Facts } from '../model/facts.js';
 import { analyzeFacts, validateFacts } from '../pipeline.js';
@@ -11,6 +10,8 @@ import { exitCodeFor } from '../diagnosis/index.js';
 import { parseDuration, parseFrom, parseOutput, parsePath, parsePortArg, parseRef, parseRouteRef, validateName, type OutputFormat } from './args.js';
 import { makeSpinner, useColor, type Io } from './output.js';
 import { readJsonFile } from './main.js';
+import { checkSavePath, writeFactsFile } from './save-facts.js';
+import { redactFacts } from '../model/redact-facts.js';
 
 interface DiagnoseOptions {
   from?: string;
@@ -74,13 +75,7 @@ export async function runDiagnose(targetText: string, opts: DiagnoseOptions, io:
   if (opts.from !== undefined) parseFrom(opts.from, 'default');
   if (opts.ingress !== undefined) parseRef(opts.ingress, 'default', '--ingress', 'Ingress');
   if (opts.route !== undefined) parseRouteRef(opts.route, 'default');
-  if (opts.save) {
-    try {
-      writeFileSync(opts.save, '', { flag: 'a' });
-    } catch (e) {
-      throw new UserError({ message: `--save: cannot write ${opts.save}`, why: (e as Error).message, next: 'choose a writable path' });
-    }
-  }
+  if (opts.save) checkSavePath(opts.save); // creates nothing: a failed run leaves no file
 
   const { loadKubeConfig } = await import('../cluster/kubeconfig.js');
   const { Api } = await import('../cluster/api.js');
@@ -124,7 +119,7 @@ export async function runDiagnose(targetText: string, opts: DiagnoseOptions, io:
             : 'check that the API server is reachable and healthy, or raise --timeout',
       });
     }
-    if (opts.save) writeFileSync(opts.save, JSON.stringify(facts, null, 2) + '\n');
+    if (opts.save) writeFactsFile(opts.save, facts);
     return facts;
   };
   if (watch) {
@@ -162,7 +157,8 @@ async function checkReachable(api: import('../cluster/api.js').Api, server: stri
 
 export async function runAnalyze(file: string, opts: { output?: string; color?: boolean; verbose?: boolean }, io: Io): Promise<number> {
   const output = parseOutput(opts.output, io.stdoutIsTty);
-  const facts = validateFacts(readJsonFile(file, 'facts file'), file);
+  // a file from an older k8snet may still carry env values or unrelated log lines: redact on read
+  const facts = redactFacts(validateFacts(readJsonFile(file, 'facts file'), file));
   return render(facts, output, opts, io);
 }
 

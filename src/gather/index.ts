@@ -9,6 +9,7 @@ import type { EndpointSlice, Endpoints, Namespace, NetworkPolicy, Node, Pod, Ser
 import { FACTS_SCHEMA_VERSION, type DiagnoseRequest, type Facts, type Read, type SourceFacts, type StepTiming } from '../model/facts.js';
 import { buildReadFileArgv, detectToolsArgv, parseResolvConf, parseToolDetection } from '../probes/index.js';
 import { VERSION } from '../version.js';
+import { redactFacts } from '../model/redact-facts.js';
 import { ensureEphemeral, DEFAULT_DEBUG_IMAGE } from './ephemeral.js';
 import { gatherIngress } from './ingress.js';
 import { gatherGateway } from './gateway.js';
@@ -140,7 +141,8 @@ export async function gatherFacts(ctx: GatherContext): Promise<Facts> {
     if (!policies[ns]) policies[ns] = await api.list<NetworkPolicy>(`/apis/networking.k8s.io/v1/namespaces/${enc(ns)}/networkpolicies`);
   }
 
-  return {
+  // redacted here, so a live run and `analyze` of its saved file judge the same facts
+  return redactFacts({
     schemaVersion: FACTS_SCHEMA_VERSION,
     k8snetVersion: VERSION,
     gatheredAt: new Date().toISOString(),
@@ -164,7 +166,7 @@ export async function gatherFacts(ctx: GatherContext): Promise<Facts> {
     timings,
     requests: api.stats.requests,
     notes,
-  };
+  });
 }
 
 /** Detect tools container by container; with --ephemeral add a debug container when none has a shell. */
