@@ -40,7 +40,7 @@ interface Observed {
 }
 
 function observed(findings: Finding[]): Observed {
-  const probes = findings.filter((f) => f.step === 'clusterip' && /^(clusterip|endpoint)\//.test(f.code));
+  const probes = findings.filter((f) => f.step === 'clusterip' && /^(clusterip|endpoint)\//.test(f.code) && f.data?.secondary !== true);
   const by = (o: string) => probes.filter((f) => f.data?.outcome === o);
   return { ok: by('ok'), timeout: by('timeout'), refused: by('refused') };
 }

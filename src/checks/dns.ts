@@ -35,36 +35,56 @@ export function expectedAddresses(facts: Facts): string[] | undefined {
 }
 
 function how(p: ProbeFact): string {
-  if (p.id.startsWith('dns/short/')) return `short name ${p.target.host} via the pod's resolver`;
+  if (p.id.startsWith('dns/short/')) return `short name "${p.target.host}" via the pod's resolver`;
+  if (p.id.startsWith('dns/namespaced/')) return `"${p.target.host}" via the pod's resolver`;
   if (p.target.server) return `${p.target.host} via ${p.target.server}/${p.target.transport ?? 'udp'}`;
   return `${p.target.host} via the pod's resolver`;
 }
 
-function probeFinding(facts: Facts, p: ProbeFact, fqdnOk: boolean): Finding {
+/** The address a StatefulSet pod's own name must resolve to: the endpoint with that hostname. */
+function podNameAddresses(facts: Facts, p: ProbeFact): string[] | undefined {
+  if (facts.endpointSlices.state !== 'ok') return undefined;
+  const hostname = p.id.slice('dns/pod/'.length);
+  const ips = facts.endpointSlices.value.flatMap((s) => (s.endpoints ?? []).filter((e) => e.hostname === hostname).flatMap((e) => e.addresses));
+  return ips.length ? ips : undefined;
+}
+
+/**
+ * Which names decide: the FQDN and name.namespace must resolve from anywhere; the short name must
+ * resolve from the Service's own namespace. From another namespace the short name expands with the
+ * SOURCE namespace first (payments-api -> payments-api.orders.svc...), so it is expected to fail —
+ * with NXDOMAIN, or SERVFAIL/REFUSED when the last search step goes upstream, whichever tool asked —
+ * or to find a same-named Service of the source namespace. That is a warning about the app's config.
+ */
+function probeFinding(facts: Facts, p: ProbeFact): Finding {
   const o = dnsOutcome(p);
-  const data = { probeId: p.id, outcome: o.kind, addresses: o.addresses };
+  const data = { probeId: p.id, outcome: o.kind, addresses: o.addresses, query: p.target.host, via: how(p) };
   const ev = probeEvidence(p, o.detail);
   const short = p.id.startsWith('dns/short/');
   const srcNs = facts.request.from?.namespace;
   const tgtNs = facts.request.target.namespace;
+  const otherNs = short && srcNs !== undefined && srcNs !== tgtNs;
+  const better = `${facts.request.target.name}.${tgtNs}`;
   if (o.kind === 'answer') {
-    const want = expectedAddresses(facts);
+    const want = p.id.startsWith('dns/pod/') ? podNameAddresses(facts, p) : expectedAddresses(facts);
     if (want && want.length > 0 && !o.addresses.some((a) => want.includes(a))) {
+      if (otherNs) {
+        return make('dns/short-name-other-namespace', STEP, 'warn',
+          `"${p.target.host}" from namespace ${srcNs} resolves to ${o.addresses.join(', ')}, not to ${facts.request.target.namespace}/${facts.request.target.name} (${want.join(', ')}): a same-named Service in ${srcNs} answers; use ${better} (or the FQDN)`,
+          ev, { data });
+      }
       return make('dns/wrong-answer', STEP, 'fail', `${how(p)} answered ${o.addresses.join(', ')}, expected ${want.join(', ')}`, ev, { data });
     }
     return make('dns/resolves', STEP, 'pass', `${how(p)} -> ${o.addresses.join(', ') || '(answer)'}`, ev, { data });
   }
   if (isNotRun(o.kind) || o.kind === 'error') {
-    // DNS over TCP needs dig; when lookups over UDP already answered, the missing TCP check is a
-    // coverage note (busybox nslookup has no TCP mode), not an unknown that lowers the verdict
-    const tcpOnlyGap = p.target.transport === 'tcp' && o.kind === 'tool-missing' && fqdnOk;
-    return make('dns/not-probed', STEP, tcpOnlyGap ? 'info' : 'unknown', `${how(p)} could not be checked: ${tcpOnlyGap ? 'no tool in the container can query DNS over TCP (needs dig); UDP lookups answered' : o.detail}`, ev, { data });
+    // DNS over TCP needs dig; busybox nslookup has no TCP mode: a coverage note, not an unknown
+    const tcpOnlyGap = p.target.transport === 'tcp' && o.kind === 'tool-missing';
+    return make('dns/not-probed', STEP, tcpOnlyGap ? 'info' : 'unknown', `${how(p)} could not be checked: ${tcpOnlyGap ? 'no tool in the container can query DNS over TCP (needs dig)' : o.detail}`, ev, { data });
   }
-  // Short names expand with the SOURCE pod's namespace first: "payments-api" from orders looks up
-  // payments-api.orders.svc.cluster.local, which does not exist. The app must use name.namespace.
-  if (short && fqdnOk && o.kind === 'nxdomain' && srcNs && srcNs !== tgtNs) {
+  if (otherNs) {
     return make('dns/short-name-other-namespace', STEP, 'warn',
-      `${p.target.host} does not resolve from the ${srcNs} namespace; use ${facts.request.target.name}.${tgtNs} (or the FQDN)`,
+      `"${p.target.host}" does not resolve from namespace ${srcNs} (${o.kind.toUpperCase()}), as expected: a short name is searched in the client's own namespace first; an app there must use ${better} (or the FQDN)`,
       ev, { data });
   }
   const code = FAIL_CODES[o.kind] ?? 'dns/not-probed';
@@ -157,8 +177,7 @@ export function checkDns(facts: Facts): Finding[] {
         [], { next: [ephemeralHint(facts)] }));
     } else {
       const probes = probesWithPrefix(facts, 'dns/');
-      const fqdnOk = probes.some((p) => p.id.startsWith('dns/fqdn/') && dnsOutcome(p).kind === 'answer');
-      for (const p of probes) out.push(probeFinding(facts, p, fqdnOk));
+      for (const p of probes) out.push(probeFinding(facts, p));
       const denied = execDenied(facts);
       if (probes.length === 0) {
         out.push(

@@ -60,10 +60,10 @@ export function checkSource(facts: Facts): Finding[] {
       { subject, next: [ephemeralHint(facts)] }));
   } else if (s.tools) {
     const have = TOOL_NAMES.filter((t) => s.tools?.[t]);
-    const connect = ['curl', 'wget', 'nc'].some((t) => s.tools?.[t as keyof typeof s.tools]);
+    const connect = ['curl', 'wget', 'nc', 'ncexec', 'bash'].some((t) => s.tools?.[t as keyof typeof s.tools]);
     const dns = ['nslookup', 'dig', 'getent'].some((t) => s.tools?.[t as keyof typeof s.tools]);
     if (!connect || !dns) {
-      const missing = [!connect ? 'connection (curl, wget or nc)' : '', !dns ? 'DNS (nslookup, dig or getent)' : ''].filter(Boolean).join(' and ');
+      const missing = [!connect ? 'connection (nc, bash, curl or wget)' : '', !dns ? 'DNS (nslookup, dig or getent)' : ''].filter(Boolean).join(' and ');
       out.push(make('source/no-tools', STEP, 'warn', `Container ${s.container} has no ${missing} tool`,
         [`tools found: ${have.join(', ') || 'none'}`], { subject, next: [ephemeralHint(facts)] }));
     }

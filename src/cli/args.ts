@@ -139,3 +139,14 @@ export function parseRouteRef(text: string, defaultNs: string): { kind: RouteKin
   const ref = parseRef(parts.join('/'), defaultNs, '--route', 'route');
   return { kind, ...ref };
 }
+
+/** --probe: tcp (connect only), http, https or dns. */
+export function parseProbeArg(text: string): 'tcp' | 'http' | 'https' | 'dns' {
+  const v = text.trim().toLowerCase();
+  if (v === 'tcp' || v === 'http' || v === 'https' || v === 'dns') return v;
+  throw new UserError({
+    message: `--probe: "${text}" is not a probe kind`,
+    why: 'k8snet speaks tcp (connect only), http, https (TLS, certificate not verified) or dns after connecting',
+    next: 'use --probe tcp for databases and other non-HTTP ports, or leave it out to decide per port',
+  });
+}

@@ -7,7 +7,7 @@ import { analyzeFacts, validateFacts } from '../pipeline.js';
 import { renderJson, renderMarkdown, renderTable } from '../report/index.js';
 import { unicodeFromEnv } from '../report/path-text.js';
 import { exitCodeFor } from '../diagnosis/index.js';
-import { parseDuration, parseFrom, parseOutput, parsePath, parsePortArg, parseRef, parseRouteRef, validateName, type OutputFormat } from './args.js';
+import { parseDuration, parseFrom, parseOutput, parsePath, parsePortArg, parseProbeArg, parseRef, parseRouteRef, validateName, type OutputFormat } from './args.js';
 import { makeSpinner, useColor, type Io } from './output.js';
 import { readJsonFile } from './main.js';
 import { checkSavePath, writeFactsFile } from './save-facts.js';
@@ -21,6 +21,7 @@ interface DiagnoseOptions {
   ingress?: string;
   route?: string;
   probeTimeout: string;
+  probe?: string;
   timeout: string;
   ephemeral?: boolean;
   debugImage: string;
@@ -65,6 +66,7 @@ export async function runDiagnose(targetText: string, opts: DiagnoseOptions, io:
   const watch = parseWatch(opts);
   const path = parsePath(opts.path);
   const port = opts.port !== undefined ? parsePortArg(opts.port) : undefined;
+  const probe = opts.probe !== undefined ? parseProbeArg(opts.probe) : undefined;
   if (opts.container !== undefined) validateName(opts.container, '-c/--container', 'container');
   if (opts.namespace !== undefined) parseRef(`${opts.namespace}/x`, 'default', '-n/--namespace', 'namespace');
   if (opts.ephemeral && !opts.from) {
@@ -91,6 +93,7 @@ export async function runDiagnose(targetText: string, opts: DiagnoseOptions, io:
     ingress: opts.ingress !== undefined ? parseRef(opts.ingress, target.namespace, '--ingress', 'Ingress') : undefined,
     route: opts.route !== undefined ? parseRouteRef(opts.route, target.namespace) : undefined,
     probeTimeoutMs,
+    ...(probe ? { probe } : {}),
     ephemeral: !!opts.ephemeral,
     debugImage: opts.ephemeral ? opts.debugImage : undefined,
   };

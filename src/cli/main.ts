@@ -100,6 +100,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void, name = 'k8
         .option('--ingress <ns/name>', 'check this Ingress (default: every Ingress that routes to the Service)')
         .option('--route <[kind/]ns/name>', 'check this Gateway API route: NS/NAME is an HTTPRoute, grpcroute/NS/NAME (tlsroute, tcproute, udproute) another kind (default: every route whose backendRefs name the Service)')
         .option('--probe-timeout <duration>', 'timeout of each probe', '3s')
+        .option('--probe <protocol>', 'what to speak after connecting: tcp (connect only), http, https, dns (default: decided per port from appProtocol, port name, number)')
         .option('--ephemeral', 'allow adding an ephemeral debug container when the source has no shell (the one write k8snet may make)')
         .option('--debug-image <image>', 'image for --ephemeral', 'busybox:1.36')
         .option('-v, --verbose', 'show the raw evidence: every command run, its exit code and output, per-step timings')

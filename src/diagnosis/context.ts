@@ -28,8 +28,9 @@ export interface Ctx {
 export function buildCtx(findings: Finding[], facts: Facts): Ctx {
   const all = (code: string, ...statuses: Finding['status'][]) =>
     findings.filter((f) => f.code === code && (statuses.length === 0 || statuses.includes(f.status)));
+  // a port the user did not ask for that fails while another works is a warning, not evidence (data.secondary)
   const probe = (prefix: string, outcome: string) =>
-    findings.filter((f) => f.code.startsWith(prefix) && f.data?.outcome === outcome);
+    findings.filter((f) => f.code.startsWith(prefix) && f.data?.outcome === outcome && f.data?.secondary !== true);
   const verdicts = pathVerdicts(findings);
   const denied = verdicts.filter((v) => !v.verdict.allowed);
   const src = facts.source.state === 'ok' ? facts.source.value.pod : undefined;

@@ -70,11 +70,16 @@ export const DNS_RULES: Rule[] = [
     match: (ctx) => {
       const fails = dnsFailures(ctx);
       if (fails.length === 0) return undefined;
-      const f = fails.find((x) => x.data?.probeId === 'dns/fqdn/pod-resolver') ?? fails[0]!;
+      // the headline quotes the query that failed, never another name: FQDN first, then name.namespace
+      const order = ['dns/fqdn/pod-resolver', 'dns/namespaced/pod-resolver', 'dns/fqdn/kube-dns-udp', 'dns/fqdn/kube-dns-tcp'];
+      const f = order.map((id) => fails.find((x) => x.data?.probeId === id)).find((x) => x !== undefined) ?? fails[0]!;
       const clusterIpWorks = ctx.vip('ok').length > 0;
+      const query = typeof f.data?.query === 'string' ? f.data.query : `${ctx.facts.request.target.name}.${ctx.facts.request.target.namespace}`;
+      const outcome = typeof f.data?.outcome === 'string' ? f.data.outcome : 'fail';
+      const wrong = f.code === 'dns/wrong-answer';
       return {
         layer: 'dns',
-        headline: `${ctx.facts.request.target.name}.${ctx.facts.request.target.namespace} does not resolve${clusterIpWorks ? ' (the ClusterIP itself answers)' : ''}: ${f.summary}`,
+        headline: `DNS lookup of "${query}" ${wrong ? 'returns the wrong address' : `fails (${outcome.toUpperCase()})`}${clusterIpWorks ? ' (the ClusterIP itself answers)' : ''}: ${f.summary}`,
         evidence: fails,
         confirmed: true,
         next: [KUBE_DNS, 'kubectl -n kube-system logs -l k8s-app=kube-dns --tail=50'],

@@ -153,9 +153,25 @@ export const NETWORK_RULES: Rule[] = [
     why: 'With a sidecar proxy on either end, resets and odd errors often come from mTLS or mesh policy rather than from Kubernetes networking.',
     match: (ctx) => {
       const mesh = ctx.all('mesh/sidecar');
-      const odd = ctx.findings.filter((f) => /^(clusterip|endpoint)\/error$/.test(f.code));
+      const odd = ctx.findings.filter((f) => /^(clusterip|endpoint)\/(error|app-error)$/.test(f.code) && f.status === 'fail');
       if (mesh.length === 0 || odd.length === 0) return undefined;
       return { layer: 'mesh', headline: `Connections to ${ctx.targetName} fail oddly with a service-mesh sidecar in the path: ${odd[0]!.summary}`, evidence: [...odd, ...mesh], confirmed: false, next: mesh.flatMap((m) => m.next ?? []) };
+    },
+  },
+  {
+    name: 'application-speaks-otherwise',
+    why: 'A connection that opens and is then closed, reset or answered in another protocol proves the network path: the application (or what listens on the port) rejects what the port declares.',
+    match: (ctx) => {
+      const bad = [...ctx.vip('app-error'), ...ctx.pod('app-error')];
+      if (bad.length === 0 || ctx.vip('ok').length + ctx.pod('ok').length > 0) return undefined;
+      return {
+        layer: 'service',
+        headline: `${ctx.targetName} accepts connections but does not answer in the protocol its port declares: ${bad[0]!.summary}`,
+        evidence: bad,
+        confirmed: true,
+        next: [`kubectl logs -n ${ctx.facts.request.target.namespace} -l ${selectorText(ctx)} --tail=50`,
+          `kubectl get service ${ctx.facts.request.target.name} -n ${ctx.facts.request.target.namespace} -o jsonpath='{.spec.ports}'`],
+      };
     },
   },
 ];

@@ -128,6 +128,7 @@ export async function gatherFacts(ctx: GatherContext): Promise<Facts> {
       clusterDomain: resolv?.clusterDomain ?? 'cluster.local',
       sourceNamespace: src.pod.metadata.namespace!,
       kubeDnsIP: dnsService.state === 'ok' ? dnsService.value.spec.clusterIP : undefined,
+      probe: request.probe,
       ingressProbes: [...ingressProbeTargets(ingresses, request.target, ctrlSvc), ...gwProbes.probes],
     });
     return runProbes(api, { namespace: src.pod.metadata.namespace!, pod: src.pod.metadata.name, container: src.container, tools: src.tools! }, plans, request.probeTimeoutMs);

@@ -5,7 +5,7 @@ import type { Api } from '../cluster/api.js';
 import { runExec } from '../cluster/exec.js';
 import type { EndpointSlice, Ingress, Service, ServicePort } from '../model/k8s.js';
 import type { ProbeFact, ProbeTarget, ToolName, ToolSet } from '../model/probe.js';
-import { buildDnsProbe, buildHttpProbe, buildTcpProbe, kubectlCommand, ProbeInputError } from '../probes/index.js';
+import { buildDnsProbe, buildHttpProbe, buildTcpProbe, decidePortProtocol, kubectlCommand, ProbeInputError, type PortProtocol, type ProbeOverride } from '../probes/index.js';
 
 /** Where probes run. */
 export interface ProbeSite {
@@ -22,19 +22,13 @@ export interface PlannedProbe {
   label: string;
   target: ProbeTarget;
   command: { tool: ToolName; argv: string[] } | null;
+  role?: ProbeFact['role'];
+  servicePort?: ProbeFact['servicePort'];
+  app?: ProbeFact['app'];
 }
 
 /** Endpoint probes per Service port: enough to tell "all endpoints" from "one bad pod". */
 export const MAX_ENDPOINT_PROBES = 3;
-
-const HTTP_PORT_NAMES = /^(http|https?-|web|api|metrics|health|grpc-web)/i;
-
-/** Does this Service port speak HTTP (by appProtocol, name, or a conventional number)? */
-export function looksHttp(p: ServicePort): boolean {
-  if (p.appProtocol) return /^(http|kubernetes\.io\/h2c)/i.test(p.appProtocol) && !/https/i.test(p.appProtocol);
-  if (p.name && HTTP_PORT_NAMES.test(p.name) && !/https/i.test(p.name)) return true;
-  return [80, 8080, 8000, 3000, 5000, 9090].includes(p.port);
-}
 
 /** Pick the Service ports to probe: --port NAME|NUMBER, or all. */
 export function selectPorts(svc: Service, port?: string): ServicePort[] {
@@ -59,6 +53,7 @@ function safeBuild(build: () => { tool: ToolName; argv: string[] } | null, refus
   }
 }
 
+/** An HTTP probe (Ingress, through a controller): HTTP first, a connect probe when no HTTP tool exists. */
 function connectProbe(
   id: string,
   label: string,
@@ -73,7 +68,48 @@ function connectProbe(
     refused,
   );
   if (refused.length) label = `${label} (not run: ${refused[0]})`;
-  return { id, kind: http && command && command.tool !== 'nc' ? 'http' : 'tcp', label, target, command };
+  return { id, kind: http && command && command.tool !== 'nc' && command.tool !== 'ncexec' && command.tool !== 'bash' ? 'http' : 'tcp', label, target, command };
+}
+
+type ServicePortRef = NonNullable<ProbeFact['servicePort']>;
+
+/** The transport rung: connect only; its outcome alone decides reachability. */
+function transportProbe(id: string, label: string, target: ProbeTarget, sp: ServicePortRef, tools: ToolSet, timeoutSec: number): PlannedProbe {
+  const refused: string[] = [];
+  const command = safeBuild(() => buildTcpProbe(tools, target, timeoutSec), refused);
+  return { id, kind: 'tcp', label: refused.length ? `${label} (not run: ${refused[0]})` : label, target, command, role: 'transport', servicePort: sp };
+}
+
+/**
+ * The application rung for a known protocol (null for plain TCP): HTTP, HTTPS (TLS handshake + HTTP),
+ * h2c (HTTP/2 prior knowledge), TLS (handshake) or a DNS query. Its id is "app/" + the transport
+ * probe's id, so checks pair the two. A DNS query names the target's own FQDN (absolute): any reply,
+ * even NXDOMAIN, shows a DNS server answered.
+ */
+function appProbe(
+  transportId: string,
+  label: string,
+  host: string,
+  proto: PortProtocol,
+  sp: ServicePortRef,
+  input: ProbePlanInput,
+): PlannedProbe | null {
+  const { tools, timeoutSec } = input;
+  const id = `app/${transportId}`;
+  const refused: string[] = [];
+  if (proto.app === 'dns') {
+    const fqdn = `${input.service.metadata.name}.${input.service.metadata.namespace}.svc.${input.clusterDomain}.`;
+    const transport = proto.transport === 'UDP' ? 'udp' : 'tcp';
+    const target: ProbeTarget = { host: fqdn, server: host, port: sp.port, transport, recordType: 'A' };
+    const command = safeBuild(() => buildDnsProbe(tools, target, timeoutSec), refused);
+    return { id, kind: 'dns', label: `DNS query over ${transport.toUpperCase()} to ${label}`, target, command, role: 'app', servicePort: sp, app: 'dns' };
+  }
+  if (proto.app === 'tcp') return null;
+  const scheme = proto.app === 'https' || proto.app === 'tls' ? 'https' : proto.app === 'h2c' ? 'h2c' : 'http';
+  const target: ProbeTarget = { host, port: sp.port, path: input.path, scheme };
+  const command = safeBuild(() => buildHttpProbe(tools, target, timeoutSec), refused);
+  const what = proto.app === 'tls' ? 'TLS handshake' : proto.app === 'https' ? 'HTTPS request' : proto.app === 'h2c' ? 'HTTP/2 (h2c) request' : 'HTTP request';
+  return { id, kind: 'http', label: `${what} to ${label}`, target, command, role: 'app', servicePort: sp, app: proto.app };
 }
 
 export interface ProbePlanInput {
@@ -86,44 +122,92 @@ export interface ProbePlanInput {
   clusterDomain: string;
   sourceNamespace: string;
   kubeDnsIP?: string;
+  /** --probe: what to speak on every selected port, overriding appProtocol, names and numbers. */
+  probe?: ProbeOverride;
   ingressProbes: { id: string; label: string; host: string; port: number; hostHeader?: string; path: string }[];
 }
 
-/** Build every probe for the run (pure). */
+/** Ready endpoints of one Service port (by port name), at most MAX_ENDPOINT_PROBES distinct IPs. */
+function endpointsFor(slices: EndpointSlice[], p: ServicePort): { ip: string; port: number; pod?: string; hostname?: string }[] {
+  const out: { ip: string; port: number; pod?: string; hostname?: string }[] = [];
+  const seen = new Set<string>();
+  for (const slice of slices) {
+    const sp = (slice.ports ?? []).find((x) => (x.name ?? '') === (p.name ?? '') && (x.protocol ?? 'TCP') === (p.protocol ?? 'TCP'));
+    if (!sp?.port) continue;
+    for (const ep of slice.endpoints ?? []) {
+      if (ep.conditions?.ready === false) continue;
+      const ip = ep.addresses[0];
+      if (!ip || seen.has(ip) || seen.size >= MAX_ENDPOINT_PROBES) continue;
+      seen.add(ip);
+      out.push({ ip, port: sp.port, pod: ep.targetRef?.kind === 'Pod' || ep.targetRef?.kind === undefined ? ep.targetRef?.name : `${ep.targetRef.kind} ${ep.targetRef.name}`, hostname: ep.hostname });
+    }
+  }
+  return out;
+}
+
+/**
+ * Build every probe for the run (pure). Per selected Service port, decided protocol first
+ * (decidePortProtocol): TCP ports get a transport probe to the ClusterIP and each ready endpoint, plus an
+ * application probe when the protocol is known; UDP ports get a DNS query when they speak DNS and no
+ * probe otherwise (checks report "UDP not probed"). Then the DNS names the app would use, then Ingress.
+ */
 export function planProbes(input: ProbePlanInput): PlannedProbe[] {
   const { service: svc, tools, timeoutSec } = input;
   const plans: PlannedProbe[] = [];
   const headless = svc.spec.clusterIP === 'None';
   const clusterIP = svc.spec.clusterIP && svc.spec.clusterIP !== 'None' ? svc.spec.clusterIP : undefined;
+  const ns = svc.metadata.namespace!;
   for (const p of input.ports) {
-    const http = looksHttp(p);
-    if ((p.protocol ?? 'TCP') !== 'TCP') continue; // UDP/SCTP ports are not probed; checks say so
-    if (clusterIP && !headless) {
-      plans.push(connectProbe(`clusterip/${p.port}`, `ClusterIP ${clusterIP}:${p.port}`, { host: clusterIP, port: p.port, path: input.path }, http, tools, timeoutSec));
-    }
-    const seen = new Set<string>();
-    for (const slice of input.slices) {
-      const sp = (slice.ports ?? []).find((x) => (x.name ?? '') === (p.name ?? ''));
-      if (!sp?.port) continue;
-      for (const ep of slice.endpoints ?? []) {
-        if (ep.conditions?.ready === false) continue;
-        const ip = ep.addresses[0];
-        if (!ip || seen.has(ip) || seen.size >= MAX_ENDPOINT_PROBES) continue;
-        seen.add(ip);
-        const pod = ep.targetRef?.name ? ` (pod ${ep.targetRef.name})` : '';
-        plans.push(connectProbe(`endpoint/${ip}/${sp.port}`, `endpoint ${ip}:${sp.port}${pod}`, { host: ip, port: sp.port, path: input.path }, http, tools, timeoutSec));
+    const proto = decidePortProtocol(p, input.probe);
+    const sp: ServicePortRef = { port: p.port, name: p.name, protocol: p.protocol ?? 'TCP' };
+    const portName = p.name ? ` (${p.name})` : '';
+    const eps = endpointsFor(input.slices, p);
+    if (proto.transport !== 'TCP') {
+      if (proto.app !== 'dns' || proto.transport !== 'UDP') continue; // not probed; checks say so
+      if (clusterIP && !headless) {
+        const a = appProbe(`clusterip/${p.port}/udp`, `ClusterIP ${clusterIP}:${p.port}/UDP${portName}`, clusterIP, proto, sp, input);
+        if (a) plans.push(a);
       }
+      for (const ep of eps) {
+        const a = appProbe(`endpoint/${ep.ip}/${ep.port}/udp`, `endpoint ${ep.ip}:${ep.port}/UDP${ep.pod ? ` (pod ${ep.pod})` : ''}`, ep.ip, proto, { ...sp, port: ep.port }, input);
+        if (a) plans.push(a);
+      }
+      continue;
+    }
+    if (clusterIP && !headless) {
+      const id = `clusterip/${p.port}`;
+      const label = `ClusterIP ${clusterIP}:${p.port}${portName}`;
+      plans.push(transportProbe(id, label, { host: clusterIP, port: p.port }, sp, tools, timeoutSec));
+      const a = appProbe(id, label, clusterIP, proto, sp, input);
+      if (a) plans.push(a);
+    }
+    for (const ep of eps) {
+      const id = `endpoint/${ep.ip}/${ep.port}`;
+      const label = `endpoint ${ep.ip}:${ep.port}${ep.pod ? ` (pod ${ep.pod})` : ''}`;
+      plans.push(transportProbe(id, label, { host: ep.ip, port: ep.port }, sp, tools, timeoutSec));
+      const a = appProbe(id, label, ep.ip, proto, { ...sp, port: ep.port }, input);
+      if (a) plans.push(a);
     }
   }
   if (svc.spec.type !== 'ExternalName') {
-    const ns = svc.metadata.namespace!;
     const fqdn = `${svc.metadata.name}.${ns}.svc.${input.clusterDomain}`;
     const dns = (id: string, label: string, target: ProbeTarget): PlannedProbe => ({ id, kind: 'dns', label, target, command: safeBuild(() => buildDnsProbe(tools, target, timeoutSec), []) });
     plans.push(dns('dns/fqdn/pod-resolver', `${fqdn} via the pod's resolver`, { host: fqdn, recordType: 'A' }));
+    // name.namespace: what an app in another namespace should use (the search list completes it)
+    plans.push(dns('dns/namespaced/pod-resolver', `${svc.metadata.name}.${ns} via the pod's resolver`, { host: `${svc.metadata.name}.${ns}`, recordType: 'A' }));
     plans.push(dns('dns/short/pod-resolver', `"${svc.metadata.name}" as an app in namespace ${input.sourceNamespace} would look it up`, { host: svc.metadata.name, recordType: 'A' }));
     if (input.kubeDnsIP) {
       plans.push(dns('dns/fqdn/kube-dns-udp', `${fqdn} via kube-dns ${input.kubeDnsIP} (UDP)`, { host: fqdn, server: input.kubeDnsIP, transport: 'udp', recordType: 'A' }));
       plans.push(dns('dns/fqdn/kube-dns-tcp', `${fqdn} via kube-dns ${input.kubeDnsIP} (TCP)`, { host: fqdn, server: input.kubeDnsIP, transport: 'tcp', recordType: 'A' }));
+    }
+    // StatefulSet pods behind a headless Service get their own names: <hostname>.<service>.<ns>.svc.<domain>
+    if (headless) {
+      const named = new Map<string, string>();
+      for (const p of input.ports) for (const ep of endpointsFor(input.slices, p)) if (ep.hostname && !named.has(ep.hostname)) named.set(ep.hostname, ep.ip);
+      for (const [hostname] of [...named].slice(0, 2)) {
+        const name = `${hostname}.${fqdn}`;
+        plans.push(dns(`dns/pod/${hostname}`, `${name} (the pod's own name under the headless Service)`, { host: name, recordType: 'A' }));
+      }
     }
   }
   for (const ip of input.ingressProbes) {
@@ -178,6 +262,9 @@ export async function runProbes(api: Api, site: ProbeSite, plans: PlannedProbe[]
 
 async function runOne(api: Api, site: ProbeSite, plan: PlannedProbe, probeTimeoutMs: number): Promise<ProbeFact> {
   const fact: ProbeFact = { id: plan.id, kind: plan.kind, label: plan.label, target: plan.target, tool: plan.command?.tool ?? null };
+  if (plan.role) fact.role = plan.role;
+  if (plan.servicePort) fact.servicePort = plan.servicePort;
+  if (plan.app) fact.app = plan.app;
   if (!plan.command) return fact;
   fact.kubectl = kubectlCommand({ namespace: site.namespace, pod: site.pod, container: site.container, argv: plan.command.argv });
   // the tool has probeTimeout to answer; the exec round trip gets 2 s more before k8snet gives up

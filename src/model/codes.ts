@@ -53,6 +53,12 @@ export const CORE_CODES = {
   'endpoint/unreachable': { layer: 'pod-network', title: 'No route to the pod IP' },
   'endpoint/error': { layer: 'pod-network', title: 'Pod IP probe failed' },
   'endpoint/not-probed': { layer: 'pod-network', title: 'Pod IP could not be probed' },
+  // transport/application split (issue 15): connected, then the application did not answer in its protocol
+  'clusterip/app-error': { layer: 'service', title: 'ClusterIP connected but the application did not answer in its protocol' },
+  'clusterip/app-unanswered': { layer: 'service', title: 'ClusterIP connected; a guessed protocol got no answer' },
+  'clusterip/udp-not-probed': { layer: 'service', title: 'UDP port not probed (not DNS)' },
+  'endpoint/app-error': { layer: 'service', title: 'Pod IP connected but the application did not answer in its protocol' },
+  'endpoint/app-unanswered': { layer: 'service', title: 'Pod IP connected; a guessed protocol got no answer' },
 
   // Step 3: DNS
   'dns/resolves': { layer: 'dns', title: 'Service name resolves' },

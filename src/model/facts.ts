@@ -36,6 +36,8 @@ export interface DiagnoseRequest {
   /** --route [KIND/]NS/NAME: check this Gateway API route only (kind defaults to HTTPRoute). */
   route?: { kind: RouteKind; namespace: string; name: string };
   probeTimeoutMs: number;
+  /** --probe: the protocol to speak on the selected ports (tcp = connect only), overriding what the ports declare. */
+  probe?: 'tcp' | 'http' | 'https' | 'dns';
   ephemeral: boolean;
   debugImage?: string;
 }

@@ -137,6 +137,8 @@ export interface EndpointSlice {
     addresses: string[];
     conditions?: { ready?: boolean | null; serving?: boolean | null; terminating?: boolean | null };
     nodeName?: string;
+    /** Set for pods with spec.hostname + subdomain (StatefulSets behind a headless Service): the pod's own DNS label. */
+    hostname?: string;
     targetRef?: { kind?: string; name?: string; namespace?: string; uid?: string };
   }[];
   ports?: { name?: string; port?: number; protocol?: string; appProtocol?: string }[] | null;

@@ -1,8 +1,13 @@
 // What one command executed in a container looked like (probes report; checks judge).
 
 /** The network tools a container may have; probes pick among them. */
-export const TOOL_NAMES = ['curl', 'wget', 'nc', 'nslookup', 'dig', 'getent', 'timeout', 'cat'] as const;
-export type ToolName = (typeof TOOL_NAMES)[number];
+export const TOOL_NAMES = ['curl', 'wget', 'nc', 'nslookup', 'dig', 'getent', 'timeout', 'cat', 'bash'] as const;
+/**
+ * A capability rather than a command: an nc that cannot do `-z` but can run a program once connected
+ * (busybox nc: `-e PROG`), so `nc -w N HOST PORT -e true` is a connect-only probe. Detected with nc.
+ */
+export const NC_EXEC = 'ncexec' as const;
+export type ToolName = (typeof TOOL_NAMES)[number] | typeof NC_EXEC;
 
 /** Which tools were found (true), not found (false); null when detection itself could not run. */
 export type ToolSet = Partial<Record<ToolName, boolean>>;
@@ -47,7 +52,16 @@ export interface ProbeTarget {
   transport?: 'udp' | 'tcp';
   /** DNS: the record type asked for. */
   recordType?: 'A' | 'AAAA';
+  /** HTTP probes: plain HTTP/1.1 (default), HTTPS (TLS handshake, certificate not verified) or h2c (HTTP/2 prior knowledge). */
+  scheme?: 'http' | 'https' | 'h2c';
 }
+
+/**
+ * The probe ladder: a `transport` probe only connects (its outcome alone decides reachability); an
+ * `app` probe speaks the port's protocol (HTTP, TLS, DNS) and is application evidence only.
+ * Absent on probes of older facts files, whose connect probes did both in one command.
+ */
+export type ProbeRole = 'transport' | 'app';
 
 /** One probe: the question, the tool chosen, the exec result, and a kubectl line to reproduce it. */
 export interface ProbeFact {
@@ -62,6 +76,12 @@ export interface ProbeFact {
   exec?: ExecResult;
   /** The command an engineer can paste to reproduce the probe. */
   kubectl?: string;
+  /** transport (connect only) or app (speaks the protocol); see ProbeRole. */
+  role?: ProbeRole;
+  /** The Service port this probe is about (ClusterIP and endpoint probes). */
+  servicePort?: { port: number; name?: string; protocol?: string };
+  /** For app probes: the protocol spoken (http, h2c, https, tls, dns). */
+  app?: 'http' | 'h2c' | 'https' | 'tls' | 'dns';
 }
 
 /** Outcome of a connection probe, parsed from a ProbeFact. */
@@ -83,6 +103,10 @@ export interface ConnectOutcome {
   httpStatus?: number;
   /** true when the tool showed the TCP handshake completed (curl num_connects, an HTTP status, nc success). */
   connected?: boolean;
+  /** HTTPS probes: the TLS handshake completed (curl's time_appconnect > 0, or an HTTP status over TLS). */
+  tlsHandshake?: boolean;
+  /** Bytes the remote sent that are not an HTTP status line (e.g. an SMTP greeting); any byte disproves "dropped". */
+  received?: string;
   /** One line explaining how the outcome was read (exit code, status). */
   detail: string;
 }

@@ -1,7 +1,7 @@
 // Builds the DNS probe command: dig, else getent hosts (pod resolver only), else nslookup; null when none fits.
 import type { ProbeTarget, ToolSet } from '../model/probe.js';
 import { has, withTimeout, type ProbeCommand } from './probe-command.js';
-import { validateHost, validateTimeout } from './validate-target.js';
+import { validateHost, validatePort, validateTimeout } from './validate-target.js';
 
 /**
  * The name is resolved through the pod's search list (as the application would) unless it ends with
@@ -20,15 +20,18 @@ export function buildDnsProbe(tools: ToolSet, target: ProbeTarget, timeoutSec: n
   const type = target.recordType ?? 'A';
   const tcp = target.transport === 'tcp';
   const search = !name.endsWith('.');
+  // a DNS server on another port than 53 (a Service port that speaks DNS): dig -p only
+  const port = target.port === undefined || target.port === 53 ? undefined : validatePort(target.port);
   if (has(tools, 'dig')) {
     const argv = ['dig', `+time=${t}`, '+tries=1'];
     if (tcp) argv.push('+tcp');
     if (search) argv.push('+search');
     if (server) argv.push(`@${server}`);
+    if (port !== undefined) argv.push('-p', String(port));
     argv.push(name, type);
     return { tool: 'dig', argv };
   }
-  if (tcp) return null; // busybox nslookup and getent have no TCP mode
+  if (tcp || port !== undefined) return null; // busybox nslookup and getent have no TCP mode and no port option
   if (!server && type === 'A' && has(tools, 'getent')) {
     return { tool: 'getent', argv: withTimeout(tools, t, ['getent', 'hosts', name]) };
   }

@@ -5,6 +5,8 @@ import { urlHost, validateHost, validateHostHeader, validatePath, validatePort, 
 
 /** curl's -w output for every connect probe: "<http_code> <num_connects>", e.g. "404 1" or "000 0". */
 export const CURL_WRITE_OUT = '%{http_code} %{num_connects}';
+/** HTTPS probes add the TLS handshake time: "<http_code> <num_connects> <time_appconnect>"; > 0 = handshake done. */
+export const CURL_WRITE_OUT_TLS = '%{http_code} %{num_connects} %{time_appconnect}';
 
 /**
  * curl: exact exit codes, `-v` so stderr names the errno ("Connection refused" vs "No route to host":
@@ -14,22 +16,31 @@ export const CURL_WRITE_OUT = '%{http_code} %{num_connects}';
  * when present; `-S` prints the status line to stderr, the only place busybox reports it (it exits 1 for
  * any error, including HTTP 404). `-Y off` disables proxies.
  */
+/**
+ * scheme https: curl `-k` (k8snet checks that TLS is spoken, not who signed the certificate) and the
+ * handshake time in -w; busybox wget `--no-check-certificate`. scheme h2c: curl `--http2-prior-knowledge`
+ * (gRPC and h2c servers do not speak HTTP/1.1); wget cannot, so null.
+ */
 export function buildHttpProbe(tools: ToolSet, target: ProbeTarget, timeoutSec: number): ProbeCommand | null {
   const host = validateHost(target.host);
-  const port = validatePort(target.port, 80);
+  const scheme = target.scheme ?? 'http';
+  const port = validatePort(target.port, scheme === 'https' ? 443 : 80);
   const path = validatePath(target.path);
   const hostHeader = target.hostHeader === undefined ? undefined : validateHostHeader(target.hostHeader);
   const t = String(validateTimeout(timeoutSec));
-  const url = `http://${urlHost(host)}:${port}${path}`;
+  const url = `${scheme === 'https' ? 'https' : 'http'}://${urlHost(host)}:${port}${path}`;
   if (has(tools, 'curl')) {
-    const argv = ['curl', '-v', '-sS', '-g', '--noproxy', '*', '-o', '/dev/null', '-w', CURL_WRITE_OUT];
+    const argv = ['curl', '-v', '-sS', '-g', '--noproxy', '*', '-o', '/dev/null', '-w', scheme === 'https' ? CURL_WRITE_OUT_TLS : CURL_WRITE_OUT];
+    if (scheme === 'https') argv.push('-k');
+    if (scheme === 'h2c') argv.push('--http2-prior-knowledge');
     argv.push('--connect-timeout', t, '--max-time', t);
     if (hostHeader) argv.push('-H', `Host: ${hostHeader}`);
     argv.push(url);
     return { tool: 'curl', argv };
   }
-  if (has(tools, 'wget')) {
+  if (has(tools, 'wget') && scheme !== 'h2c') {
     const argv = ['wget', '-q', '-S', '-Y', 'off', '-O', '/dev/null'];
+    if (scheme === 'https') argv.push('--no-check-certificate');
     if (hostHeader) argv.push('--header', `Host: ${hostHeader}`);
     argv.push(url);
     return { tool: 'wget', argv: withTimeout(tools, Number(t), argv) };

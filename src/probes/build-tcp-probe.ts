@@ -1,16 +1,25 @@
-// Builds the TCP connect probe command: nc -z, else curl telnet://, else wget; null when none exists.
+// Builds the transport (connect-only) probe: nc -z, else busybox nc -e true, else bash /dev/tcp, else curl telnet://, else wget.
 import type { ProbeTarget, ToolSet } from '../model/probe.js';
 import { CURL_WRITE_OUT } from './build-http-probe.js';
 import { has, withTimeout, type ProbeCommand } from './probe-command.js';
 import { urlHost, validateHost, validatePort, validateTimeout } from './validate-target.js';
 
 /**
- * nc first: `-z` returns as soon as the handshake completes, and `-v` makes it name the errno.
- * Debian's busybox build has no -z/-v (it prints usage); the parser reads that as tool-missing, and a
- * caller can rebuild with `{ ...tools, nc: false }`.
- * curl telnet:// next: precise exit codes, but on success it waits for data until --max-time
- * (exit 28 with num_connects=1), so an open port costs the whole timeout.
- * wget last: an HTTP GET to the port; any reply, even garbage or a close, proves the connection.
+ * The fixed script bash runs for a /dev/tcp connect: host and port arrive as $0 and $1 (argv words,
+ * never shell text), the redirection opens the connection and the shell exits at once.
+ */
+export const BASH_CONNECT_SCRIPT = 'exec 3<>"/dev/tcp/$0/$1"';
+
+/**
+ * The ladder, best first; every rung but the last only connects and exits, so its outcome is pure
+ * transport evidence (connected / refused / timed out / no route) whatever the server speaks:
+ * - nc -z (OpenBSD, traditional): returns on the handshake; `-v` names the errno.
+ * - busybox nc `-w N HOST PORT -e true` (Debian's busybox nc has no -z): runs `true` on the connected
+ *   socket and exits 0; "can't connect ...: <errno>" or "timed out" otherwise (exit 1).
+ * - bash /dev/tcp (needs `timeout`: bash has no connect timeout of its own).
+ * - curl telnet://: exact exit codes, but it waits for data until --max-time (exit 28 with
+ *   num_connects 1 = connected), so an open port costs the whole timeout.
+ * - wget (last): an HTTP GET; a reply or a close proves the connection, silence proves nothing.
  */
 export function buildTcpProbe(tools: ToolSet, target: ProbeTarget, timeoutSec: number): ProbeCommand | null {
   const host = validateHost(target.host);
@@ -18,6 +27,12 @@ export function buildTcpProbe(tools: ToolSet, target: ProbeTarget, timeoutSec: n
   const t = String(validateTimeout(timeoutSec));
   if (has(tools, 'nc')) {
     return { tool: 'nc', argv: ['nc', '-v', '-z', '-w', t, host, port] };
+  }
+  if (has(tools, 'ncexec')) {
+    return { tool: 'ncexec', argv: ['nc', '-w', t, host, port, '-e', 'true'] };
+  }
+  if (has(tools, 'bash') && has(tools, 'timeout')) {
+    return { tool: 'bash', argv: ['timeout', t, 'bash', '-c', BASH_CONNECT_SCRIPT, host, port] };
   }
   if (has(tools, 'curl')) {
     const argv = ['curl', '-v', '-sS', '-g', '--noproxy', '*', '-o', '/dev/null', '-w', CURL_WRITE_OUT];
@@ -30,3 +45,6 @@ export function buildTcpProbe(tools: ToolSet, target: ProbeTarget, timeoutSec: n
   }
   return null;
 }
+
+/** Tools whose probe only connects and exits: a timeout from them means the handshake never completed. */
+export const CONNECT_ONLY_TOOLS = ['nc', 'ncexec', 'bash'] as const;

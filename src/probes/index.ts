@@ -10,3 +10,6 @@ export { parseDns } from './parse-dns.js';
 export { parseResolvConf, type ResolvConf } from './parse-resolv-conf.js';
 export type { ProbeCommand } from './probe-command.js';
 export { ProbeInputError, type ProbeInputField } from './probe-input-error.js';
+export { parseApp, type AppOutcome, type AppOutcomeKind } from './parse-app.js';
+export { BASH_CONNECT_SCRIPT, CONNECT_ONLY_TOOLS } from './build-tcp-probe.js';
+export { decidePortProtocol, PROBE_OVERRIDES, type AppProtocol, type PortProtocol, type ProbeOverride } from './port-protocol.js';

@@ -4,9 +4,14 @@ import { errnoOutcome, firstLine } from './exit-status.js';
 
 export function parseNc(exec: ExecResult): ConnectOutcome {
   const code = exec.exitCode;
-  if (code === 0) return { kind: 'ok', connected: true, detail: 'nc -z exit 0: the TCP handshake completed' };
+  const busybox = exec.argv.includes('-e');
+  if (code === 0) return { kind: 'ok', connected: true, detail: busybox ? 'nc -e true exit 0: the TCP handshake completed (busybox nc ran the program on the connected socket)' : 'nc -z exit 0: the TCP handshake completed' };
   const text = `${exec.stderr}\n${exec.stdout}`;
   const msg = firstLine(exec.stderr);
+  // busybox nc only tries to run the -e program once connected
+  if (busybox && /can't execute/i.test(text)) {
+    return { kind: 'ok', connected: true, detail: `nc exit ${code}: "${msg}": the connection was made (nc runs the program only once connected)` };
+  }
   // Debian's busybox nc is built without -z/-v and prints its usage instead of connecting.
   if (/invalid option|unrecognized option|illegal option|^usage:/im.test(text)) {
     return { kind: 'tool-missing', detail: `this nc cannot do a connect-only probe (exit ${code}: "${msg}"); use curl or wget` };
