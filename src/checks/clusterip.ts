@@ -226,7 +226,11 @@ export function checkClusterIP(facts: Facts): Finding[] {
   out.push(...vip);
   const denied = execDenied(facts);
   const vipProbes = probesWithPrefix(facts, 'clusterip/').length + probesWithPrefix(facts, 'app/clusterip/').length;
-  if (vipProbes === 0 && !headless) {
+  const probeable = (facts.service.value.spec.ports ?? []).some((p) => {
+    const proto = decidePortProtocol(p, facts.request.probe);
+    return proto.transport === 'TCP' || (proto.transport === 'UDP' && proto.app === 'dns');
+  });
+  if (vipProbes === 0 && !headless && probeable) {
     out.push(
       denied
         ? make('clusterip/not-probed', STEP, 'unknown', `${denied.summary}: the ClusterIP and pod IPs were not probed`, facts.notes.slice(0, 3), { next: denied.next })

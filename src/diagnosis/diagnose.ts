@@ -111,14 +111,19 @@ export function diagnose(findings: Finding[], facts: Facts): Diagnosis {
   }
   const { confidence, notes } = confidenceOf(undefined, unknowns);
   const live = ctx.vip('ok').length + ctx.pod('ok').length > 0;
+  // UDP ports that are not DNS cannot be probed: the headline says so instead of claiming reachability
+  const udp = ctx.all('clusterip/udp-not-probed');
+  const udpText = `UDP port${udp.length > 1 ? 's' : ''} ${udp.map((f) => (f.data?.servicePort as { port?: number } | undefined)?.port ?? '?').join(', ')} ${udp.length > 1 ? 'were' : 'was'} not probed (k8snet probes UDP only where it speaks DNS): reachability over UDP is unknown`;
   const passes = findings.filter((f) => f.status === 'pass' && /^(clusterip|endpoint|dns|service)\//.test(f.code)).slice(0, 6);
   return {
     verdict: 'healthy', layer: null,
     headline: live
-      ? `${ctx.sourceName} reaches ${ctx.targetName}: every layer checked passed`
-      : `${ctx.targetName} looks healthy from the API (not probed: no --from)`,
+      ? `${ctx.sourceName} reaches ${ctx.targetName}: every layer checked passed${udp.length ? `; ${udpText}` : ''}`
+      : udp.length && ctx.facts.request.from
+        ? `${ctx.targetName}: no layer failed, but ${udpText}`
+        : `${ctx.targetName} looks healthy from the API (not probed: no --from)`,
     rule: 'healthy', confidence: live ? confidence : confidence === 'high' ? 'medium' : confidence,
-    confidenceNotes: live ? notes : [...notes, 'no probe ran; pass --from to test the path live'],
+    confidenceNotes: live ? notes : [...notes, udp.length && ctx.facts.request.from ? 'only DNS is probed over UDP; the static checks passed' : 'no probe ran; pass --from to test the path live'],
     evidence: passes, warnings, unknowns, next: [],
   };
 }

@@ -17,8 +17,9 @@ const exec = (patch: Partial<ExecResult>): ExecResult => ({
 });
 
 const CASES: [string, ExecResult, boolean | null, Record<string, boolean> | null][] = [
-  ['busybox image (Debian busybox nc has no -z: counted as no nc)', recorded('detect-busybox').probe.exec!, true, { curl: false, wget: true, nc: false, nslookup: true, dig: false, getent: false, timeout: true, cat: true }],
-  ['debian image', recorded('detect-debian').probe.exec!, true, { curl: true, wget: true, nc: true, nslookup: true, dig: true, getent: true, timeout: true, cat: true }],
+  ['busybox image (Debian busybox nc has no -z: counted as no nc, but ncexec)', recorded('detect-busybox').probe.exec!, true, { curl: false, wget: true, nc: false, ncexec: true, nslookup: true, dig: false, getent: false, timeout: true, cat: true, bash: false }],
+  ['debian image', recorded('detect-debian').probe.exec!, true, { curl: true, wget: true, nc: true, ncexec: false, nslookup: true, dig: true, getent: true, timeout: true, cat: true, bash: true }],
+  ['busybox applets in front of Debian tools (the lab netshoot)', recorded('detect-busybox-path').probe.exec!, true, { curl: true, wget: true, nc: false, ncexec: true, nslookup: true, dig: true, getent: true, timeout: true, cat: true, bash: true }],
   ['distroless: sh not found', exec({ state: 'exec-failed', exitCode: null, stdout: '', errorKind: 'not-found-binary', error: 'exec: "sh": executable file not found in $PATH' }), false, null],
   ['forbidden', exec({ state: 'exec-failed', exitCode: null, stdout: '', errorKind: 'forbidden', error: 'pods "x" is forbidden' }), null, null],
   ['deadline', exec({ state: 'timeout', exitCode: null, stdout: '' }), null, null],

@@ -39,7 +39,42 @@ const CASES: [string, ConnectOutcomeKind, number | undefined, boolean | undefine
   ['curl-tcp-timeout', 'timeout', undefined, false, /before a connection/],
   ['wget-tcp-closed-after-connect', 'ok', undefined, true, /accepted the connection/],
   ['wget-tcp-refused', 'refused', undefined, false, /Connection refused/],
+  // transport (connect-only) probes: busybox nc -e true and bash /dev/tcp
+  ['ncexec-tcp-silent', 'ok', undefined, true, /nc -e true exit 0/],
+  ['ncexec-tcp-greeting', 'ok', undefined, true, /handshake completed/],
+  ['ncexec-tcp-refused', 'refused', undefined, false, /Connection refused/],
+  ['ncexec-tcp-timeout', 'timeout', undefined, false, /timed out/],
+  ['ncexec-tcp-no-route', 'no-route', undefined, false, /No route to host/],
+  ['bash-tcp-silent', 'ok', undefined, true, /bash \/dev\/tcp exit 0/],
+  ['bash-tcp-refused', 'refused', undefined, false, /Connection refused/],
+  ['bash-tcp-timeout', 'timeout', undefined, false, /exit 124/],
+  ['bash-tcp-no-route', 'no-route', undefined, false, /No route to host/],
+  ['curl-tcp-silent', 'ok', undefined, true, /exit 28 after connecting/],
+  ['curl-tcp-greeting', 'ok', undefined, true, /exit 28 after connecting/],
+  // HTTP to servers that do not speak HTTP: connected, never "dropped"
+  ['curl-http-silent', 'timeout', undefined, true, /after connecting/],
+  ['curl-http-greeting', 'error', undefined, true, /exit 1/],
+  ['wget-http-silent', 'timeout', undefined, undefined, /exit 143/],
+  ['wget-http-greeting', 'timeout', undefined, true, /220 probe-test ESMTP ready.*connection works/],
+  ['curl-https-200', 'ok', 200, true, /HTTP 200/],
+  ['curl-https-tls-silent', 'timeout', undefined, true, /after connecting/],
+  ['curl-https-plain-silent', 'timeout', undefined, true, /after connecting/],
+  ['curl-https-not-tls', 'error', undefined, true, /exit 35/],
+  ['wget-https-200', 'ok', 200, true, /HTTP 200/],
+  ['curl-h2c-200', 'ok', 200, true, /HTTP 200/],
+  ['curl-http-to-h2c', 'error', undefined, true, /exit 1/],
 ];
+
+describe('parseConnect reads the TLS handshake from curl time_appconnect', () => {
+  it.each([
+    ['curl-https-200', true],
+    ['curl-https-tls-silent', true],
+    ['curl-https-plain-silent', false],
+    ['curl-https-not-tls', false],
+  ] as const)('%s -> tlsHandshake %s', (name, tls) => {
+    expect(parseConnect(recorded(name).probe).tlsHandshake).toBe(tls);
+  });
+});
 
 describe('parseConnect on recorded tool output', () => {
   it.each(CASES)('%s -> %s', (name, kind, httpStatus, connected, detail) => {
