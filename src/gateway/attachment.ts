@@ -6,7 +6,7 @@
 
 import { GATEWAY_GROUP, type Gateway, type GatewayRoute, type Listener, type RouteKind } from '../model/gateway-api.js';
 import type { Namespace } from '../model/k8s.js';
-import { matchesSelector } from '../util/selector.js';
+import { matchesSelector, selectorToString } from '../util/selector.js';
 import { effectiveHostnames } from './hostnames.js';
 import { routeNs, type ParentRefN } from './routes.js';
 
@@ -62,7 +62,7 @@ export function namespaceAllowed(listener: Listener, gatewayNs: string, routeNam
   if (from === 'Selector') {
     const sel = listener.allowedRoutes?.namespaces?.selector ?? {};
     const ns = namespaces?.find((n) => n.metadata.name === routeNamespace);
-    const selText = JSON.stringify(sel.matchLabels ?? {}) + (sel.matchExpressions?.length ? ` + ${sel.matchExpressions.length} expression(s)` : '');
+    const selText = selectorToString(sel) || '(empty: every namespace)';
     if (!ns) {
       if (!namespaces) return { allowed: 'unknown', why: `allowedRoutes.namespaces.from: Selector ${selText}; namespace labels could not be read` };
       return { allowed: 'no', why: `allowedRoutes.namespaces.from: Selector ${selText}; namespace ${routeNamespace} not found` };
