@@ -4,7 +4,7 @@
 import type { Facts } from '../../model/facts.js';
 import type { Finding } from '../../model/finding.js';
 import type { Gateway, GatewayRoute, Listener, RouteParentStatus } from '../../model/gateway-api.js';
-import { isGatewayParent, parentRefsOf } from '../../gateway/routes.js';
+import { backendRefsOf, isGatewayParent, parentRefsOf, routesToService } from '../../gateway/routes.js';
 import { checkAttachment } from './attachment.js';
 import { checkBackends } from './backends.js';
 import { checkDiscovery } from './discovery.js';
@@ -24,6 +24,11 @@ export function checkGatewayRoute(facts: Facts, route: GatewayRoute): Finding[] 
   const gateways: Gateway[] = [];
   let controller: ReturnType<typeof checkParent>['controller'];
   const parents = parentRefsOf(route);
+  const t = facts.request.target;
+  if (!routesToService(route, t)) {
+    const names = backendRefsOf(route).map((b) => `${b.kind} ${b.namespace}/${b.name}`);
+    out.push(gf('gateway/none', 'warn', `${routeName(route)} (--route) sends no traffic to ${t.namespace}/${t.name}: its backendRefs name ${names.join(', ') || 'nothing'}`, [], { subject: routeSubject(route), next: [`kubectl get ${route.kind.toLowerCase()} -n ${route.metadata.namespace ?? ''} ${route.metadata.name} -o yaml`] }));
+  }
   if (parents.length === 0) {
     out.push(gf('gateway/gateway-missing', 'fail', `${routeName(route)} has no parentRefs: it is attached to no Gateway`, [], { subject: routeSubject(route) }));
   }
