@@ -79,7 +79,27 @@ export async function gatherIngress(api: Api, target: NsName, explicit?: NsName)
 }
 
 /** A controller's pods (by its product's labels), the Services in front of them and a bounded log tail. */
+/**
+ * One read per product per run: Traefik serves both IngressClass and GatewayClass from the same pods,
+ * so the Ingress and Gateway API steps share its pods, Services and log tail.
+ */
+const sharedControllers = new WeakMap<Api, Map<string, Promise<IngressControllerFacts>>>();
+
 export async function gatherController(api: Api, controller: string, known: KnownController = knownController(controller)): Promise<IngressControllerFacts> {
+  if (known.selectors.length === 0) return readController(api, controller, known);
+  const cache = sharedControllers.get(api) ?? new Map<string, Promise<IngressControllerFacts>>();
+  sharedControllers.set(api, cache);
+  const key = `${known.product}|${known.selectors.join(';')}`;
+  let p = cache.get(key);
+  if (!p) {
+    p = readController(api, controller, known);
+    cache.set(key, p);
+  }
+  const got = await p;
+  return { ...got, controller };
+}
+
+async function readController(api: Api, controller: string, known: KnownController): Promise<IngressControllerFacts> {
   const base: IngressControllerFacts = {
     controller,
     product: known.product,
