@@ -50,7 +50,9 @@ export function checkBackends(facts: Facts, route: GatewayRoute, statuses: Route
       continue;
     }
     if (b.crossNamespace) {
-      const grants = facts.gateway?.referenceGrants[b.namespace];
+      const read = facts.gateway?.referenceGrants[b.namespace];
+      // ReferenceGrant not served at all: nothing can admit the reference
+      const grants = read?.state === 'not-found' ? { state: 'ok' as const, value: [] } : read;
       const from = { group: GATEWAY_GROUP, kind: route.kind, namespace: ns };
       const to = { group: '', kind: 'Service', name: b.name, namespace: b.namespace };
       if (grants?.state === 'ok') {

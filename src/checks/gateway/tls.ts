@@ -28,7 +28,8 @@ export function checkCertificates(facts: Facts, gateway: Gateway, used: Listener
         out.push(gf('gateway/unreadable', 'unknown', unreadableSentence(s.exists, { verb: 'get', resource: 'secrets', namespace: ns, name: c.name }), [where, 'k8snet reads Secret metadata only; the secrets rule is opt-in (`k8snet rbac --tls-secrets`)'], { subject }));
       }
       if (ns !== gwNs) {
-        const grants = gw.referenceGrants[ns];
+        const read = gw.referenceGrants[ns];
+        const grants = read?.state === 'not-found' ? { state: 'ok' as const, value: [] } : read;
         const from = { group: GATEWAY_GROUP, kind: 'Gateway', namespace: gwNs };
         const to = { group: '', kind: 'Secret', name: c.name, namespace: ns };
         if (grants?.state === 'ok') {

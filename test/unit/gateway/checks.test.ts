@@ -116,6 +116,11 @@ describe('Gateway API checks on facts', () => {
     expect(grants.some((x) => x.code === 'gateway/unreadable' && x.status === 'unknown')).toBe(true);
   });
 
+  it('without the ReferenceGrant CRD nothing admits a cross-namespace backend', () => {
+    const facts = gatewayWorld((g) => { g.referenceGrants.payments = { state: 'not-found', message: 'ReferenceGrant is not served by this cluster' }; setStatus(g, 'ResolvedRefs', 'False', 'RefNotPermitted'); });
+    expect(checkGateway(facts).find((x) => x.code === 'gateway/backend-not-permitted')?.status).toBe('fail');
+  });
+
   it('facts saved before Gateway API support produce no gateway findings', () => {
     const facts = gatewayWorld((_g, f) => { delete f.gateway; });
     expect(checkGateway(facts)).toEqual([]);
