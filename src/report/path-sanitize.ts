@@ -1,12 +1,13 @@
-// Neutralises tenant-controlled strings (pod, policy, Ingress names and hosts, node names) before
-// they reach the path picture: no control characters or escape sequences in the terminal, no
-// Mermaid syntax in a flowchart label. (Issue 16 adds a shared terminal sanitiser; this one only
-// covers the path renderers until it lands.)
+// Tenant-controlled strings (pod, policy, Ingress names and hosts, node names) on their way into the
+// path picture: the shared terminal neutraliser (neutralize.ts: controls and bidi characters shown
+// as visible escapes, never acted on) plus a length cap; and, for the Mermaid flowchart, entity
+// escaping of everything Mermaid or the Markdown around it would read as syntax.
 
-/** Terminal-safe one-line text: C0/C1 controls, DEL and bidi overrides become "?"; at most `max` characters. */
+import { neutralizeText } from './neutralize.js';
+
+/** Terminal-safe one-line text (see neutralizeText), at most `max` characters. */
 export function cleanLabel(s: string, max = 160): string {
-  // eslint-disable-next-line no-control-regex
-  const t = s.replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '?');
+  const t = neutralizeText(s);
   return t.length > max ? `${t.slice(0, max - 1)}…` : t;
 }
 
