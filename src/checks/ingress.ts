@@ -161,11 +161,64 @@ export function checkIngress(facts: Facts): Finding[] {
   }
   const out: Finding[] = [];
   for (const ing of read.value) {
-    const { findings, controller } = checkClassAndController(ing, facts.ingress);
+    const { findings: classFindings, controller } = checkClassAndController(ing, facts.ingress);
+    const probes = checkProbes(facts, ing);
+    const findings = classFindings.map((f) => (f.code === 'ingress/no-class' && f.status === 'fail' ? judgeClassless(facts, ing, f, probes) : f));
     out.push(...findings);
     const noController = findings.some((f) => f.code === 'ingress/no-controller' || f.code === 'ingress/class-not-found');
     if (!noController) out.push(...checkAdmission(ing));
-    out.push(...checkBackends(facts, ing), ...checkTls(facts, ing), ...checkLogs(facts, ing, controller), ...checkProbes(facts, ing));
+    out.push(...checkBackends(facts, ing), ...checkTls(facts, ing), ...checkLogs(facts, ing, controller), ...probes);
   }
   return out;
+}
+
+/** Addresses a controller could publish in an Ingress status: its Services' IPs and its pods' node and pod IPs. */
+function controllerAddresses(c: IngressControllerFacts): Set<string> {
+  const out = new Set<string>();
+  if (c.services.state === 'ok') {
+    for (const s of c.services.value) {
+      for (const ip of [s.spec.clusterIP, ...(s.spec.clusterIPs ?? []), ...((s.spec as { externalIPs?: string[] }).externalIPs ?? [])]) if (ip && ip !== 'None') out.add(ip);
+      for (const lb of s.status?.loadBalancer?.ingress ?? []) for (const a of [lb.ip, lb.hostname]) if (a) out.add(a);
+    }
+  }
+  if (c.pods.state === 'ok') for (const p of c.pods.value) for (const ip of [p.status?.hostIP, p.status?.podIP]) if (ip) out.add(ip);
+  return out;
+}
+
+/**
+ * An Ingress without a class (and no default class) is judged on evidence, not on the spec alone:
+ * which running controller published its status address, and whether a request through a candidate
+ * controller with the rule's Host header is routed. Traefik serves class-less Ingresses by default and
+ * ingress-nginx does with --watch-ingress-without-class, so when a controller demonstrably serves it
+ * the missing class is a warning about relying on controller defaults; with no such evidence it stays a fault.
+ */
+function judgeClassless(facts: Facts, ing: Ingress, f: Finding, probes: Finding[]): Finding {
+  const ns = ing.metadata.namespace ?? '';
+  const id = `${ns}/${ing.metadata.name}`;
+  const status = (ing.status?.loadBalancer?.ingress ?? []).flatMap((x) => [x.ip, x.hostname]).filter((a): a is string => !!a);
+  const running = facts.ingress.controllers.filter((c) => c.pods.state === 'ok' && c.pods.value.length > 0);
+  const setBy = running.filter((c) => status.some((a) => controllerAddresses(c).has(a)));
+  const answered = probes.filter((p) => p.code === 'ingress/probe-ok');
+  const evidence = [
+    ...f.evidence,
+    `status.loadBalancer: ${status.join(', ') || 'no address'}${setBy.length ? ` (an address of ${setBy.map((c) => c.product).join(', ')})` : ''}`,
+    `candidate controllers (every running one, since no class names one): ${running.map((c) => `${c.product} (${c.controller})`).join(', ') || 'none running'}`,
+    ...answered.map((p) => `served: ${p.summary}`),
+  ];
+  const probed = probes.some((p) => p.data?.probeId !== undefined && p.status !== 'unknown');
+  const served = answered.length > 0 || (!probed && setBy.length > 0);
+  if (!served) {
+    return { ...f, summary: `${f.summary}${running.length ? `, and no running controller shows it serves the Ingress (${probed ? 'requests through the candidates were not routed' : 'no status address from a candidate'})` : ''}`, evidence };
+  }
+  // the controller whose Service the routed request went through ("host/path via CLUSTER_IP:port")
+  const through = running.filter((c) => c.services.state === 'ok' && c.services.value.some((svc) => answered.some((p) => p.summary.includes(` via ${svc.spec.clusterIP}:`))));
+  const who = [...new Set([...setBy, ...through].map((c) => c.product))];
+  const names = who.length ? who.join(', ') : running.map((c) => c.product).join(', ');
+  return {
+    ...f,
+    status: 'warn',
+    summary: `Ingress ${id} names no IngressClass and no class is marked default, but ${names} serves it anyway (${answered.length ? 'a request through it was routed' : 'it published the status address'}): it relies on controller defaults (Traefik serves class-less Ingresses by default, ingress-nginx only with --watch-ingress-without-class); set spec.ingressClassName`,
+    evidence,
+    data: { ...(f.data ?? {}), servedBy: who, statusAddresses: status, probedOk: answered.length },
+  };
 }

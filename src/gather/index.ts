@@ -5,13 +5,13 @@ import type { Api } from '../cluster/api.js';
 import { qs } from '../cluster/api.js';
 import { reviewAccess, isDenied } from '../cluster/access.js';
 import { runExec } from '../cluster/exec.js';
-import type { EndpointSlice, Endpoints, Namespace, NetworkPolicy, Node, Pod, Service, Workload } from '../model/k8s.js';
+import type { EndpointSlice, Endpoints, Ingress, Namespace, NetworkPolicy, Node, Pod, Service, Workload } from '../model/k8s.js';
 import { FACTS_SCHEMA_VERSION, type DiagnoseRequest, type Facts, type Read, type SourceFacts, type StepTiming } from '../model/facts.js';
 import { buildReadFileArgv, detectToolsArgv, parseResolvConf, parseToolDetection } from '../probes/index.js';
 import { VERSION } from '../version.js';
 import { redactFacts } from '../model/redact-facts.js';
 import { ensureEphemeral, DEFAULT_DEBUG_IMAGE } from './ephemeral.js';
-import { gatherIngress } from './ingress.js';
+import { classOf, gatherIngress } from './ingress.js';
 import { gatherGateway } from './gateway.js';
 import { gatewayProbeTargets } from '../gateway/probe-plan.js';
 import { ingressProbeTargets, planProbes, runProbes, selectPorts } from './probes.js';
@@ -116,7 +116,13 @@ export async function gatherFacts(ctx: GatherContext): Promise<Facts> {
     const gateway = await gatewayPromise;
     const gwProbes = gatewayProbeTargets(gateway.facts, namespaces.state === 'ok' ? namespaces.value : undefined, request.target, request.path, resolv?.clusterDomain ?? 'cluster.local');
     notes.push(...gwProbes.skipped.map((s) => `${s.route}: not probed through the gateway: ${s.why}`));
-    const ctrlSvc = ingress.facts.controllers.flatMap((c) => (c.services.state === 'ok' ? c.services.value : []))[0];
+    const ctrlSvcs = new Map(ingress.facts.controllers.map((c) => [c.controller, c.services.state === 'ok' ? c.services.value : []] as const));
+    const ingClasses = ingress.facts.classes.state === 'ok' ? ingress.facts.classes.value : [];
+    const controllerOf = (ing: Ingress) => {
+      const c = classOf(ing, ingClasses);
+      const ctl = ingClasses.find((x) => x.metadata.name === c.name)?.spec.controller;
+      return ctl ? [ctl] : [];
+    };
     const ingresses = ingress.facts.ingresses.state === 'ok' ? ingress.facts.ingresses.value : [];
     const plans = planProbes({
       service: service.value,
@@ -129,7 +135,7 @@ export async function gatherFacts(ctx: GatherContext): Promise<Facts> {
       sourceNamespace: src.pod.metadata.namespace!,
       kubeDnsIP: dnsService.state === 'ok' ? dnsService.value.spec.clusterIP : undefined,
       probe: request.probe,
-      ingressProbes: [...ingressProbeTargets(ingresses, request.target, ctrlSvc), ...gwProbes.probes],
+      ingressProbes: [...ingressProbeTargets(ingresses, request.target, ctrlSvcs, controllerOf), ...gwProbes.probes],
     });
     return runProbes(api, { namespace: src.pod.metadata.namespace!, pod: src.pod.metadata.name, container: src.container, tools: src.tools! }, plans, request.probeTimeoutMs);
   });

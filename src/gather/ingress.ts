@@ -54,6 +54,9 @@ export async function gatherIngress(api: Api, target: NsName, explicit?: NsName)
     const cls = classOf(ing, classes);
     const ic = classes.find((c) => c.metadata.name === cls.name);
     if (ic?.spec.controller) controllerNames.add(ic.spec.controller);
+    // no class and no default: any running controller may serve it (Traefik does by default, ingress-nginx
+    // with --watch-ingress-without-class), so every class's controller is a candidate to read and probe
+    if (cls.via === 'none') for (const c of classes) if (c.spec.controller) controllerNames.add(c.spec.controller);
   }
   const secretRefs: NsName[] = [];
   const backends = new Map<string, NsName>();

@@ -216,28 +216,45 @@ export function planProbes(input: ProbePlanInput): PlannedProbe[] {
   return plans;
 }
 
-/** Ingress probes: one per (Ingress rule path) that routes to the target, through a controller Service. */
+/** The Service port a controller serves HTTP on: named web/http, else port 80, else its first port. */
+function httpPortOf(svc: Service): ServicePort | undefined {
+  return (svc.spec.ports ?? []).find((p) => p.name === 'web' || p.name === 'http' || p.port === 80) ?? svc.spec.ports?.[0];
+}
+
+/**
+ * Ingress probes: one per (Ingress rule path) that routes to the target, through a controller Service.
+ * An Ingress with a class is probed through that class's controller; one with no class (and no default
+ * class) through every candidate controller, since which one serves it is what the probe finds out.
+ * `controllerServices` maps IngressClass.spec.controller to that controller's Services; `controllerOf`
+ * names the controller(s) an Ingress asks for (empty: no class).
+ */
 export function ingressProbeTargets(
   ingresses: Ingress[],
   target: { namespace: string; name: string },
-  controllerService: Service | undefined,
+  controllerService: Service | undefined | Map<string, Service[]>,
+  controllerOf: (ing: Ingress) => string[] = () => [],
 ): ProbePlanInput['ingressProbes'] {
-  if (!controllerService?.spec.clusterIP || controllerService.spec.clusterIP === 'None') return [];
-  const httpPort = (controllerService.spec.ports ?? []).find((p) => p.name === 'web' || p.name === 'http' || p.port === 80) ?? controllerService.spec.ports?.[0];
-  if (!httpPort) return [];
+  const byController = controllerService instanceof Map ? controllerService : new Map<string, Service[]>(controllerService ? [['', [controllerService]]] : []);
   const out: ProbePlanInput['ingressProbes'] = [];
   for (const ing of ingresses) {
-    (ing.spec.rules ?? []).forEach((rule, ri) => {
-      (rule.http?.paths ?? []).forEach((p, pi) => {
-        if (p.backend.service?.name !== target.name || ing.metadata.namespace !== target.namespace) return;
-        const path = p.path && p.path.startsWith('/') ? p.path : '/';
-        out.push({
-          id: `ingress/${ing.metadata.namespace}/${ing.metadata.name}/${ri}/${pi}`,
-          label: `${rule.host ?? '*'}${path} through ${controllerService.metadata.namespace}/${controllerService.metadata.name}`,
-          host: controllerService.spec.clusterIP!,
-          port: httpPort.port,
-          hostHeader: rule.host && !rule.host.startsWith('*') ? rule.host : undefined,
-          path,
+    const wanted = controllerOf(ing);
+    const candidates = [...byController.entries()].filter(([ctl]) => wanted.length === 0 || ctl === '' || wanted.includes(ctl));
+    const services = candidates.map(([, svcs]) => svcs.find((s) => s.spec.clusterIP && s.spec.clusterIP !== 'None' && httpPortOf(s))).filter((s): s is Service => s !== undefined);
+    services.forEach((svc, si) => {
+      const httpPort = httpPortOf(svc)!;
+      (ing.spec.rules ?? []).forEach((rule, ri) => {
+        (rule.http?.paths ?? []).forEach((p, pi) => {
+          if (p.backend.service?.name !== target.name || ing.metadata.namespace !== target.namespace) return;
+          const path = p.path && p.path.startsWith('/') ? p.path : '/';
+          out.push({
+            // the first candidate keeps the historical id; others add the controller Service
+            id: `ingress/${ing.metadata.namespace}/${ing.metadata.name}/${ri}/${pi}${si === 0 ? '' : `/${svc.metadata.namespace}/${svc.metadata.name}`}`,
+            label: `${rule.host ?? '*'}${path} through ${svc.metadata.namespace}/${svc.metadata.name}`,
+            host: svc.spec.clusterIP!,
+            port: httpPort.port,
+            hostHeader: rule.host && !rule.host.startsWith('*') ? rule.host : undefined,
+            path,
+          });
         });
       });
     });

@@ -184,54 +184,62 @@ const rows = [];
 for (const sc of scenarios) {
   process.stderr.write(`\n-- ${sc.name}: ${sc.spec.description ?? ''}\n`);
   const reset = sh('bash', [lab, 'reset'], { timeoutMs: 240000 });
-  let problems = [];
-  let run = null;
-  let audit = null;
-  if (reset.code !== 0) problems.push(`lab reset failed: ${(reset.stderr || reset.stdout).trim().slice(-300)}`);
+  const setupProblems = [];
+  if (reset.code !== 0) setupProblems.push(`lab reset failed: ${(reset.stderr || reset.stdout).trim().slice(-300)}`);
   else {
     const applyErr = applyScenario(sc, env);
-    if (applyErr) problems.push(applyErr);
-    else {
-      run = await runK8snet(sc, env, tmp);
-      audit = auditSummary(env.K8SNET_LAB_AUDIT_LOG, sc.spec.auditUser ?? AUDIT_USERS[sc.spec.user ?? 'reader'], run.started, run.ended, {
-        ephemeral: sc.spec.args.includes('--ephemeral'),
+    if (applyErr) setupProblems.push(applyErr);
+  }
+  // `runs`: several k8snet runs against the one world the scenario set up (e.g. the same target from
+  // a busybox-only source and from a curl/dig source); each run is a row named SCENARIO@RUN.
+  const variants = Array.isArray(sc.spec.runs) && sc.spec.runs.length ? sc.spec.runs : [null];
+  for (const v of variants) {
+    const vsc = v ? { ...sc, name: `${sc.name}@${v.name}`, spec: { ...sc.spec, ...v, runs: undefined, description: v.description ?? sc.spec.description } } : sc;
+    if (v) process.stderr.write(`   ${vsc.name}: ${vsc.spec.args.join(' ')}\n`);
+    let problems = [...setupProblems];
+    let run = null;
+    let audit = null;
+    if (setupProblems.length === 0) {
+      run = await runK8snet(vsc, env, tmp);
+      audit = auditSummary(env.K8SNET_LAB_AUDIT_LOG, vsc.spec.auditUser ?? AUDIT_USERS[vsc.spec.user ?? 'reader'], run.started, run.ended, {
+        ephemeral: vsc.spec.args.includes('--ephemeral'),
       });
-      problems = checkExpectations(sc.spec.expect ?? {}, run, audit);
-      problems.push(...leakedSecrets(sc, run, kubeconfigFor(sc.spec.user, env)));
+      problems = checkExpectations(vsc.spec.expect ?? {}, run, audit);
+      problems.push(...leakedSecrets(vsc, run, kubeconfigFor(vsc.spec.user, env)));
       if (recordDir && run.save) {
-        const dest = path.join(recordDir, sc.name);
+        const dest = path.join(recordDir, vsc.name);
         mkdirSync(dest, { recursive: true });
         copyFileSync(run.save, path.join(dest, 'facts.json'));
       }
     }
-  }
-  const named = run?.json?.diagnosis ? run.json.diagnosis.layer ?? run.json.diagnosis.verdict : run ? `exit ${run.code}` : '-';
-  const row = {
-    scenario: sc.name,
-    expected: sc.spec.expect?.layer ?? sc.spec.expect?.verdict ?? `exit ${sc.spec.expect?.exit ?? '?'}`,
-    named,
-    pass: problems.length === 0,
-    ms: run?.ms ?? 0,
-    requests: audit?.requests ?? '-',
-    resetMs: reset.ms,
-    problems,
-    description: sc.spec.description ?? '',
-    expect: sc.spec.expect ?? {},
-    observed: run ? { exit: run.code, verdict: run.json?.diagnosis?.verdict, layer: run.json?.diagnosis?.layer, headline: run.json?.diagnosis?.headline, stderr: run.stderr.trim().split('\n').slice(0, 3).join(' / ') } : null,
-  };
-  rows.push(row);
-  process.stderr.write(`   ${row.pass ? 'PASS' : 'FAIL'} (${row.ms} ms, reset ${reset.ms} ms)\n`);
-  for (const p of problems) process.stderr.write(`   - ${p}\n`);
-  if (!row.pass && run) {
-    process.stderr.write(`   command: ${run.argv.slice(1).join(' ')}\n   exit ${run.code}; stderr: ${run.stderr.trim().slice(0, 600)}\n`);
-    if (run.json?.diagnosis) process.stderr.write(`   diagnosis: ${run.json.diagnosis.layer} — ${run.json.diagnosis.headline}\n`);
+    const named = run?.json?.diagnosis ? run.json.diagnosis.layer ?? run.json.diagnosis.verdict : run ? `exit ${run.code}` : '-';
+    const row = {
+      scenario: vsc.name,
+      expected: vsc.spec.expect?.layer ?? vsc.spec.expect?.verdict ?? `exit ${vsc.spec.expect?.exit ?? '?'}`,
+      named,
+      pass: problems.length === 0,
+      ms: run?.ms ?? 0,
+      requests: audit?.requests ?? '-',
+      resetMs: reset.ms,
+      problems,
+      description: vsc.spec.description ?? '',
+      expect: vsc.spec.expect ?? {},
+      observed: run ? { exit: run.code, verdict: run.json?.diagnosis?.verdict, layer: run.json?.diagnosis?.layer, headline: run.json?.diagnosis?.headline, stderr: run.stderr.trim().split('\n').slice(0, 3).join(' / ') } : null,
+    };
+    rows.push(row);
+    process.stderr.write(`   ${row.pass ? 'PASS' : 'FAIL'} (${row.ms} ms, reset ${reset.ms} ms)\n`);
+    for (const p of problems) process.stderr.write(`   - ${p}\n`);
+    if (!row.pass && run) {
+      process.stderr.write(`   command: ${run.argv.slice(1).join(' ')}\n   exit ${run.code}; stderr: ${run.stderr.trim().slice(0, 600)}\n`);
+      if (run.json?.diagnosis) process.stderr.write(`   diagnosis: ${run.json.diagnosis.layer} — ${run.json.diagnosis.headline}\n`);
+    }
   }
 }
 if (!args.includes('--keep')) sh('bash', [lab, 'reset'], { timeoutMs: 240000 });
 
-console.log('\n' + [pad('scenario', 34), pad('expected', 14), pad('named', 14), pad('result', 6), pad('wall ms', 8), pad('API req', 7)].join(' '));
+console.log('\n' + [pad('scenario', 44), pad('expected', 14), pad('named', 14), pad('result', 6), pad('wall ms', 8), pad('API req', 7)].join(' '));
 for (const r of rows) {
-  console.log([pad(r.scenario, 34), pad(r.expected, 14), pad(r.named, 14), pad(r.pass ? 'pass' : 'FAIL', 6), pad(r.ms, 8), pad(r.requests, 7)].join(' '));
+  console.log([pad(r.scenario, 44), pad(r.expected, 14), pad(r.named, 14), pad(r.pass ? 'pass' : 'FAIL', 6), pad(r.ms, 8), pad(r.requests, 7)].join(' '));
 }
 const passed = rows.filter((r) => r.pass).length;
 const failed = rows.length - passed;

@@ -31,7 +31,10 @@ describe('recorded lab facts replay to the scenario expectation', () => {
   it.each(names)('%s', (name) => {
     const file = path.join(recorded, name, 'facts.json');
     const facts = validateFacts(JSON.parse(readFileSync(file, 'utf8')), file);
-    const exp = (JSON.parse(readFileSync(path.join(scenarios, name, 'scenario.json'), 'utf8')) as { expect: Expect }).expect;
+    // SCENARIO@RUN: one of the scenario's `runs` (the same world, another command)
+    const [dir, runName] = name.split('@') as [string, string | undefined];
+    const spec = JSON.parse(readFileSync(path.join(scenarios, dir, 'scenario.json'), 'utf8')) as { expect: Expect; runs?: { name: string; expect?: Expect }[] };
+    const exp = (runName ? spec.runs?.find((r) => r.name === runName)?.expect : spec.expect) ?? {};
     const { findings, diagnosis, report } = analyzeFacts(facts);
     if (exp.exit !== undefined && exp.exit !== 2) expect(exitCodeFor(diagnosis)).toBe(exp.exit);
     if (exp.verdict) expect(diagnosis.verdict).toBe(exp.verdict);

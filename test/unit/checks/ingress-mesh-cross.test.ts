@@ -37,7 +37,7 @@ describe('step 5: Ingress', () => {
   });
 
   const cases: [string, (f: Facts) => void, string][] = [
-    ['no class and no default', (f) => { delete ing(f)[0]!.spec.ingressClassName; delete (f.ingress.classes as { value: IngressClass[] }).value[0]!.metadata.annotations; }, 'ingress/no-class:fail'],
+    ['no class, no default, and no evidence any controller serves it', (f) => { delete ing(f)[0]!.spec.ingressClassName; delete (f.ingress.classes as { value: IngressClass[] }).value[0]!.metadata.annotations; ing(f)[0]!.status = {}; }, 'ingress/no-class:fail'],
     ['backend port not exposed', (f) => { ing(f)[0]!.spec.rules![0]!.http!.paths[0]!.backend.service!.port = { number: 8080 }; }, 'ingress/backend-port-missing:fail'],
     ['controller pods not ready', (f) => { (f.ingress.controllers[0]!.pods as { value: Pod[] }).value[0]!.status!.conditions = []; }, 'ingress/controller-not-ready:fail'],
     ['not admitted', (f) => { ing(f)[0]!.status = {}; }, 'ingress/not-admitted:warn'],
@@ -64,6 +64,35 @@ describe('step 5: Ingress', () => {
     p.exec!.stdout = `${status} 1`;
     f.probes.push(p);
     expect(checkIngress(f).map((x) => x.code)).toContain(code);
+  });
+
+  describe('an Ingress without a class is judged on evidence (issue 15)', () => {
+    const classless = (status: number | null, address: string | null): Facts => {
+      const f = withIngress();
+      delete ing(f)[0]!.spec.ingressClassName;
+      delete (f.ingress.classes as { value: IngressClass[] }).value[0]!.metadata.annotations;
+      ing(f)[0]!.status = address ? { loadBalancer: { ingress: [{ ip: address }] } } : {};
+      if (status !== null) {
+        const p = structuredClone(f.probes.find((x) => x.id === 'clusterip/80')!);
+        p.id = 'ingress/payments/payments-api/0/0';
+        p.target = { host: '10.96.80.80', port: 80, path: '/', hostHeader: 'payments.lab.local' };
+        p.exec!.stdout = `${status} 1`;
+        f.probes.push(p);
+      }
+      return f;
+    };
+    it.each([
+      ['routed through the controller, address published by it', 200, '10.96.80.80', 'ingress/no-class:warn'],
+      ['routed through the controller, no status address', 200, null, 'ingress/no-class:warn'],
+      ['not probed, but the controller published its address', null, '10.96.80.80', 'ingress/no-class:warn'],
+      ['the controller answers 404 for the host: not served', 404, '10.96.80.80', 'ingress/no-class:fail'],
+      ['not probed and no status address: no evidence, a fault', null, null, 'ingress/no-class:fail'],
+      ['not probed, an address no candidate controller owns', null, '192.0.2.10', 'ingress/no-class:fail'],
+    ] as const)('%s -> %s', (_n, status, address, want) => {
+      const got = checkIngress(classless(status, address)).find((x) => x.code === 'ingress/no-class')!;
+      expect(`${got.code}:${got.status}`).toBe(want);
+      if (want.endsWith('warn')) expect(got.summary).toMatch(/traefik serves it anyway.*relies on controller defaults/);
+    });
   });
 
   it('controller logs: lines about this route and error lines, at most ten', () => {
