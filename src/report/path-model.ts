@@ -197,14 +197,13 @@ function endpointIpOf(f: Finding): string | undefined {
   return id?.startsWith('endpoint/') ? id.split('/')[1] : undefined;
 }
 
-/** An answer worth drawing on a hop: "HTTP 200", or a protocol label added by a probe (data.protocol). */
+/** An answer worth drawing on a hop: "HTTP 200", else the application protocol a probe decided and got an answer in (data.protocol, e.g. TLS, DNS). */
 function answerOf(fs: Finding[]): string | undefined {
-  for (const f of fs) {
-    if (f.status !== 'pass') continue;
-    if (typeof f.data?.protocol === 'string') return f.data.protocol;
-    if (typeof f.data?.httpStatus === 'number') return `HTTP ${f.data.httpStatus}`;
-  }
-  return undefined;
+  const ok = fs.filter((f) => f.status === 'pass');
+  const http = ok.find((f) => typeof f.data?.httpStatus === 'number');
+  if (http) return `HTTP ${http.data!.httpStatus as number}`;
+  const proto = ok.find((f) => typeof f.data?.protocol === 'string' && f.data.protocol !== 'tcp' && f.data.app === 'answered');
+  return proto ? String(proto.data!.protocol).toUpperCase() : undefined;
 }
 
 const ROUTE_KINDS = new Set(['Ingress', 'HTTPRoute', 'GRPCRoute', 'TLSRoute', 'TCPRoute', 'UDPRoute']);
@@ -317,8 +316,9 @@ export function buildPath(facts: Facts, findings: Finding[], diagnosis?: Diagnos
   const all = readyEndpoints(facts);
   const endpoints: PathEndpoint[] = all.slice(0, MAX_ENDPOINTS).map((e) => {
     const mine = [...epFs.filter((f) => endpointIpOf(f) === e.ip), ...generalEp];
-    const port = epFs.find((f) => endpointIpOf(f) === e.ip && typeof f.data?.target === 'string')?.data?.target as string | undefined;
-    const label = port ?? e.ip;
+    // every port probed on this endpoint (per-port probes): "10.244.0.7:8080,9090"
+    const ports = [...new Set(epFs.filter((f) => endpointIpOf(f) === e.ip && typeof f.data?.target === 'string').map((f) => /:(\d+)$/.exec(f.data!.target as string)?.[1]).filter(Boolean))];
+    const label = ports.length ? `${e.ip.includes(':') ? `[${e.ip}]` : e.ip}:${ports.join(',')}` : e.ip;
     const node = e.node ?? podNode(facts, e.pod);
     // the policy check reports one verdict per pod signature (same labels, same port): a pod without
     // its own verdict shares the verdict of a pod with the same labels

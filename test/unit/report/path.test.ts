@@ -62,6 +62,22 @@ describe('buildPath on recorded lab facts (situation -> hop states, failing hop)
     expect(p.endpoints[0]).toMatchObject({ pod: expect.stringMatching(/^payments-api-/), node: 'lab-node' });
   });
 
+  it('per-port probes (issue 15): every port in the endpoint label, the application protocol as its answer', () => {
+    const facts = loadFacts('healthy');
+    const { findings, diagnosis } = analyzeFacts(facts);
+    const ep = findings.find((f) => f.code === 'endpoint/reachable')!;
+    const ip = String(ep.data!.target).split(':')[0];
+    const tls = { ...ep, data: { probeId: `endpoint/${ip}/8443`, target: `${ip}:8443`, protocol: 'tls', app: 'answered', outcome: 'ok' } };
+    const noHttp = findings.filter((f) => f !== ep);
+    const p = buildPath(facts, [...noHttp, tls], diagnosis);
+    const hop = p.endpoints.find((e) => e.ip === ip)!;
+    expect(hop.label).toBe(`${ip}:8443`);
+    expect(hop.detail).toBe('TLS');
+    const both = buildPath(facts, [...findings, tls], diagnosis).endpoints.find((e) => e.ip === ip)!;
+    expect(both.label).toBe(`${ip}:8080,8443`);
+    expect(both.detail).toBe('HTTP 200');
+  });
+
   it('without --from there is no source hop and nothing after it is claimed', () => {
     const facts = loadFacts('healthy');
     delete (facts.request as { from?: unknown }).from;
