@@ -168,7 +168,9 @@ export function checkPodDnsConfig(facts: Facts, failing: boolean): Finding[] {
 
 /** Step 3: DNS probes, then cluster DNS and the pod's DNS configuration. */
 export function checkDns(facts: Facts): Finding[] {
-  if (facts.service.state === 'ok' && facts.service.value.spec.type === 'ExternalName') return [];
+  // ExternalName: only the alias's own name is probed (any answer passes: the CNAME target is not ours to judge)
+  const externalName = facts.service.state === 'ok' && facts.service.value.spec.type === 'ExternalName';
+  if (externalName && !facts.probes.some((p) => p.id.startsWith('dns/'))) return [];
   const out: Finding[] = [];
   if (facts.request.from && facts.source.state === 'ok') {
     if (sourceCannotProbe(facts)) {

@@ -113,11 +113,15 @@ export function diagnose(findings: Finding[], facts: Facts): Diagnosis {
   const live = ctx.vip('ok').length + ctx.pod('ok').length > 0;
   // UDP ports that are not DNS cannot be probed: the headline says so instead of claiming reachability
   const udp = ctx.all('clusterip/udp-not-probed');
+  const svc = ctx.facts.service.state === 'ok' ? ctx.facts.service.value : undefined;
+  const alias = svc?.spec.type === 'ExternalName' && ctx.facts.request.from && ctx.has('dns/resolves', 'pass') ? svc.spec.externalName ?? '?' : undefined;
   const udpText = `UDP port${udp.length > 1 ? 's' : ''} ${udp.map((f) => (f.data?.servicePort as { port?: number } | undefined)?.port ?? '?').join(', ')} ${udp.length > 1 ? 'were' : 'was'} not probed (k8snet probes UDP only where it speaks DNS): reachability over UDP is unknown`;
   const passes = findings.filter((f) => f.status === 'pass' && /^(clusterip|endpoint|dns|service)\//.test(f.code)).slice(0, 6);
   return {
     verdict: 'healthy', layer: null,
-    headline: live
+    headline: alias
+      ? `${ctx.targetName} is an ExternalName alias for ${alias}; its name resolves from ${ctx.sourceName} (k8snet does not probe what the alias points to)`
+      : live
       ? `${ctx.sourceName} reaches ${ctx.targetName}: every layer checked passed${udp.length ? `; ${udpText}` : ''}`
       : udp.length && ctx.facts.request.from
         ? `${ctx.targetName}: no layer failed, but ${udpText}`

@@ -189,9 +189,11 @@ export function planProbes(input: ProbePlanInput): PlannedProbe[] {
       if (a) plans.push(a);
     }
   }
+  const fqdn = `${svc.metadata.name}.${ns}.svc.${input.clusterDomain}`;
+  const dns = (id: string, label: string, target: ProbeTarget): PlannedProbe => ({ id, kind: 'dns', label, target, command: safeBuild(() => buildDnsProbe(tools, target, timeoutSec), []) });
+  // an ExternalName Service is a DNS alias (CNAME): its name resolving through the pod's resolver is the whole path
+  if (svc.spec.type === 'ExternalName') plans.push(dns('dns/fqdn/pod-resolver', `${fqdn} (a CNAME to ${svc.spec.externalName ?? '?'}) via the pod's resolver`, { host: fqdn, recordType: 'A' }));
   if (svc.spec.type !== 'ExternalName') {
-    const fqdn = `${svc.metadata.name}.${ns}.svc.${input.clusterDomain}`;
-    const dns = (id: string, label: string, target: ProbeTarget): PlannedProbe => ({ id, kind: 'dns', label, target, command: safeBuild(() => buildDnsProbe(tools, target, timeoutSec), []) });
     plans.push(dns('dns/fqdn/pod-resolver', `${fqdn} via the pod's resolver`, { host: fqdn, recordType: 'A' }));
     // name.namespace: what an app in another namespace should use (the search list completes it)
     plans.push(dns('dns/namespaced/pod-resolver', `${svc.metadata.name}.${ns} via the pod's resolver`, { host: `${svc.metadata.name}.${ns}`, recordType: 'A' }));
