@@ -206,3 +206,16 @@ describe('DNS is judged on the names the application would use', () => {
     expect(v.headline).toMatch(/^DNS lookup of "payments-api\.payments\.svc\.cluster\.local" fails \(SERVFAIL\)/);
   });
 });
+
+describe('targets of every kind', () => {
+  it('an ExternalName: its name resolving through the pod resolver is the path; healthy, and the headline says what was probed', () => {
+    const f = loadFacts('healthy');
+    if (f.service.state === 'ok') f.service.value.spec = { type: 'ExternalName', externalName: 'payments-api.payments.svc.cluster.local' };
+    f.probes = f.probes.filter((p) => p.id === 'dns/fqdn/pod-resolver');
+    const found = runChecks(f);
+    expect(found.filter((x) => x.step === 'dns' && x.data?.probeId).map((x) => `${x.code}:${x.status}`)).toEqual(['dns/resolves:pass']);
+    const d = diagnose(found, f);
+    expect(d.verdict).toBe('healthy');
+    expect(d.headline).toMatch(/ExternalName alias for payments-api\.payments\.svc\.cluster\.local; its name resolves from/);
+  });
+});
