@@ -59,6 +59,7 @@ export function parseWatch(opts: Pick<DiagnoseOptions, 'watch' | 'until' | 'outp
 }
 
 export async function runDiagnose(targetText: string, opts: DiagnoseOptions, io: Io): Promise<number> {
+  const startedAt = Date.now(); // --timeout counts from here: loading the client and credentials included
   // Validate everything the user typed before touching the cluster.
   const output = parseOutput(opts.output, io.stdoutIsTty);
   const probeTimeoutMs = parseDuration(opts.probeTimeout, '--probe-timeout');
@@ -99,8 +100,11 @@ export async function runDiagnose(targetText: string, opts: DiagnoseOptions, io:
   };
 
   // one round: its own API client and deadline (--timeout bounds each round of a watch)
+  let firstRound = true;
   const gatherRound = async (): Promise<Facts> => {
-    const api = new Api(loaded.kc, Date.now() + timeoutMs);
+    // the first round's deadline counts from the start of the run; a watch's later rounds from their own start
+    const api = new Api(loaded.kc, (firstRound ? startedAt : Date.now()) + timeoutMs);
+    firstRound = false;
     const spinner = await makeSpinner(io, output === 'table');
     let facts: Facts;
     try {

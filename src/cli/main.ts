@@ -10,7 +10,8 @@ import type * as PolicyModule from './policy.js';
 import { runRbac } from './rbac.js';
 import { normalizeArgv } from './argv.js';
 
-export const EXIT = { ok: 0, fault: 1, usage: 2, cluster: 3 } as const;
+import { EXIT } from './exit-codes.js';
+export { EXIT }; // the exit codes live in ./exit-codes.ts
 
 // Command modules load when their command runs, so `--version`, `--help` and `rbac` never load the
 // analysis, and `analyze` never loads the policy engine (start-up: docs/benchmarks.md).
@@ -40,7 +41,8 @@ Examples:
   k8snet analyze incident-4711.json
 
 Exit codes: 0 every layer passed, 1 a fault was diagnosed, 2 usage error,
-            3 the cluster could not be checked (unreachable, forbidden, timed out).`;
+            3 the cluster could not be checked (unreachable, forbidden, timed out),
+            4 k8snet failed unexpectedly (a bug).`;
 
 const POLICY_EXAMPLES = `
 Examples:
@@ -60,7 +62,8 @@ Examples:
   # the reachability matrix of two namespaces on a port
   k8snet policy --matrix payments,orders --port 8080
 
-Exit codes: 0 allowed, 1 denied, 2 usage error, 3 the cluster could not be read.`;
+Exit codes: 0 allowed, 1 denied, 2 usage error, 3 the cluster could not be read,
+            4 k8snet failed unexpectedly (a bug).`;
 
 function clusterOptions(cmd: Command): Command {
   return cmd

@@ -2,6 +2,7 @@
 
 import { isK8snetError } from '../errors.js';
 import { neutralizeText } from '../report/neutralize.js';
+import { EXIT } from './exit-codes.js';
 
 export interface Io {
   out: (text: string) => void;
@@ -47,7 +48,7 @@ export function reportError(e: unknown, rawIo: Io, debug: boolean): number {
   io.err('  why:  this is a bug in k8snet, not a finding about your cluster');
   io.err('  next: re-run with --debug and report the output');
   if (debug) io.err(String((e as Error)?.stack ?? e));
-  return 3;
+  return EXIT.internal;
 }
 
 /** An ora spinner on stderr when it is a TTY and output is not machine-readable; else a no-op. */

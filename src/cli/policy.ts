@@ -31,6 +31,7 @@ function qualify(spec: string | undefined, ns: string): string | undefined {
 }
 
 export async function runPolicy(src: string | undefined, dst: string | undefined, opts: PolicyCliOptions, io: Io): Promise<number> {
+  const startedAt = Date.now(); // --timeout bounds the whole run, credential plugin included
   const output = parseOutput(opts.output, io.stdoutIsTty);
   const timeoutMs = parseDuration(opts.timeout, '--timeout');
   if (opts.matrix === undefined && (!src || !dst)) {
@@ -61,7 +62,7 @@ export async function runPolicy(src: string | undefined, dst: string | undefined
     const { readPolicyWorld } = await import('../gather/policy-world.js');
     const loaded = await loadKubeConfig({ kubeconfig: opts.kubeconfig, context: opts.context, namespace: opts.namespace });
     defaultNs = loaded.namespace;
-    const api = new Api(loaded.kc, Date.now() + timeoutMs);
+    const api = new Api(loaded.kc, startedAt + timeoutMs);
     const specs = [qualify(src, defaultNs), qualify(dst, defaultNs)].filter((s): s is string => !!s);
     const ips = specs.filter((s) => isIP(s));
     const malformed = specs.find((s) => !isIP(s) && !s.includes('/'));

@@ -6,6 +6,7 @@ import https from 'node:https';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { ClusterError, type ClusterErrorKind } from '../errors.js';
 import type { Read } from '../model/facts.js';
+import { prepareCredentials } from './credentials.js';
 
 export interface RequestOptions {
   /** Per-request timeout; capped by the run's deadline. */
@@ -34,6 +35,19 @@ export class Api {
     readonly defaultTimeoutMs = 8000,
   ) {
     this.server = new URL(kc.getCurrentCluster()!.server);
+  }
+
+  /** The exec credential plugin's run (once per Api, within the deadline) and the http:// check. */
+  private credentials?: Promise<void>;
+
+  /** Apply the kubeconfig's TLS and auth settings to request options (also used by exec's WebSocket). */
+  async applyAuth(opts: https.RequestOptions): Promise<void> {
+    this.credentials ??= prepareCredentials(this.kc, this.deadline);
+    await this.credentials;
+    // http:// (kubectl proxy) only without credentials (checked above): nothing to apply, and
+    // client-node would refuse it
+    if (this.server.protocol === 'http:') return;
+    await this.kc.applyToHTTPSOptions(opts);
   }
 
   /** ms left before the run's deadline. */
@@ -125,7 +139,7 @@ export class Api {
         ...(payload ? { 'Content-Type': opts.contentType ?? 'application/json', 'Content-Length': Buffer.byteLength(payload) } : {}),
       },
     };
-    await this.kc.applyToHTTPSOptions(reqOpts);
+    await this.applyAuth(reqOpts);
     const shared = await this.sharedAgent(reqOpts);
     if (shared) reqOpts.agent = shared;
     this.stats.requests++;

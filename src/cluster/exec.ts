@@ -46,7 +46,7 @@ export async function runExec(api: Api, req: ExecRequest): Promise<ExecResult> {
   const server = api.kc.getCurrentCluster()!.server.replace(/\/$/, '');
   const url = `${server.replace(/^http/, 'ws')}/api/v1/namespaces/${encodeURIComponent(req.namespace)}/pods/${encodeURIComponent(req.pod)}/exec?${params}`;
   const opts: Record<string, unknown> = {};
-  await api.kc.applyToHTTPSOptions(opts as never);
+  await api.applyAuth(opts as never);
   api.stats.requests++;
 
   return new Promise<ExecResult>((resolve) => {

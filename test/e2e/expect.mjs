@@ -35,3 +35,17 @@ export function checkExpectations(expect, run, audit) {
   }
   return problems;
 }
+
+/**
+ * `expect.absentEverywhere`: none of the strings appears in any output format of the run (outputs:
+ * [where, text] pairs from run.mjs: json, table -v, markdown, analyze of the saved facts in every
+ * format, stderr of each, and the facts file). Fails too when fewer than five formats produced output,
+ * so a run that printed nothing cannot pass by accident.
+ */
+export function absentEverywhere(strings, outputs) {
+  const problems = [];
+  for (const s of strings) for (const [where, text] of outputs) if (text.includes(s)) problems.push(`"${s}" appears in ${where}`);
+  const produced = outputs.filter(([w, t]) => w.endsWith('stdout') && t.trim()).length + (outputs[0]?.[1]?.trim() ? 1 : 0);
+  if (produced < 5) problems.push(`absentEverywhere: expected output from at least 5 formats, got ${produced}`);
+  return problems;
+}

@@ -8,7 +8,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync, copyFileSync } from 'node:fs';
 import path from 'node:path';
 import { auditSummary } from './audit.mjs';
-import { checkExpectations } from './expect.mjs';
+import { absentEverywhere, checkExpectations } from './expect.mjs';
 import { lab, labEnv, root } from './lab-env.mjs';
 
 // Run k8snet as users get it: the bundle `npm run build` makes, which bin/k8snet.js loads.
@@ -161,6 +161,41 @@ function leakedSecrets(sc, run, kubeconfig) {
   return problems;
 }
 
+/** The saved facts file is private (0600) and holds what the scenario says it must. */
+function factsFileProblems(sc, run) {
+  if (!run.save) return [];
+  const problems = [];
+  const mode = statSync(run.save).mode & 0o777;
+  if (mode & 0o077) problems.push(`facts file has mode ${mode.toString(8)}, expected 600`);
+  const text = readFileSync(run.save, 'utf8');
+  for (const s of sc.spec.expect?.factsContain ?? []) if (!text.includes(s)) problems.push(`facts file lacks "${s}"`);
+  return problems;
+}
+
+/**
+ * Every output format of the same run, for `expect.absentEverywhere`: the json run already made,
+ * the same command again as `-o table -v` and `-o markdown`, and `analyze` of the saved facts in
+ * all three formats; plus the facts file itself.
+ */
+async function everyOutput(sc, env, run) {
+  const outputs = [['json', run.stdout], ['json stderr', run.stderr]];
+  if (run.save) outputs.push(['facts file', readFileSync(run.save, 'utf8')]);
+  const kc = kubeconfigFor(sc.spec.user, env);
+  const command = sc.spec.command ?? 'diagnose';
+  const base = [path.join(root, 'bin/k8snet.js'), command, ...sc.spec.args];
+  if (sc.spec.kubeconfig !== false && !sc.spec.args.includes('--kubeconfig')) base.push('--kubeconfig', kc);
+  const runs = [
+    ['table -v', [...base, '-o', 'table', '-v']],
+    ['markdown', [...base, '-o', 'markdown']],
+  ];
+  if (run.save) for (const o of ['json', 'table', 'markdown']) runs.push([`analyze -o ${o}`, [path.join(root, 'bin/k8snet.js'), 'analyze', run.save, '-o', o, '-v']]);
+  for (const [name, argv] of runs) {
+    const r = sh(process.execPath, argv, { env: { NO_COLOR: '1', KUBECONFIG: '' }, timeoutMs: (sc.spec.timeoutSec ?? 60) * 1000 });
+    outputs.push([`${name} stdout`, r.stdout], [`${name} stderr`, r.stderr]);
+  }
+  return outputs;
+}
+
 function labVars(env) {
   const out = {};
   for (const [k, v] of Object.entries(env)) if (k.startsWith('K8SNET_LAB_')) out[k] = v;
@@ -206,6 +241,8 @@ for (const sc of scenarios) {
       });
       problems = checkExpectations(vsc.spec.expect ?? {}, run, audit);
       problems.push(...leakedSecrets(vsc, run, kubeconfigFor(vsc.spec.user, env)));
+      problems.push(...factsFileProblems(vsc, run));
+      if (vsc.spec.expect?.absentEverywhere?.length) problems.push(...absentEverywhere(vsc.spec.expect.absentEverywhere, await everyOutput(vsc, env, run)));
       if (recordDir && run.save) {
         const dest = path.join(recordDir, vsc.name);
         mkdirSync(dest, { recursive: true });
