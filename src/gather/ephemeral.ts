@@ -15,51 +15,53 @@ export interface EphemeralResult {
 }
 
 /**
- * Reuse a running k8snet debug container with the same image if one exists (ephemeral containers
- * cannot be removed, so piling them up is a known pain: kubernetes/kubernetes#101609); else add one
- * and wait until it runs.
+ * Reuse a *running* k8snet debug container with the same image if one exists (ephemeral containers
+ * cannot be removed, so piling them up is a known pain: kubernetes/kubernetes#101609); else add a
+ * new one and wait until it runs. One that terminated (its `sleep` ended) or never started cannot be
+ * restarted - ephemeral containers are never restarted - so it is left alone and a new one added.
+ * The wait ends at waitMs or at the run's deadline, whichever comes first.
  */
 export async function ensureEphemeral(api: Api, pod: Pod, image: string, waitMs: number): Promise<EphemeralResult> {
-  const existing = (pod.spec.ephemeralContainers ?? []).find((c) => c.name.startsWith(PREFIX) && c.image === image);
   const running = (name: string, p: Pod) =>
     !!p.status?.ephemeralContainerStatuses?.some((s) => s.name === name && s.state?.running);
-  if (existing && running(existing.name, pod)) return { container: existing.name, image, reused: true };
-  const name = existing ? existing.name : `${PREFIX}-${Date.now().toString(36).slice(-5)}`;
+  const reusable = (pod.spec.ephemeralContainers ?? []).find((c) => c.name.startsWith(PREFIX) && c.image === image && running(c.name, pod));
+  if (reusable) return { container: reusable.name, image, reused: true };
+  const taken = new Set((pod.spec.ephemeralContainers ?? []).map((c) => c.name));
+  let name = `${PREFIX}-${Date.now().toString(36).slice(-5)}`;
+  for (let i = 0; taken.has(name); i++) name = `${PREFIX}-${Date.now().toString(36).slice(-5)}${i}`;
   const ns = encodeURIComponent(pod.metadata.namespace!);
   const podPath = `/api/v1/namespaces/${ns}/pods/${encodeURIComponent(pod.metadata.name)}`;
-  if (!existing) {
-    try {
-      await api.patchStrategic(`${podPath}/ephemeralcontainers`, {
-        spec: {
-          ephemeralContainers: [
-            {
-              name,
-              image,
-              command: ['sleep', '3600'],
-              imagePullPolicy: 'IfNotPresent',
-              stdin: false,
-              tty: false,
-              // restricted Pod Security compatible, so the pod's admission does not reject it
-              securityContext: {
-                runAsNonRoot: true,
-                runAsUser: 65534,
-                allowPrivilegeEscalation: false,
-                capabilities: { drop: ['ALL'] },
-                seccompProfile: { type: 'RuntimeDefault' },
-              },
+  try {
+    await api.patchStrategic(`${podPath}/ephemeralcontainers`, {
+      spec: {
+        ephemeralContainers: [
+          {
+            name,
+            image,
+            command: ['sleep', '3600'],
+            imagePullPolicy: 'IfNotPresent',
+            stdin: false,
+            tty: false,
+            // restricted Pod Security compatible, so the pod's admission does not reject it
+            securityContext: {
+              runAsNonRoot: true,
+              runAsUser: 65534,
+              allowPrivilegeEscalation: false,
+              capabilities: { drop: ['ALL'] },
+              seccompProfile: { type: 'RuntimeDefault' },
             },
-          ],
-        },
-      });
-    } catch (e) {
-      return { container: name, image, reused: false, error: e instanceof Error ? `${e.message}${(e as { why?: string }).why ? ': ' + (e as { why?: string }).why : ''}` : String(e) };
-    }
+          },
+        ],
+      },
+    });
+  } catch (e) {
+    return { container: name, image, reused: false, error: e instanceof Error ? `${e.message}${(e as { why?: string }).why ? ': ' + (e as { why?: string }).why : ''}` : String(e) };
   }
-  const until = Date.now() + waitMs;
+  const until = Math.min(Date.now() + waitMs, api.deadline);
   while (Date.now() < until) {
-    const r = await api.read<Pod>(podPath, { timeoutMs: 3000 });
+    const r = await api.read<Pod>(podPath, { timeoutMs: Math.max(1, Math.min(3000, until - Date.now())) });
     if (r.state === 'ok') {
-      if (running(name, r.value)) return { container: name, image, reused: !!existing };
+      if (running(name, r.value)) return { container: name, image, reused: false };
       const st = r.value.status?.ephemeralContainerStatuses?.find((s) => s.name === name);
       const waiting = st?.state?.waiting;
       if (waiting && /ImagePull|ErrImage|InvalidImage/.test(waiting.reason ?? '')) {
@@ -69,7 +71,8 @@ export async function ensureEphemeral(api: Api, pod: Pod, image: string, waitMs:
         return { container: name, image, reused: false, error: `the debug container exited: ${st.state.terminated.reason ?? ''}` };
       }
     }
-    await new Promise((r) => setTimeout(r, 500));
+    await new Promise((r) => setTimeout(r, Math.max(0, Math.min(500, until - Date.now()))));
   }
-  return { container: name, image, reused: false, error: `the debug container did not start within ${waitMs} ms` };
+  const why = api.deadline <= until ? "before the run's --timeout" : `within ${waitMs} ms`;
+  return { container: name, image, reused: false, error: `the debug container did not start ${why} (raise --timeout if its image is still being pulled)` };
 }

@@ -216,7 +216,7 @@ async function inspectSource(
   let value: SourceFacts = { ...src.value, container: chosen!.container, tools: chosen!.tools, hasShell: chosen!.hasShell };
   if (!chosen!.tools && chosen!.hasShell === false && request.ephemeral) {
     const image = request.debugImage ?? DEFAULT_DEBUG_IMAGE;
-    const eph = await ensureEphemeral(api, pod, image, 30000);
+    const eph = await ensureEphemeral(api, pod, image, 30000); // 30 s or the run's deadline, whichever is first
     if (eph.error) {
       notes.push(`--ephemeral: could not add a debug container: ${eph.error}`);
     } else {
