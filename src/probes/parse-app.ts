@@ -54,6 +54,11 @@ function fromConnect(o: ConnectOutcome, probe: ProbeFact): AppOutcome {
   if (probe.app === 'tls' && o.tlsHandshake === true) {
     return { kind: 'answered', ...base, connected: true, answer: 'TLS handshake', detail: `${o.detail}; the TLS handshake completed (curl time_appconnect > 0)` };
   }
+  // busybox wget's own TLS speaks few cipher suites and versions: when it gets no HTTP answer over TLS,
+  // that says more about wget than about the server
+  if (scheme === 'https' && probe.tool === 'wget') {
+    return { kind: 'unclear', ...base, detail: `${o.detail} (busybox wget's built-in TLS supports few ciphers and versions: not evidence against the server)` };
+  }
   if (o.kind === 'ok') return { kind: 'closed', ...base, connected: true, detail: `${o.detail}; no HTTP status line came back` };
   if (o.received) return { kind: 'protocol-error', ...base, detail: `${o.detail}` };
   if (o.kind === 'timeout') {

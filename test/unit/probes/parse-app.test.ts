@@ -28,6 +28,7 @@ const CASES: [string, ProbeFact['app'], AppOutcomeKind, string | undefined][] = 
   ['curl-https-tls-silent', 'https', 'silent', undefined],
   ['curl-https-plain-silent', 'tls', 'silent', undefined],
   ['curl-https-not-tls', 'tls', 'protocol-error', undefined],
+  ['wget-https-tls-silent', 'https', 'unclear', undefined],
   ['curl-h2c-200', 'h2c', 'answered', 'HTTP 200 over HTTP/2'],
   ['curl-http-to-h2c', 'http', 'protocol-error', undefined],
   ['dig-answer', 'dns', 'answered', 'DNS answer'],
