@@ -17,6 +17,14 @@ export const POLICY_CODES = {
   'policy/cni-detected': { layer: 'policy', title: 'CNI detected' },
   'policy/cni-unknown': { layer: 'policy', title: 'CNI not recognised: enforcement unknown' },
   'policy/unknown': { layer: 'policy', title: 'NetworkPolicies could not be read: status unknown' },
+
+  // Static reach of a Service (no source needed): who its ingress policies let in; namespace hygiene
+  'policy/reach-open': { layer: 'policy', title: "No NetworkPolicy isolates the Service's pods for ingress" },
+  'policy/reach-restricted': { layer: 'policy', title: 'NetworkPolicy admits callers to the Service' },
+  'policy/no-callers': { layer: 'policy', title: 'No NetworkPolicy rule admits any caller to the Service' },
+  'policy/port-no-callers': { layer: 'policy', title: 'A Service port is admitted from nobody' },
+  'policy/callers-match-nothing': { layer: 'policy', title: 'The admitting rules name peers that match nothing' },
+  'policy/peer-matches-nothing': { layer: 'policy', title: 'A policy peer matches no namespace or pod' },
 } as const satisfies Record<string, CodeInfo>;
 
 export type PolicyCode = keyof typeof POLICY_CODES;

@@ -92,9 +92,16 @@ function probeFinding(facts: Facts, p: ProbeFact): Finding {
   return make(code, STEP, status, `${how(p)}: ${o.kind.toUpperCase()}${o.detail ? ` (${o.detail})` : ''}`, ev, { data, next: [KUBE_DNS_CMD] });
 }
 
+/** Codes of the cluster-DNS half of the step (about kube-dns itself, not the target Service). */
+export const CLUSTER_DNS_CODES: readonly CoreCode[] = ['dns/kube-dns-ok', 'dns/kube-dns-missing', 'dns/kube-dns-unreadable', 'dns/kube-dns-no-endpoints', 'dns/coredns-not-ready'];
+
 /** kube-dns Service, its endpoints and the CoreDNS pods. */
 export function checkClusterDns(facts: Facts): Finding[] {
-  const d = facts.dns;
+  return checkKubeDns(facts.dns);
+}
+
+/** The same check on the DNS facts alone (sweep runs it once for the whole run). */
+export function checkKubeDns(d: Facts['dns']): Finding[] {
   const subject = { kind: 'Service', namespace: 'kube-system', name: 'kube-dns' };
   if (d.service.state === 'not-found') {
     return [make('dns/kube-dns-missing', STEP, 'fail', 'Service kube-system/kube-dns does not exist: pods have no cluster DNS', [], { subject, next: ['kubectl -n kube-system get services'] })];

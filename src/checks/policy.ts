@@ -34,11 +34,13 @@ const LINT_CODES: Record<Lint['code'], PolicyCode | undefined> = {
   'selects-nothing': 'policy/selects-nothing',
   'ipblock-contains-pod-ip': 'policy/ipblock-pod-ip',
   'host-network': 'policy/host-network',
+  'peer-matches-nothing': 'policy/peer-matches-nothing',
   'dns-egress-blocked': undefined, // its own finding below, with the kube-dns evidence
   'not-enforced': undefined, // its own finding from the CNI detection
 };
 
-function servicePorts(facts: Facts): ServicePort[] {
+/** The Service ports under test (--port, else all). */
+export function servicePorts(facts: Facts): ServicePort[] {
   if (facts.service.state !== 'ok') return [];
   const all = facts.service.value.spec.ports ?? [];
   const req = facts.request.port;
@@ -47,7 +49,8 @@ function servicePorts(facts: Facts): ServicePort[] {
   return hit.length > 0 ? hit : all;
 }
 
-function targetPortOn(pod: Pod, sp: ServicePort): number | undefined {
+/** A Service port's targetPort on one pod (named ports resolve per pod). */
+export function targetPortOn(pod: Pod, sp: ServicePort): number | undefined {
   const tp = sp.targetPort ?? sp.port;
   if (typeof tp === 'number') return tp;
   if (/^\d+$/.test(tp)) return Number(tp);
@@ -102,6 +105,8 @@ export function checkPolicy(facts: Facts): Finding[] {
     out.push(pf('policy/not-enforced', 'warn', `${fw.world.policies.length} NetworkPolicies exist, but the CNI (${cni.name}) does not enforce them: they block nothing`, cni.evidence,
       { next: ['install a policy-enforcing CNI or enable its policy engine (Calico, Cilium, AWS VPC CNI network policy agent)'] }));
   }
+  // diagnose without --from: the static reach of the Service (checkPolicyReach) is the policy step
+  if (!fw.source && !facts.request.from && fw.destinations.length > 0) return out;
   if (!fw.source || fw.destinations.length === 0) {
     out.push(pf('policy/unknown', 'unknown', `NetworkPolicy not evaluated: ${fw.missing.join('; ')}`, fw.missing));
     return out;
@@ -134,15 +139,21 @@ export function checkPolicy(facts: Facts): Finding[] {
     if (l) addLint(l);
   }
   for (const l of lints.values()) {
-    const code = LINT_CODES[l.code];
-    if (!code) continue;
-    const status: Status = l.code === 'selects-nothing' || l.code === 'ipblock-contains-pod-ip' || l.code === 'host-network' ? 'info' : 'warn';
-    out.push(pf(code, status, l.message, l.path ? [`${l.policy?.namespace}/${l.policy?.name} ${l.path}`] : [], {
-      ...(l.policy ? { subject: { kind: 'NetworkPolicy', namespace: l.policy.namespace, name: l.policy.name }, next: [`kubectl describe networkpolicy -n ${l.policy.namespace} ${l.policy.name}`] } : {}),
-    }));
+    const f = lintFinding(l);
+    if (f) out.push(f);
   }
   out.push(...dnsFinding(idx, src, fw.dnsPods, facts));
   return out;
+}
+
+/** A policy lint as a finding (undefined for the lints reported by their own findings). */
+export function lintFinding(l: Lint): Finding | undefined {
+  const code = LINT_CODES[l.code];
+  if (!code) return undefined;
+  const status: Status = l.code === 'selects-nothing' || l.code === 'ipblock-contains-pod-ip' || l.code === 'host-network' ? 'info' : 'warn';
+  return pf(code, status, l.message, l.path ? [`${l.policy?.namespace}/${l.policy?.name} ${l.path}`] : [], {
+    ...(l.policy ? { subject: { kind: 'NetworkPolicy', namespace: l.policy.namespace, name: l.policy.name }, next: [`kubectl describe networkpolicy -n ${l.policy.namespace} ${l.policy.name}`] } : {}),
+  });
 }
 
 function dnsFinding(idx: WorldIndex, src: Pod, gathered: Pod[], facts: Facts): Finding[] {

@@ -143,7 +143,8 @@ export async function runDiagnose(targetText: string, opts: DiagnoseOptions, io:
   return render(facts, output, opts, io);
 }
 
-async function checkReachable(api: import('../cluster/api.js').Api, server: string, user?: string): Promise<void> {
+/** Fail fast, with a clear error, when the API server is unreachable or rejects the credentials. */
+export async function checkReachable(api: import('../cluster/api.js').Api, server: string, user?: string): Promise<void> {
   try {
     await api.getJson('/version', { timeoutMs: Math.min(5000, api.remaining()) });
   } catch (e) {

@@ -9,6 +9,7 @@ import type * as DiagnoseModule from './diagnose.js';
 import type * as PolicyModule from './policy.js';
 import { runRbac } from './rbac.js';
 import { normalizeArgv } from './argv.js';
+import type * as SweepModule from './sweep.js';
 
 import { EXIT } from './exit-codes.js';
 export { EXIT }; // the exit codes live in ./exit-codes.ts
@@ -18,6 +19,7 @@ export { EXIT }; // the exit codes live in ./exit-codes.ts
 const runDiagnose = async (...a: Parameters<typeof DiagnoseModule.runDiagnose>) => (await import('./diagnose.js')).runDiagnose(...a);
 const runAnalyze = async (...a: Parameters<typeof DiagnoseModule.runAnalyze>) => (await import('./diagnose.js')).runAnalyze(...a);
 const runPolicy = async (...a: Parameters<typeof PolicyModule.runPolicy>) => (await import('./policy.js')).runPolicy(...a);
+const runSweep = async (...a: Parameters<typeof SweepModule.runSweep>) => (await import('./sweep.js')).runSweep(...a);
 
 const DIAGNOSE_EXAMPLES = `
 Examples:
@@ -64,6 +66,24 @@ Examples:
 
 Exit codes: 0 allowed, 1 denied, 2 usage error, 3 the cluster could not be read,
             4 k8snet failed unexpectedly (a bug).`;
+
+const SWEEP_EXAMPLES = `
+Examples:
+  # the ticket says "payments is down": what is broken around there?
+  k8snet sweep payments
+
+  # two namespaces, and who each Service lets in
+  k8snet sweep payments,orders --callers
+
+  # every Service probed live from one pod (a handful of execs at a time)
+  k8snet sweep payments --from orders/orders-api --probe-timeout 2s
+
+  # the whole cluster, as Markdown for the incident ticket
+  k8snet sweep -A -o markdown
+
+Exit codes: 0 every Service healthy, 1 a Service (or cluster DNS) has a fault, 2 usage error,
+            3 a namespace or Service could not be checked (forbidden, unreachable, timed out).
+Run \`k8snet diagnose NS/SERVICE\` on any row for the full evidence.`;
 
 function clusterOptions(cmd: Command): Command {
   return cmd
@@ -140,6 +160,27 @@ export function buildProgram(io: Io, setExit: (code: number) => void, name = 'k8
   )
     .addHelpText('after', ex(POLICY_EXAMPLES))
     .action(async (src: string | undefined, dst: string | undefined, opts) => setExit(await runPolicy(src, dst, opts, io)));
+
+  outputOptions(
+    clusterOptions(
+      program
+        .command('sweep')
+        .description('Every Service of the namespaces in one table, broken first: diagnose\'s checks and diagnosis per Service, policy hygiene, optional live probes.')
+        .argument('[namespaces]', 'namespaces to sweep, comma separated (or -A)')
+        .option('-A, --all-namespaces', 'sweep every namespace')
+        .option('--from <source>', 'also probe every Service live from this pod (NS/POD, NS/WORKLOAD, NS/APP-LABEL or NS/label-selector)')
+        .option('-c, --container <name>', 'container of the source pod to exec into')
+        .option('--path <path>', 'HTTP path for probes', '/')
+        .option('--probe-timeout <duration>', 'timeout of each probe', '3s')
+        .option('--concurrency <n>', 'execs in flight at once in the source pod (1-16)', '4')
+        .option('--callers', 'per Service, the namespaces and workloads policy lets in')
+        .option('-v, --verbose', 'list every finding of the rows that are not healthy'),
+    ),
+  )
+    .addHelpText('after', ex(SWEEP_EXAMPLES))
+    .action(async (namespaces: string | undefined, opts, cmd: Command) =>
+      // a sweep makes more requests than one diagnosis: its default run limit is 60s
+      setExit(await runSweep(namespaces, { ...opts, timeout: cmd.getOptionValueSource('timeout') === 'default' ? '60s' : opts.timeout }, io)));
 
   program
     .command('completion')

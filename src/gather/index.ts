@@ -14,7 +14,7 @@ import { ensureEphemeral, DEFAULT_DEBUG_IMAGE } from './ephemeral.js';
 import { classOf, gatherIngress } from './ingress.js';
 import { gatherGateway } from './gateway.js';
 import { gatewayProbeTargets } from '../gateway/probe-plan.js';
-import { ingressProbeTargets, planProbes, runProbes, selectPorts } from './probes.js';
+import { planTargetProbes, probeSite, runProbes } from './probes.js';
 import { containerOrder, resolveSourcePod } from './source.js';
 
 export interface GatherContext {
@@ -111,33 +111,21 @@ export async function gatherFacts(ctx: GatherContext): Promise<Facts> {
   const probes = await step('probes', async () => {
     if (sourceFacts.state !== 'ok' || !sourceFacts.value.tools || service.state !== 'ok') return [];
     const src = sourceFacts.value;
-    const resolv = src.resolvConf ? parseResolvConf(src.resolvConf) : undefined;
     const ingress = await ingressPromise;
     const gateway = await gatewayPromise;
+    const resolv = src.resolvConf ? parseResolvConf(src.resolvConf) : undefined;
     const gwProbes = gatewayProbeTargets(gateway.facts, namespaces.state === 'ok' ? namespaces.value : undefined, request.target, request.path, resolv?.clusterDomain ?? 'cluster.local');
     notes.push(...gwProbes.skipped.map((s) => `${s.route}: not probed through the gateway: ${s.why}`));
-    const ctrlSvcs = new Map(ingress.facts.controllers.map((c) => [c.controller, c.services.state === 'ok' ? c.services.value : []] as const));
-    const ingClasses = ingress.facts.classes.state === 'ok' ? ingress.facts.classes.value : [];
-    const controllerOf = (ing: Ingress) => {
-      const c = classOf(ing, ingClasses);
-      const ctl = ingClasses.find((x) => x.metadata.name === c.name)?.spec.controller;
-      return ctl ? [ctl] : [];
-    };
-    const ingresses = ingress.facts.ingresses.state === 'ok' ? ingress.facts.ingresses.value : [];
-    const plans = planProbes({
+    const plans = planTargetProbes({
       service: service.value,
-      ports: selectPorts(service.value, request.port),
+      request,
       slices: endpointSlices.state === 'ok' ? endpointSlices.value : [],
-      path: request.path,
-      tools: src.tools!,
-      timeoutSec: Math.max(1, Math.round(request.probeTimeoutMs / 1000)),
-      clusterDomain: resolv?.clusterDomain ?? 'cluster.local',
-      sourceNamespace: src.pod.metadata.namespace!,
+      source: src,
       kubeDnsIP: dnsService.state === 'ok' ? dnsService.value.spec.clusterIP : undefined,
-      probe: request.probe,
-      ingressProbes: [...ingressProbeTargets(ingresses, request.target, ctrlSvcs, controllerOf), ...gwProbes.probes],
+      ingress: ingress.facts,
+      extraEntryProbes: gwProbes.probes,
     });
-    return runProbes(api, { namespace: src.pod.metadata.namespace!, pod: src.pod.metadata.name, container: src.container, tools: src.tools! }, plans, request.probeTimeoutMs);
+    return runProbes(api, probeSite(src), plans, request.probeTimeoutMs);
   });
   const ingress = await ingressPromise;
   const gateway = await gatewayPromise;
@@ -177,7 +165,7 @@ export async function gatherFacts(ctx: GatherContext): Promise<Facts> {
 }
 
 /** Detect tools container by container; with --ephemeral add a debug container when none has a shell. */
-async function inspectSource(
+export async function inspectSource(
   api: Api,
   src: { state: 'ok'; value: SourceFacts },
   request: DiagnoseRequest,

@@ -2,10 +2,12 @@
 // the source container, concurrently and each bounded by --probe-timeout.
 
 import type { Api } from '../cluster/api.js';
+import { classOf } from './ingress.js';
 import { runExec } from '../cluster/exec.js';
+import type { DiagnoseRequest, IngressFacts, SourceFacts } from '../model/facts.js';
 import type { EndpointSlice, Ingress, Service, ServicePort } from '../model/k8s.js';
 import type { ProbeFact, ProbeTarget, ToolName, ToolSet } from '../model/probe.js';
-import { buildDnsProbe, buildHttpProbe, buildTcpProbe, decidePortProtocol, kubectlCommand, ProbeInputError, type PortProtocol, type ProbeOverride } from '../probes/index.js';
+import { buildDnsProbe, buildHttpProbe, buildTcpProbe, decidePortProtocol, kubectlCommand, parseResolvConf, ProbeInputError, type PortProtocol, type ProbeOverride } from '../probes/index.js';
 
 /** Where probes run. */
 export interface ProbeSite {
@@ -262,6 +264,50 @@ export function ingressProbeTargets(
     });
   }
   return out.slice(0, 6);
+}
+
+/** Where a source pod's probes run: its pod and the container chosen (with its tools). */
+export function probeSite(src: SourceFacts): ProbeSite {
+  return { namespace: src.pod.metadata.namespace!, pod: src.pod.metadata.name, container: src.container, tools: src.tools ?? {} };
+}
+
+/**
+ * Every probe of one target Service from one source (what diagnose runs, and what sweep --from runs
+ * per Service): ClusterIP and endpoints per port, DNS, and the Ingress paths through the controller.
+ */
+export function planTargetProbes(input: {
+  service: Service;
+  request: Pick<DiagnoseRequest, 'target' | 'port' | 'path' | 'probeTimeoutMs' | 'probe'>;
+  slices: EndpointSlice[];
+  source: SourceFacts;
+  kubeDnsIP?: string;
+  ingress: IngressFacts;
+  /** Further through-the-entry probes (Gateway API routes), planned by their own module. */
+  extraEntryProbes?: ProbePlanInput['ingressProbes'];
+}): PlannedProbe[] {
+  const { service, request, source: src } = input;
+  const resolv = src.resolvConf ? parseResolvConf(src.resolvConf) : undefined;
+  // each Ingress is probed through the controller of its own class
+  const ctrlSvcs = new Map(input.ingress.controllers.map((c) => [c.controller, c.services.state === 'ok' ? c.services.value : []] as const));
+  const ingClasses = input.ingress.classes.state === 'ok' ? input.ingress.classes.value : [];
+  const controllerOf = (ing: Ingress) => {
+    const ctl = ingClasses.find((x) => x.metadata.name === classOf(ing, ingClasses).name)?.spec.controller;
+    return ctl ? [ctl] : [];
+  };
+  const ingresses = input.ingress.ingresses.state === 'ok' ? input.ingress.ingresses.value : [];
+  return planProbes({
+    service,
+    ports: selectPorts(service, request.port),
+    slices: input.slices,
+    path: request.path,
+    tools: src.tools ?? {},
+    timeoutSec: Math.max(1, Math.round(request.probeTimeoutMs / 1000)),
+    clusterDomain: resolv?.clusterDomain ?? 'cluster.local',
+    sourceNamespace: src.pod.metadata.namespace!,
+    kubeDnsIP: input.kubeDnsIP,
+    ...(request.probe ? { probe: request.probe } : {}),
+    ingressProbes: [...ingressProbeTargets(ingresses, request.target, ctrlSvcs, controllerOf), ...(input.extraEntryProbes ?? [])],
+  });
 }
 
 /** Run planned probes with bounded concurrency. */

@@ -255,4 +255,5 @@ export const FACTS_SHAPE: Check = obj({
   timings: arr(obj({ step: str, ms: num, requests: num })),
   requests: num,
   notes: arr(str),
+  peerPods: opt(rec(read(arr(pod)))),
 });

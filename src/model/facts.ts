@@ -192,4 +192,11 @@ export interface Facts {
   requests: number;
   /** Things gathering wanted to say that are not findings (e.g. "probe budget reached"). */
   notes: string[];
+
+  /**
+   * Pods of namespaces other than the target's, keyed by namespace, when they were read (`k8snet
+   * sweep` reads every swept namespace once and shares them): policy peers there are then judged
+   * against real pods. Absent in diagnose: peers in unread namespaces count as "may match".
+   */
+  peerPods?: Record<string, Read<Pod[]>>;
 }

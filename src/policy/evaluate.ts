@@ -159,7 +159,8 @@ export function isFlowAllowed(idx: WorldIndex, src: Party, dst: Party, port: num
   return directionAllows(idx, 'egress', src, dst, port, protocol) && directionAllows(idx, 'ingress', dst, src, port, protocol);
 }
 
-function directionAllows(idx: WorldIndex, direction: Direction, self: Party, other: Party, port: number, protocol: Protocol): boolean {
+/** One direction, yes or no, without explanations (matrices, callers). */
+export function directionAllows(idx: WorldIndex, direction: Direction, self: Party, other: Party, port: number, protocol: Protocol): boolean {
   if (self.kind === 'external' || self.pod.spec?.hostNetwork) return true;
   const selecting = idx.selectingPolicies(self.pod, direction);
   if (selecting.length === 0) return true;

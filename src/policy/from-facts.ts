@@ -28,7 +28,7 @@ function isReady(pod: Pod): boolean {
 }
 
 /** Pods behind the Service: selector matches, filtered to ready EndpointSlice addresses when slices were read. */
-function destinationPods(facts: Facts): { pods: Pod[]; missing?: string } {
+export function destinationPods(facts: Facts): { pods: Pod[]; missing?: string } {
   if (facts.service.state !== 'ok') return { pods: [], missing: 'the Service could not be read' };
   const svc = facts.service.value;
   if (facts.namespacePods.state !== 'ok') return { pods: [], missing: 'the pods of the target namespace could not be listed' };

@@ -1,6 +1,7 @@
 // Lints: remarks about policies that never change a verdict (OR vs AND, service port, selects nothing, DNS).
 
 import type { NetworkPolicy, NetworkPolicyPeer, Pod } from '../model/k8s.js';
+import { resolvePeer, type Knowledge } from './callers.js';
 import { isFlowAllowed, policyRef } from './evaluate.js';
 import { templatePod } from './resolve.js';
 import { matchesSelector } from './selector.js';
@@ -115,6 +116,35 @@ export function lintVerdict(idx: WorldIndex, flow: Flow, verdict: Verdict): Lint
   }
   for (const n of [...verdict.egress.notes, ...verdict.ingress.notes]) {
     if (n.includes('implementation-dependent')) out.push({ code: 'ipblock-contains-pod-ip', message: n });
+  }
+  return out;
+}
+
+/**
+ * Peers that match nothing that exists: a namespaceSelector no namespace satisfies, a podSelector
+ * no pod matches. Only claimed where the namespaces and their pods were all read (`know`).
+ */
+export function lintPeersMatchNothing(idx: WorldIndex, p: NetworkPolicy, know: Knowledge): Lint[] {
+  const out: Lint[] = [];
+  const ns = p.metadata.namespace ?? 'default';
+  for (const dir of ['ingress', 'egress'] as const) {
+    const rules = (p.spec[dir] ?? []) as { from?: NetworkPolicyPeer[]; to?: NetworkPolicyPeer[] }[];
+    rules.forEach((rule, r) => {
+      const field = dir === 'ingress' ? 'from' : 'to';
+      (rule[field] ?? []).forEach((peer, i) => {
+        if (peer.ipBlock || (!peer.namespaceSelector && !peer.podSelector)) return;
+        const x = resolvePeer(idx, p, r, i, peer, know);
+        if (x.everyone || x.pods > 0 || x.unread.length > 0) return;
+        const nsHit = peer.namespaceSelector ? idx.namespaceNames().filter((n) => matchesSelector(peer.namespaceSelector!, idx.namespaceLabels(n))) : [ns];
+        const why = peer.namespaceSelector && nsHit.length === 0
+          ? `no namespace has the labels its namespaceSelector wants`
+          : `its podSelector matches no pod in ${nsHit.length === 1 ? `namespace ${nsHit[0]}` : `namespaces ${nsHit.join(', ')}`}`;
+        out.push({
+          code: 'peer-matches-nothing', policy: policyRef(p), path: `spec.${dir}[${r}].${field}[${i}]`,
+          message: `${ns}/${p.metadata.name} spec.${dir}[${r}].${field}[${i}] (${x.peer}) matches nothing: ${why}, so this peer ${dir === 'ingress' ? 'admits' : 'allows'} no traffic (a typo, or clients scaled to zero?)`,
+        });
+      });
+    });
   }
   return out;
 }

@@ -95,7 +95,8 @@ export type LintCode =
   | 'dns-egress-blocked'
   | 'not-enforced'
   | 'ipblock-contains-pod-ip'
-  | 'host-network';
+  | 'host-network'
+  | 'peer-matches-nothing';
 
 /** A remark that never changes a verdict. */
 export interface Lint {
