@@ -67,6 +67,18 @@ function empty(discovery: Read<GatewayResource[]>): GatewayApiFacts {
 }
 
 export async function gatherGateway(api: Api, target: NsName, explicit?: { kind: RouteKind; namespace: string; name: string }): Promise<GatewayGatherResult> {
+  return gatherGatewayFor(api, { matches: (r) => routesToService(r, target), isTarget: (b) => b.namespace === target.namespace && b.name === target.name, maxRoutes: MAX_ROUTES }, explicit);
+}
+
+/**
+ * The same reads for any set of target Services: `k8snet sweep` lists each route kind once and keeps
+ * the routes that send traffic to any swept Service (then projects them per Service).
+ */
+export async function gatherGatewayFor(
+  api: Api,
+  sel: { matches: (route: GatewayRoute) => boolean; isTarget: (backend: NsName) => boolean; maxRoutes: number },
+  explicit?: { kind: RouteKind; namespace: string; name: string },
+): Promise<GatewayGatherResult> {
   const discovery = await discover(api);
   const facts = empty(discovery);
   if (discovery.state !== 'ok') return { facts, dataPlaneNamespaces: [] };
@@ -84,7 +96,7 @@ export async function gatherGateway(api: Api, target: NsName, explicit?: { kind:
     facts.routes = await Promise.all(
       kinds.map(async (kind) => {
         const r = await api.list<GatewayRoute>(path(served.get(kind)!));
-        const read: Read<GatewayRoute[]> = r.state === 'ok' ? { state: 'ok', value: withKind(kind, r.value).filter((x) => routesToService(x, target)).slice(0, MAX_ROUTES) } : r;
+        const read: Read<GatewayRoute[]> = r.state === 'ok' ? { state: 'ok', value: withKind(kind, r.value).filter(sel.matches).slice(0, sel.maxRoutes) } : r;
         return { kind, read };
       }),
     );
@@ -102,7 +114,7 @@ export async function gatherGateway(api: Api, target: NsName, explicit?: { kind:
     for (const p of parentRefsOf(route)) if (isGatewayParent(p)) gatewayKeys.set(`${p.namespace}/${p.name}`, { namespace: p.namespace, name: p.name });
     for (const b of backendRefsOf(route)) {
       if (!isServiceRef(b)) continue;
-      if (b.namespace !== target.namespace || b.name !== target.name) backendKeys.set(`${b.namespace}/${b.name}`, { namespace: b.namespace, name: b.name });
+      if (!sel.isTarget(b)) backendKeys.set(`${b.namespace}/${b.name}`, { namespace: b.namespace, name: b.name });
       if (b.namespace !== routeNs(route)) grantNamespaces.add(b.namespace);
     }
   }

@@ -11,11 +11,15 @@ import type { DiagnoseRequest, Facts, Read, SourceFacts, StepTiming } from '../m
 import type { EndpointSlice, Ingress, IngressClass, Namespace, NetworkPolicy, Node, Pod, Service, Workload } from '../model/k8s.js';
 import type { ProbeFact } from '../model/probe.js';
 import type { NamespaceReads, SweepFacts, SweepRequest } from '../model/sweep.js';
-import { ingressFactsFor } from '../sweep/project.js';
+import { gatewayFactsFor, ingressFactsFor } from '../sweep/project.js';
 import { VERSION } from '../version.js';
 import { inspectSource } from './index.js';
 import { classOf } from './ingress.js';
 import { gatherController, secretExists } from './ingress.js';
+import { gatherGatewayFor } from './gateway.js';
+import { backendRefsOf, isServiceRef } from '../gateway/routes.js';
+import { gatewayProbeTargets } from '../gateway/probe-plan.js';
+import { parseResolvConf } from '../probes/index.js';
 import { planTargetProbes, probeSite, runProbes, type PlannedProbe } from './probes.js';
 import { resolveSourcePod } from './source.js';
 
@@ -140,10 +144,14 @@ export async function gatherSweep(ctx: SweepGatherContext): Promise<SweepFacts> 
       for (const t of ing.spec.tls ?? []) if (t.secretName) secretRefs.set(`${n.name}/${t.secretName}`, { namespace: n.name, name: t.secretName });
     }
   }
-  const [controllers, tlsSecrets] = await step('ingress', () =>
+  // Gateway API: each route kind listed once, kept when it sends traffic to any swept Service.
+  const sweptServices = new Set(swept.flatMap((n) => (n.services.state === 'ok' ? n.services.value.map((s) => `${n.name}/${s.metadata.name}`) : [])));
+  const isSwept = (b: { namespace: string; name: string }) => sweptServices.has(`${b.namespace}/${b.name}`);
+  const [controllers, tlsSecrets, gateway] = await step('ingress', () =>
     Promise.all([
       Promise.all([...controllerNames].map((c) => gatherController(api, c))),
       Promise.all([...secretRefs.values()].map(async (s) => ({ ...s, exists: await secretExists(api, s) }))),
+      gatherGatewayFor(api, { matches: (r) => backendRefsOf(r).some((b) => isServiceRef(b) && isSwept(b)), isTarget: isSwept, maxRoutes: 1000 }),
     ]),
   );
 
@@ -170,6 +178,7 @@ export async function gatherSweep(ctx: SweepGatherContext): Promise<SweepFacts> 
   const extraNs = new Set<string>();
   if (source.state === 'ok') extraNs.add(source.value.pod.metadata.namespace!);
   for (const c of controllers) if (c.pods.state === 'ok') for (const p of c.pods.value) extraNs.add(p.metadata.namespace!);
+  for (const ns of gateway.dataPlaneNamespaces) extraNs.add(ns);
   const extraPolicies: SweepFacts['extraPolicies'] = {};
   await step('read-more', () =>
     Promise.all([...extraNs].filter((ns) => !sweptNames.has(ns)).map(async (ns) => void (extraPolicies[ns] = await api.list<NetworkPolicy>(KINDS.policies(ns))))),
@@ -189,6 +198,7 @@ export async function gatherSweep(ctx: SweepGatherContext): Promise<SweepFacts> 
     ingressClasses,
     controllers,
     tlsSecrets,
+    gateway: gateway.facts,
     extraPolicies,
     source,
     probes: {},
@@ -226,6 +236,8 @@ export function sweepProbePlans(plans: PlannedProbe[]): PlannedProbe[] {
 
 async function probeAll(api: Api, sf: SweepFacts, src: SourceFacts): Promise<Record<string, ProbeFact[]>> {
   const kubeDnsIP = sf.dns.service.state === 'ok' ? sf.dns.service.value.spec.clusterIP : undefined;
+  const clusterDomain = (src.resolvConf ? parseResolvConf(src.resolvConf).clusterDomain : undefined) ?? 'cluster.local';
+  const namespaces = sf.namespaceList.state === 'ok' ? sf.namespaceList.value : undefined;
   const all: PlannedProbe[] = [];
   const owners: string[] = [];
   for (const n of sf.swept) {
@@ -233,6 +245,8 @@ async function probeAll(api: Api, sf: SweepFacts, src: SourceFacts): Promise<Rec
     for (const svc of n.services.value) {
       const key = `${n.name}/${svc.metadata.name}`;
       const slices = n.endpointSlices.state === 'ok' ? n.endpointSlices.value.filter((s) => s.metadata.labels?.['kubernetes.io/service-name'] === svc.metadata.name) : [];
+      const gw = gatewayFactsFor(sf, n.name, svc.metadata.name);
+      const gwProbes = gw ? gatewayProbeTargets(gw, namespaces, { namespace: n.name, name: svc.metadata.name }, sf.request.path, clusterDomain) : undefined;
       const plans = sweepProbePlans(planTargetProbes({
         service: svc,
         request: { target: { namespace: n.name, name: svc.metadata.name }, path: sf.request.path, probeTimeoutMs: sf.request.probeTimeoutMs },
@@ -240,6 +254,7 @@ async function probeAll(api: Api, sf: SweepFacts, src: SourceFacts): Promise<Rec
         source: src,
         kubeDnsIP,
         ingress: ingressFactsFor(sf, n, svc.metadata.name),
+        extraEntryProbes: gwProbes?.probes ?? [],
       }));
       for (const p of plans) {
         all.push(p);

@@ -2,7 +2,7 @@
 // namespaces, the cluster-wide reads once, and (with --from) the probes of every Service. The
 // per-Service Facts that diagnose's checks read are projected from it (src/sweep/project.ts).
 
-import type { AccessCheck, DnsFacts, Facts, IngressControllerFacts, Read, SourceFacts, StepTiming } from './facts.js';
+import type { AccessCheck, DnsFacts, Facts, GatewayApiFacts, IngressControllerFacts, Read, SourceFacts, StepTiming } from './facts.js';
 import type { EndpointSlice, Ingress, IngressClass, Namespace, NetworkPolicy, Node, Pod, Service, Workload } from './k8s.js';
 import type { ProbeFact } from './probe.js';
 
@@ -43,7 +43,9 @@ export interface SweepFacts {
   ingressClasses: Read<IngressClass[]>;
   controllers: IngressControllerFacts[];
   tlsSecrets: { namespace: string; name: string; exists: Read<boolean> }[];
-  /** Policies of namespaces that are not swept but matter (the source's, the Ingress controllers'). */
+  /** Gateway API: routes (of every kind served) that send traffic to any swept Service, with their Gateways, classes, controllers and data planes; projected per Service. */
+  gateway?: GatewayApiFacts;
+  /** Policies of namespaces that are not swept but matter (the source's, the Ingress controllers', the gateways' data planes). */
   extraPolicies: Record<string, Read<NetworkPolicy[]>>;
   source: Read<SourceFacts>;
   /** --from probes per Service, keyed "namespace/name". */

@@ -76,7 +76,7 @@ export function renderSweepTable(r: SweepReport, o: SweepTableOptions): string {
         row.endpoints ? `${row.endpoints.ready}/${row.endpoints.total}` : '-',
         clean(row.ports.join(' ')) || '-',
         policyCell(row),
-        clean(row.entry.map((e) => e.replace(/^Ingress /, '')).join('\n')) || '-',
+        clean(row.entry.join('\n')) || '-',
         ...(live ? [row.live ? `${row.live.state === 'ok' ? p.status('pass', 'ok') : row.live.state === 'failed' ? p.status('fail', 'failed') : p.status('unknown', 'not probed')}` : '-'] : []),
         verdictWord(row, p),
         row.layer ?? '-',

@@ -5,6 +5,7 @@ import { checkKubeDns, CLUSTER_DNS_CODES } from '../checks/dns.js';
 import { lintFinding, servicePorts, targetPortOn } from '../checks/policy.js';
 import { describePeerReach, policyWorldOf } from '../checks/policy-reach.js';
 import { runChecks } from '../checks/run.js';
+import { isGatewayParent, parentRefsOf, routeNs } from '../gateway/routes.js';
 import { detectCniFrom } from '../checks/cni.js';
 import { diagnose } from '../diagnosis/index.js';
 import type { Facts } from '../model/facts.js';
@@ -20,10 +21,7 @@ import { factsForService, sharedOf } from './project.js';
 import type { SweepNamespace, SweepReport, SweepRow } from './types.js';
 import { SWEEP_SCHEMA } from './types.js';
 
-/**
- * Where traffic enters a Service from outside its namespace: Ingress paths today. A Gateway API
- * route source (HTTPRoute parentRefs/backendRefs) is added here as one more function.
- */
+/** Where traffic enters a Service from outside its namespace: Ingress paths, Gateway API routes. One function per source. */
 export const ENTRY_SOURCES: ((facts: Facts) => string[])[] = [
   (facts) => {
     const r = facts.ingress.ingresses;
@@ -35,6 +33,15 @@ export const ENTRY_SOURCES: ((facts: Facts) => string[])[] = [
       return [`Ingress ${ing.metadata.namespace}/${ing.metadata.name} ${[...paths, ...def].join(' ')}`.trim()];
     });
   },
+  (facts) =>
+    (facts.gateway?.routes ?? []).flatMap(({ kind, read }) =>
+      read.state === 'ok'
+        ? read.value.map((r) => {
+            const gws = parentRefsOf(r).filter(isGatewayParent).map((p) => `${p.namespace}/${p.name}`);
+            return `${kind} ${routeNs(r)}/${r.metadata.name}${gws.length ? ` via ${gws.join(', ')}` : ''}`;
+          })
+        : [],
+    ),
 ];
 
 const RANK: Record<Diagnosis['verdict'], number> = { fault: 0, inconclusive: 1, healthy: 2 };

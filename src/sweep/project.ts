@@ -1,10 +1,11 @@
 // Projects SweepFacts onto one Service: the Facts value diagnose's checks read, built from the shared
 // lists (no copies of the big arrays), so sweep runs exactly diagnose's checks and diagnosis per Service.
 
-import type { Facts, IngressFacts, Read } from '../model/facts.js';
+import type { Facts, GatewayApiFacts, IngressFacts, Read } from '../model/facts.js';
 import type { EndpointSlice, Ingress, NetworkPolicy, Pod, Service } from '../model/k8s.js';
 import type { NamespaceReads, SweepFacts } from '../model/sweep.js';
 import { classOf, routesTo } from '../gather/ingress.js';
+import { routesToService } from '../gateway/routes.js';
 import { FACTS_SCHEMA_VERSION } from '../model/facts.js';
 
 /** Per-sweep shared objects, built once: the policies record, the peer pods, slices by Service. */
@@ -62,6 +63,14 @@ export function ingressFactsFor(sf: SweepFacts, n: NamespaceReads, name: string)
   };
 }
 
+/** The Gateway API facts of one Service: the sweep's routes that send traffic to it; the rest shared. */
+export function gatewayFactsFor(sf: SweepFacts, namespace: string, name: string): GatewayApiFacts | undefined {
+  const g = sf.gateway;
+  if (!g) return undefined;
+  const target = { namespace, name };
+  return { ...g, routes: g.routes.map(({ kind, read }) => ({ kind, read: read.state === 'ok' ? { state: 'ok' as const, value: read.value.filter((r) => routesToService(r, target)) } : read })) };
+}
+
 /** Every backend Service named by these Ingresses, looked up in the namespace's Service list. */
 function backendReads(n: NamespaceReads, ingresses: Ingress[]): Record<string, Read<Service>> {
   const out: Record<string, Read<Service>> = {};
@@ -114,6 +123,7 @@ export function factsForService(sf: SweepFacts, shared: SweepShared, n: Namespac
     policies: shared.policies,
     daemonSets: sf.daemonSets,
     ingress: ingressFactsFor(sf, n, name),
+    ...(sf.gateway ? { gateway: gatewayFactsFor(sf, n.name, name) } : {}),
     timings: [],
     requests: 0,
     notes: sf.notes,
