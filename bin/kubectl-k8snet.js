@@ -6,7 +6,6 @@
 import { loadMain } from './load-main.js';
 
 const main = await loadMain();
-
 main(process.argv, undefined, { name: 'kubectl k8snet' }).then(
   (code) => {
     process.exitCode = code;
