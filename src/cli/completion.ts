@@ -26,7 +26,6 @@ export interface Completion {
   directive: number;
 }
 
-const SUBCOMMANDS = ['diagnose', 'analyze', 'policy', 'rbac', 'completion'];
 const FILE_FLAGS = new Set(['--kubeconfig', '--save', '--manifests']);
 const FIXED: Record<string, string[]> = {
   '--output': ['table', 'json', 'markdown'],
@@ -116,7 +115,7 @@ export async function complete(program: Command, words: string[], l: Lister): Pr
     if (prev === '-n' || prev === '--namespace') return flagValue('--namespace', cur, l);
     if (prev === '--context') return flagValue('--context', cur, l);
     if (prev === '--kubeconfig') return flagValue('--kubeconfig', cur, l);
-    return { candidates: filter(SUBCOMMANDS, cur), directive: DIRECTIVE.noFileComp };
+    return { candidates: filter(program.commands.map((c) => c.name()), cur), directive: DIRECTIVE.noFileComp };
   }
   const sub = program.commands.find((c) => c.name() === before[i]);
   if (!sub) return none;
@@ -158,6 +157,14 @@ export async function complete(program: Command, words: string[], l: Lister): Pr
       return positional < 2 ? nsName(cur, [...SOURCE_KINDS, 'services'], l) : none;
     case 'analyze':
       return positional === 0 ? { candidates: [], directive: 0 } : none;
+    case 'sweep': {
+      // NS[,NS]: complete the namespace after the last comma
+      if (positional > 0) return none;
+      const comma = cur.lastIndexOf(',');
+      const head = cur.slice(0, comma + 1);
+      const namespaces = (await l.namespaces().catch(() => [] as string[])).filter((n) => SAFE_NAME.test(n));
+      return { candidates: filter(namespaces.map((n) => head + n), cur), directive: DIRECTIVE.noFileComp };
+    }
     case 'completion':
       return positional === 0 ? { candidates: filter(['bash', 'zsh', 'fish'], cur), directive: DIRECTIVE.noFileComp } : none;
     default:

@@ -31,7 +31,8 @@ function lister(opts: { down?: boolean; calls?: string[] } = {}): Lister {
 
 describe('complete()', () => {
   it.each([
-    [[''], ['analyze', 'completion', 'diagnose', 'policy', 'rbac'], 4],
+    [[''], program.commands.map((c) => c.name()).sort(), 4],
+    [['sweep', 'payments,o'], ['payments,orders'], 4],
     [['di'], ['diagnose'], 4],
     [['-'], ['--context', '--help', '--kubeconfig', '--namespace', '--version'], 4],
     [['diagnose', ''], ['default/', 'kubernetes', 'orders/', 'payments/'], 6],
