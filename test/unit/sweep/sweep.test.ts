@@ -144,3 +144,20 @@ describe('sweepProbePlans', () => {
     expect(ids).toEqual(['clusterip/80', 'endpoint/10.0.0.1/8080', 'endpoint/10.0.0.1/9090', 'dns/fqdn/pod-resolver', 'ingress/a/b/0/0']);
   });
 });
+
+describe('Gateway API in a sweep', () => {
+  it('each Service sees only the routes that send traffic to it; the entry column names them', async () => {
+    const { gatewayFactsFor } = await import('../../../src/sweep/project.js');
+    const sf = world({ services: 2 });
+    const route = (name: string, svc: string) => ({ kind: 'HTTPRoute', metadata: { name, namespace: 'shop' }, spec: { parentRefs: [{ name: 'gw', namespace: 'infra' }], rules: [{ backendRefs: [{ name: svc, port: 80 }] }] } });
+    sf.gateway = {
+      discovery: { state: 'ok', value: [] }, routes: [{ kind: 'HTTPRoute', read: { state: 'ok', value: [route('to-0', 'svc-0'), route('to-1', 'svc-1')] } }] as never,
+      gateways: {}, classes: { state: 'ok', value: [] }, controllers: [], dataPlanes: {}, referenceGrants: {}, backendServices: {}, certificates: [],
+    };
+    const g = gatewayFactsFor(sf, 'shop', 'svc-1')!;
+    const names = g.routes.flatMap((r) => (r.read.state === 'ok' ? r.read.value.map((x) => x.metadata.name) : []));
+    expect(names).toEqual(['to-1']);
+    const r = analyzeSweep(sf);
+    expect(byName(r, 'svc-0').entry).toEqual(['HTTPRoute shop/to-0 via infra/gw']);
+  });
+});
