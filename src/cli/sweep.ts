@@ -1,7 +1,8 @@
 // `k8snet sweep NS[,NS...] | -A`: validate, gather once, run diagnose's checks per Service, render,
 // and map the report to diagnose's exit codes.
 
-import { UserError } from '../errors.js';
+import { ClusterError, UserError } from '../errors.js';
+import type { SweepFacts } from '../model/sweep.js';
 import { checkReachable } from './diagnose.js';
 import { exitCodeForSweep } from '../diagnosis/index.js';
 import type { SweepRequest } from '../model/sweep.js';
@@ -85,9 +86,35 @@ export async function runSweep(namespacesText: string | undefined, opts: SweepOp
     spinner.stop();
     api.close();
   }
+  checkSource(sf, request);
   const report = analyzeSweep(sf);
   if (output === 'json') io.out(renderSweepJson(report));
   else if (output === 'markdown') io.out(renderSweepMarkdown(report));
   else io.out(renderSweepTable(report, { color: useColor(opts.color, io), verbose: !!opts.verbose }));
   return exitCodeForSweep(report);
+}
+
+/**
+ * --from that cannot probe is one clear error, not the same "could not probe" on every row: a source
+ * that does not exist is a usage error; one that cannot be read or exec'd into means nothing live
+ * could be checked (a static sweep needs no --from).
+ */
+function checkSource(sf: SweepFacts, request: SweepRequest): void {
+  const from = request.from;
+  if (!from) return;
+  const src = sf.source;
+  if (src.state === 'not-found') {
+    throw new UserError({ message: `--from ${from.raw}: no pod found in namespace ${from.namespace}`, why: src.message, next: `kubectl get pods -n ${from.namespace} --show-labels` });
+  }
+  if (src.state !== 'ok') {
+    throw new ClusterError({ kind: src.state === 'forbidden' ? 'forbidden' : 'other', message: `--from ${from.raw}: the source pod could not be read, so nothing could be probed`, why: src.message, next: 'drop --from for a static sweep, or ask for read access to pods there (`k8snet rbac`)' });
+  }
+  if (!src.value.tools) {
+    throw new ClusterError({
+      kind: 'other',
+      message: `--from ${from.raw}: live probes cannot run in pod ${src.value.pod.metadata.namespace}/${src.value.pod.metadata.name}`,
+      why: sf.notes.filter((n) => /exec|shell|tool/.test(n)).join('; ') || 'no container of the pod has a shell and network tools',
+      next: 'drop --from for a static sweep, pick a source with a shell, or grant create/get on pods/exec there (`k8snet rbac`)',
+    });
+  }
 }
