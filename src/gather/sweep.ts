@@ -221,13 +221,14 @@ export async function gatherSweep(ctx: SweepGatherContext): Promise<SweepFacts> 
  * endpoint per port, the FQDN via the pod's resolver, Ingress paths), run in one bounded pool.
  */
 export function sweepProbePlans(plans: PlannedProbe[]): PlannedProbe[] {
-  const endpointPorts = new Set<string>();
+  // endpoint probe ids are endpoint/IP/PORT[/udp]; a port's transport and application probes share one id
+  const chosen = new Map<string, string>();
   return plans.filter((p) => {
     if (p.id.startsWith('endpoint/')) {
-      const port = p.id.split('/').pop()!;
-      if (endpointPorts.has(port)) return false;
-      endpointPorts.add(port);
-      return true;
+      const [, ip, ...rest] = p.id.split('/');
+      const port = rest.join('/');
+      if (!chosen.has(port)) chosen.set(port, ip!);
+      return chosen.get(port) === ip;
     }
     if (p.id.startsWith('dns/')) return p.id === 'dns/fqdn/pod-resolver';
     return true;

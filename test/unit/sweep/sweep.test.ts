@@ -140,8 +140,9 @@ describe('renderers', () => {
 describe('sweepProbePlans', () => {
   it('keeps ClusterIP, one endpoint per port, the FQDN lookup and Ingress paths', () => {
     const p = (id: string) => ({ id, kind: 'tcp' as const, label: id, target: { host: 'h' }, command: null });
-    const ids = sweepProbePlans(['clusterip/80', 'endpoint/10.0.0.1/8080', 'endpoint/10.0.0.2/8080', 'endpoint/10.0.0.1/9090', 'dns/fqdn/pod-resolver', 'dns/short/pod-resolver', 'dns/fqdn/kube-dns-udp', 'ingress/a/b/0/0'].map(p)).map((x) => x.id);
-    expect(ids).toEqual(['clusterip/80', 'endpoint/10.0.0.1/8080', 'endpoint/10.0.0.1/9090', 'dns/fqdn/pod-resolver', 'ingress/a/b/0/0']);
+    // a port's transport and application probes share an id: both are kept for the first endpoint
+    const ids = sweepProbePlans(['clusterip/80', 'clusterip/80', 'endpoint/10.0.0.1/8080', 'endpoint/10.0.0.1/8080', 'endpoint/10.0.0.2/8080', 'endpoint/10.0.0.2/8080', 'endpoint/10.0.0.1/9090', 'endpoint/10.0.0.3/53/udp', 'endpoint/10.0.0.4/53/udp', 'dns/fqdn/pod-resolver', 'dns/short/pod-resolver', 'dns/fqdn/kube-dns-udp', 'ingress/a/b/0/0'].map(p)).map((x) => x.id);
+    expect(ids).toEqual(['clusterip/80', 'clusterip/80', 'endpoint/10.0.0.1/8080', 'endpoint/10.0.0.1/8080', 'endpoint/10.0.0.1/9090', 'endpoint/10.0.0.3/53/udp', 'dns/fqdn/pod-resolver', 'ingress/a/b/0/0']);
   });
 });
 
