@@ -73,15 +73,16 @@ export function parseFrom(text: string, defaultNs: string): { raw: string; names
 }
 
 /** "3s", "500ms", "1m", or a bare number of seconds. */
-export function parseDuration(text: string, flag: string): number {
+export function parseDuration(text: string, flag: string, maxMs = 3600000): number {
   const m = String(text).trim().match(/^(\d+(?:\.\d+)?)(ms|s|m)?$/);
   if (!m) {
     throw new UserError({ message: `${flag}: "${text}" is not a duration`, next: 'write it like 3s, 500ms or 1m' });
   }
   const n = Number(m[1]);
   const ms = m[2] === 'ms' ? n : m[2] === 'm' ? n * 60000 : n * 1000;
-  if (ms < 100 || ms > 3600000) {
-    throw new UserError({ message: `${flag}: ${text} is out of range`, why: 'it must be between 100ms and 1h' });
+  if (ms < 100 || ms > maxMs) {
+    const max = maxMs % 3600000 === 0 ? `${maxMs / 3600000}h` : `${maxMs / 1000} s`;
+    throw new UserError({ message: `${flag}: ${text} is out of range`, why: `it must be between 100ms and ${max}`, next: `use at most ${max}` });
   }
   return Math.round(ms);
 }

@@ -10,6 +10,7 @@ import { exitCodeFor } from '../diagnosis/index.js';
 import { parseDuration, parseFrom, parseOutput, parsePath, parsePortArg, parseProbeArg, parseRef, parseRouteRef, validateName, type OutputFormat } from './args.js';
 import { makeSpinner, useColor, type Io } from './output.js';
 import { readJsonFile } from './main.js';
+import { MAX_PROBE_TIMEOUT_SEC } from '../probes/validate-target.js';
 import { checkSavePath, writeFactsFile } from './save-facts.js';
 import { redactFacts } from '../model/redact-facts.js';
 
@@ -62,7 +63,8 @@ export async function runDiagnose(targetText: string, opts: DiagnoseOptions, io:
   const startedAt = Date.now(); // --timeout counts from here: loading the client and credentials included
   // Validate everything the user typed before touching the cluster.
   const output = parseOutput(opts.output, io.stdoutIsTty);
-  const probeTimeoutMs = parseDuration(opts.probeTimeout, '--probe-timeout');
+  // one limit: the probe builders' (src/probes/validate-target.ts), so no probe is dropped later
+  const probeTimeoutMs = parseDuration(opts.probeTimeout, '--probe-timeout', MAX_PROBE_TIMEOUT_SEC * 1000);
   const timeoutMs = parseDuration(opts.timeout, '--timeout');
   const watch = parseWatch(opts);
   const path = parsePath(opts.path);

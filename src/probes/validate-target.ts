@@ -46,9 +46,12 @@ export function validateHostHeader(value: string): string {
   throw new ProbeInputError('hostHeader', value, 'is not a host name or IP with an optional :port');
 }
 
+/** The longest probe timeout; --probe-timeout is refused above it where the flag is parsed. */
+export const MAX_PROBE_TIMEOUT_SEC = 600;
+
 export function validateTimeout(timeoutSec: number): number {
-  if (!Number.isInteger(timeoutSec) || timeoutSec < 1 || timeoutSec > 600) {
-    throw new ProbeInputError('timeoutSec', timeoutSec, 'is not a whole number of seconds in 1-600');
+  if (!Number.isInteger(timeoutSec) || timeoutSec < 1 || timeoutSec > MAX_PROBE_TIMEOUT_SEC) {
+    throw new ProbeInputError('timeoutSec', timeoutSec, `is not a whole number of seconds in 1-${MAX_PROBE_TIMEOUT_SEC}`);
   }
   return timeoutSec;
 }
