@@ -65,6 +65,8 @@ function sentence(kind: Kind, p: ProbeFact, o: ConnectOutcome): string {
         : `${w} could not be probed: exec into the source container failed (${p.exec?.errorKind ?? 'other'})`;
     case 'crashed':
       return `${w} could not be probed: the probe tool crashed`;
+    case 'deadline':
+      return `${w}: k8snet could not tell - its exec did not complete before k8snet's own deadline (not a network result)`;
     default:
       return `${w} probe failed: ${o.kind}`;
   }

@@ -94,6 +94,7 @@ export type ConnectOutcomeKind =
   | 'reset' // connection reset after connecting
   | 'tool-missing' // no tool able to run this probe
   | 'exec-failed' // exec itself failed
+  | 'deadline' // k8snet's own exec deadline: the result is unknown (not a network timeout)
   | 'crashed' // the tool crashed (signal, segfault)
   | 'error'; // anything else, with detail
 
@@ -121,6 +122,7 @@ export type DnsOutcomeKind =
   | 'not-found' // the tool says only "did not resolve" (getent exit 2): NXDOMAIN, SERVFAIL and timeout look alike
   | 'tool-missing'
   | 'exec-failed'
+  | 'deadline'
   | 'crashed'
   | 'error';
 

@@ -3,7 +3,8 @@ import type { ExecResult } from '../model/probe.js';
 
 /** A verdict reached before looking at what the tool printed. */
 export interface StatusVerdict {
-  kind: 'tool-missing' | 'exec-failed' | 'timeout' | 'crashed' | 'error';
+  /** deadline: k8snet's own exec deadline cut the probe - k8snet could not tell (never a network timeout). */
+  kind: 'tool-missing' | 'exec-failed' | 'timeout' | 'deadline' | 'crashed' | 'error';
   detail: string;
 }
 
@@ -39,8 +40,8 @@ export function judgeExecStatus(exec: ExecResult | undefined): StatusVerdict | n
   }
   if (exec.state === 'timeout') {
     return {
-      kind: 'timeout',
-      detail: `k8snet stopped waiting for ${prog} after ${exec.elapsedMs} ms (its own deadline); the command may still be running`,
+      kind: 'deadline',
+      detail: `k8snet could not tell: the exec of ${prog} did not complete before k8snet's own deadline (${exec.elapsedMs} ms), so its result is unknown - this says nothing about the network (the exec stream, kubelet or API server may be slow)`,
     };
   }
   const code = exec.exitCode;

@@ -24,7 +24,7 @@ export interface AppOutcome {
   detail: string;
 }
 
-const NOT_RUN = new Set(['tool-missing', 'exec-failed', 'crashed']);
+const NOT_RUN = new Set(['tool-missing', 'exec-failed', 'crashed', 'deadline']);
 
 export function parseApp(probe: ProbeFact): AppOutcome {
   if (probe.kind === 'dns') return fromDns(parseDns(probe), probe);

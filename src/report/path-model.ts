@@ -96,7 +96,7 @@ function reasonOf(fs: Finding[], state: HopState): string | undefined {
 
 const OUTCOME_WORDS: Record<string, string> = {
   timeout: 'timed out', refused: 'refused', 'no-route': 'no route', reset: 'reset', 'no-response': 'no response',
-  'dns-failure': 'name did not resolve', 'tool-missing': 'no probe tool', 'exec-failed': 'exec failed', crashed: 'probe crashed',
+  'dns-failure': 'name did not resolve', 'tool-missing': 'no probe tool', 'exec-failed': 'exec failed', crashed: 'probe crashed', deadline: 'k8snet could not tell',
   nxdomain: 'NXDOMAIN', servfail: 'SERVFAIL', 'no-answer': 'no answer',
 };
 

@@ -41,5 +41,5 @@ export function probeEvidence(p: ProbeFact, detail?: string): string[] {
 
 /** Outcomes that mean "the probe did not tell us anything about the network". */
 export function isNotRun(kind: string): boolean {
-  return kind === 'tool-missing' || kind === 'exec-failed' || kind === 'crashed';
+  return kind === 'tool-missing' || kind === 'exec-failed' || kind === 'crashed' || kind === 'deadline';
 }

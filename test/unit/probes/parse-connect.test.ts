@@ -96,7 +96,7 @@ const EXEC_CASES: [string, ProbeFact, ConnectOutcomeKind, RegExp][] = [
   ['no tool', { ...recorded('curl-http-200').probe, tool: null, exec: undefined }, 'tool-missing', /no tool/],
   ['binary not found', withExec('curl-http-200', { state: 'exec-failed', exitCode: null, errorKind: 'not-found-binary', error: 'exec: "curl": executable file not found in $PATH' }), 'tool-missing', /executable file not found/],
   ['forbidden', withExec('curl-http-200', { state: 'exec-failed', exitCode: null, errorKind: 'forbidden', error: 'pods/exec is forbidden' }), 'exec-failed', /forbidden/],
-  ['k8snet deadline', withExec('nc-tcp-open', { state: 'timeout', exitCode: null, elapsedMs: 10000 }), 'timeout', /k8snet stopped waiting.*10000 ms/],
+  ['k8snet deadline', withExec('nc-tcp-open', { state: 'timeout', exitCode: null, elapsedMs: 10000 }), 'deadline', /could not tell.*10000 ms/], // issue 16 item 5: unknown, not a network timeout
   ['exit 127 from a shell', withExec('wget-http-200', { exitCode: 127, stdout: '', stderr: 'timeout: can\'t execute \'wget\': No such file or directory' }), 'tool-missing', /exit 127/],
   ['SIGKILL without timeout wrapper (OOM)', withExec('curl-http-200', { exitCode: 137 }), 'crashed', /SIGKILL/],
   ['SIGABRT', withExec('nc-tcp-open', { exitCode: 134 }), 'crashed', /SIGABRT/],
