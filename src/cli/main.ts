@@ -203,6 +203,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void, name = 'k8
     .option('--no-exec', 'leave out the pods/exec role (API-only checks)')
     .option('--ephemeral', 'include the pods/ephemeralcontainers role used by --ephemeral')
     .option('--tls-secrets', 'include get on secrets so the Ingress step can confirm TLS secrets exist (opt-in: RBAC cannot limit it to metadata)')
+    .option('--namespaces <list>', 'grant exec (and --ephemeral, --tls-secrets) only in these namespaces, as Roles and RoleBindings (comma separated); reads stay cluster-wide')
     .addHelpText('after', ex('\nExamples:\n  k8snet rbac > k8snet-rbac.yaml\n  k8snet rbac --subject User:oncall@example.com --ephemeral | kubectl apply -f -\n'))
     .action((opts) => setExit(runRbac(opts, io)));
 
