@@ -2,14 +2,16 @@
 // Per port: the transport probe (connect only) decides reachability; the application probe (HTTP, TLS,
 // DNS), run only for a known protocol, is application evidence on top of a working connection.
 
-import type { CoreCode } from '../model/codes.js';
+import { familyOf, type CoreCode } from '../model/codes.js';
 import type { Facts } from '../model/facts.js';
-import type { Finding, Status } from '../model/finding.js';
+import { CONNECT_PROBE_CODES } from '../model/code-groups.js';
+import type { ProbedServicePort } from '../model/finding-data.js';
+import { hasCode, type Finding, type Status } from '../model/finding.js';
 import type { ServicePort } from '../model/k8s.js';
 import type { ConnectOutcome, ProbeFact } from '../model/probe.js';
 import { decidePortProtocol, parseApp, type AppOutcome, type PortProtocol } from '../probes/index.js';
 import { make } from './lib/make.js';
-import { connectOutcome, isNotRun, probeEvidence, probesWithPrefix } from './lib/probe-evidence.js';
+import { connectOutcome, execForbidden, isNotRun, probeEvidence, probesWithPrefix } from './lib/probe-evidence.js';
 import { ephemeralHint, sourceCannotProbe } from './source.js';
 import { execDenied } from './lib/exec-access.js';
 
@@ -79,6 +81,7 @@ function legacyFinding(kind: Kind, p: ProbeFact): Finding {
   const next = status === 'unknown' && o.kind === 'tool-missing' ? ['re-run with --ephemeral to probe from a debug container'] : [];
   return make(code, STEP, status, sentence(kind, p, o), probeEvidence(p, o.detail), {
     next,
+    forbidden: execForbidden(p),
     data: { probeId: p.id, outcome: o.kind === 'timeout' && o.connected === true ? 'no-response' : o.kind, connected: o.connected, httpStatus: o.httpStatus, target: target(p) },
   });
 }
@@ -183,8 +186,12 @@ function probeFindings(facts: Facts): Finding[] {
   return out;
 }
 
+/** The Service port a probe finding is about, if it carries one. */
+const probedPortOf = (f: Finding): ProbedServicePort | undefined =>
+  hasCode(f, CONNECT_PROBE_CODES) || f.code === 'clusterip/udp-not-probed' ? f.data?.servicePort : undefined;
+
 const portKey = (f: Finding): string | undefined => {
-  const sp = f.data?.servicePort as ProbeFact['servicePort'];
+  const sp = probedPortOf(f);
   return sp ? `${sp.name ?? ''}/${sp.protocol ?? 'TCP'}` : undefined;
 };
 
@@ -202,7 +209,7 @@ function judgePorts(facts: Facts, findings: Finding[]): Finding[] {
   if (working.length === 0) return findings;
   return findings.map((f) => {
     if (f.status !== 'fail' || portKey(f) === undefined || portOk(portKey(f)!)) return f;
-    const sp = f.data!.servicePort as NonNullable<ProbeFact['servicePort']>;
+    const sp = probedPortOf(f)!;
     const name = sp.name ?? String(sp.port);
     const ok = working.map((k) => k.split('/')[0] || '(unnamed)').join(', ');
     return {
@@ -211,7 +218,7 @@ function judgePorts(facts: Facts, findings: Finding[]): Finding[] {
       summary: `Port ${name} only: ${f.summary}; port(s) ${ok} work, and --port was not given, so this port alone does not make the Service faulty`,
       next: [`k8snet diagnose ${facts.request.target.namespace}/${facts.request.target.name} --from ${facts.request.from?.raw ?? '...'} --port ${name}   # to judge this port`, ...(f.next ?? [])],
       data: { ...f.data, secondary: true },
-    };
+    } as Finding;
   });
 }
 
@@ -223,7 +230,7 @@ export function checkClusterIP(facts: Facts): Finding[] {
   if (sourceCannotProbe(facts)) return notProbed(facts);
   const out: Finding[] = [];
   const all = judgePorts(facts, probeFindings(facts));
-  const vip = all.filter((f) => f.code.startsWith('clusterip/'));
+  const vip = all.filter((f) => familyOf(f.code) === 'clusterip');
   const headless = facts.service.value.spec.clusterIP === 'None';
   out.push(...vip);
   const denied = execDenied(facts);
@@ -249,6 +256,6 @@ export function checkClusterIP(facts: Facts): Finding[] {
         [`protocol: ${proto.why}`, 'a UDP datagram that gets no reply cannot tell a drop from a server that does not answer'], { data: { servicePort: { port: p.port, name: p.name, protocol: proto.transport } } }));
     }
   }
-  out.push(...all.filter((f) => f.code.startsWith('endpoint/')));
+  out.push(...all.filter((f) => familyOf(f.code) === 'endpoint'));
   return out;
 }

@@ -1,15 +1,10 @@
 // Fingerprints the CNI from DaemonSets (names, images, labels, args) and node annotations: does it enforce NetworkPolicy?
 
 import type { Facts, Read } from '../model/facts.js';
+import type { CniInfo } from '../model/finding-data.js';
 import type { Container, Node, Workload } from '../model/k8s.js';
 
-export interface CniInfo {
-  /** "calico", "cilium", "flannel", ... or "unknown". */
-  name: string;
-  /** true: enforces NetworkPolicy; false: known not to; null: cannot tell. */
-  enforcesPolicy: boolean | null;
-  evidence: string[];
-}
+export type { CniInfo } from '../model/finding-data.js';
 
 interface Hit { name: string; enforces: boolean | null; why: string }
 

@@ -1,37 +1,12 @@
-// Predicted vs observed: the policy verdict (from the policy findings' data.verdict) against what the
+// Predicted vs observed: the policy verdict (the path's policy findings carry it as data) against what the
 // ClusterIP and pod-IP probes saw. The disagreement is itself a finding (the cilium-cli lesson).
 
+import { CONNECT_PROBE_CODES } from '../model/code-groups.js';
 import type { Facts } from '../model/facts.js';
-import type { Finding } from '../model/finding.js';
+import type { ConnectProbeData } from '../model/finding-data.js';
+import { hasCode, type Finding } from '../model/finding.js';
+import { denyingPolicies, pathVerdicts } from '../model/path-verdict.js';
 import { make } from './lib/make.js';
-
-/** The part of the policy engine's Verdict the cross-check reads. */
-export interface VerdictLike {
-  allowed: boolean;
-  port?: number;
-  protocol?: string;
-  ingress?: { allowed?: boolean; selectedBy?: { namespace: string; name: string }[] };
-  egress?: { allowed?: boolean; selectedBy?: { namespace: string; name: string }[] };
-}
-
-function verdictOf(f: Finding): VerdictLike | undefined {
-  const v = f.data?.verdict as VerdictLike | undefined;
-  return v && typeof v.allowed === 'boolean' ? v : undefined;
-}
-
-/** Verdicts about the path itself (not about DNS egress, which has its own code). */
-export function pathVerdicts(findings: Finding[]): { finding: Finding; verdict: VerdictLike }[] {
-  return findings
-    .filter((f) => f.code.startsWith('policy/') && !f.code.includes('dns'))
-    .map((f) => ({ finding: f, verdict: verdictOf(f) }))
-    .filter((x): x is { finding: Finding; verdict: VerdictLike } => x.verdict !== undefined);
-}
-
-/** Names of the policies that select the denied side(s) of a verdict. */
-export function denyingPolicies(v: VerdictLike): string[] {
-  const sides = [v.ingress, v.egress].filter((d) => d && d.allowed === false);
-  return [...new Set(sides.flatMap((d) => (d?.selectedBy ?? []).map((p) => `${p.namespace}/${p.name}`)))];
-}
 
 interface Observed {
   ok: Finding[];
@@ -39,14 +14,14 @@ interface Observed {
   refused: Finding[];
 }
 
-function observed(findings: Finding[]): Observed {
-  const probes = findings.filter((f) => f.step === 'clusterip' && /^(clusterip|endpoint)\//.test(f.code) && f.data?.secondary !== true);
-  const by = (o: string) => probes.filter((f) => f.data?.outcome === o);
+function observed(findings: readonly Finding[]): Observed {
+  const probes = findings.filter((f) => f.step === 'clusterip').filter((f) => hasCode(f, CONNECT_PROBE_CODES)).filter((f) => f.data?.secondary !== true);
+  const by = (o: ConnectProbeData['outcome']) => probes.filter((f) => f.data?.outcome === o);
   return { ok: by('ok'), timeout: by('timeout'), refused: by('refused') };
 }
 
 /** Compare the predicted policy verdict with the probes; `findings` are the other checks' output. */
-export function checkCrossLayer(facts: Facts, findings: Finding[]): Finding[] {
+export function checkCrossLayer(facts: Facts, findings: readonly Finding[]): Finding[] {
   const verdicts = pathVerdicts(findings);
   if (verdicts.length === 0) return [];
   const obs = observed(findings);

@@ -9,7 +9,7 @@ import type { DnsOutcome, ProbeFact } from '../model/probe.js';
 import { addressesFromSlices } from './lib/endpoint-addresses.js';
 import { make } from './lib/make.js';
 import { isPodReady, notReadyReason } from './lib/pod-state.js';
-import { dnsOutcome, isNotRun, parseResolvConf, probeEvidence, probesWithPrefix } from './lib/probe-evidence.js';
+import { dnsOutcome, execForbidden, isNotRun, parseResolvConf, probeEvidence, probesWithPrefix } from './lib/probe-evidence.js';
 import { readMessage, unreadableSentence } from './lib/read.js';
 import { ephemeralHint, sourceCannotProbe } from './source.js';
 
@@ -80,7 +80,7 @@ function probeFinding(facts: Facts, p: ProbeFact): Finding {
   if (isNotRun(o.kind) || o.kind === 'error') {
     // DNS over TCP needs dig; busybox nslookup has no TCP mode: a coverage note, not an unknown
     const tcpOnlyGap = p.target.transport === 'tcp' && o.kind === 'tool-missing';
-    return make('dns/not-probed', STEP, tcpOnlyGap ? 'info' : 'unknown', `${how(p)} could not be checked: ${tcpOnlyGap ? 'no tool in the container can query DNS over TCP (needs dig)' : o.detail}`, ev, { data });
+    return make('dns/not-probed', STEP, tcpOnlyGap ? 'info' : 'unknown', `${how(p)} could not be checked: ${tcpOnlyGap ? 'no tool in the container can query DNS over TCP (needs dig)' : o.detail}`, ev, { data, forbidden: execForbidden(p) });
   }
   if (otherNs) {
     return make('dns/short-name-other-namespace', STEP, 'warn',
@@ -107,7 +107,7 @@ export function checkKubeDns(d: Facts['dns']): Finding[] {
     return [make('dns/kube-dns-missing', STEP, 'fail', 'Service kube-system/kube-dns does not exist: pods have no cluster DNS', [], { subject, next: ['kubectl -n kube-system get services'] })];
   }
   if (d.service.state !== 'ok') {
-    return [make('dns/kube-dns-unreadable', STEP, 'unknown', unreadableSentence(d.service, { verb: 'get', resource: 'services', namespace: 'kube-system', name: 'kube-dns' }), readMessage(d.service), { subject })];
+    return [make('dns/kube-dns-unreadable', STEP, 'unknown', unreadableSentence(d.service, { verb: 'get', resource: 'services', namespace: 'kube-system', name: 'kube-dns' }), readMessage(d.service), { subject, forbidden: d.service.state === 'forbidden' })];
   }
   const out: Finding[] = [];
   const ip = d.service.value.spec.clusterIP;
@@ -122,14 +122,14 @@ export function checkKubeDns(d: Facts['dns']): Finding[] {
       }));
     }
   } else if (d.endpointSlices.state !== 'not-found') {
-    out.push(make('dns/kube-dns-unreadable', STEP, 'unknown', unreadableSentence(d.endpointSlices, { verb: 'list', resource: 'endpointslices.discovery.k8s.io', namespace: 'kube-system' }), readMessage(d.endpointSlices), { subject }));
+    out.push(make('dns/kube-dns-unreadable', STEP, 'unknown', unreadableSentence(d.endpointSlices, { verb: 'list', resource: 'endpointslices.discovery.k8s.io', namespace: 'kube-system' }), readMessage(d.endpointSlices), { subject, forbidden: d.endpointSlices.state === 'forbidden' }));
   }
   if (pods && pods.length > 0 && readyPods.length < pods.length && !out.some((f) => f.code === 'dns/kube-dns-no-endpoints')) {
     out.push(make('dns/coredns-not-ready', STEP, readyPods.length === 0 ? 'fail' : 'warn', `${pods.length - readyPods.length} of ${pods.length} CoreDNS pods not Ready`, podLines, { subject, next: [KUBE_DNS_CMD] }));
   } else if (pods && pods.length === 0 && !out.length) {
     out.push(make('dns/coredns-not-ready', STEP, 'fail', 'No CoreDNS/kube-dns pods (label k8s-app=kube-dns) exist', [], { subject, next: [KUBE_DNS_CMD] }));
   } else if (d.pods.state !== 'ok' && d.pods.state !== 'not-found') {
-    out.push(make('dns/kube-dns-unreadable', STEP, 'unknown', unreadableSentence(d.pods, { verb: 'list', resource: 'pods', namespace: 'kube-system' }), readMessage(d.pods), { subject }));
+    out.push(make('dns/kube-dns-unreadable', STEP, 'unknown', unreadableSentence(d.pods, { verb: 'list', resource: 'pods', namespace: 'kube-system' }), readMessage(d.pods), { subject, forbidden: d.pods.state === 'forbidden' }));
   }
   if (out.every((f) => f.status !== 'fail')) {
     out.unshift(make('dns/kube-dns-ok', STEP, 'pass', `kube-dns ${ip} has ${readyPods.length} Ready CoreDNS pod(s)`, podLines, { subject }));

@@ -50,7 +50,7 @@ function checkServiceRead(facts: Facts): { svc?: Service; findings: Finding[] } 
     };
   }
   return {
-    findings: [make('service/unreadable', STEP, 'unknown', unreadableSentence(read, { verb: 'get', resource: 'services', namespace: ns, name }), readMessage(read), { subject })],
+    findings: [make('service/unreadable', STEP, 'unknown', unreadableSentence(read, { verb: 'get', resource: 'services', namespace: ns, name }), readMessage(read), { subject, forbidden: read.state === 'forbidden' })],
   };
 }
 
@@ -64,7 +64,7 @@ function addressesOf(facts: Facts): { addrs?: EndpointAddress[]; source: string;
   return {
     source: 'none',
     problem: make('service/endpoints-unreadable', STEP, 'unknown', sentence, readMessage(facts.endpointSlices), {
-      subject: serviceRef(facts), next: [sliceCommand(ns, name)],
+      subject: serviceRef(facts), next: [sliceCommand(ns, name)], forbidden: facts.endpointSlices.state === 'forbidden',
     }),
   };
 }
@@ -78,7 +78,7 @@ function checkPods(facts: Facts, svc: Service): { matched?: Pod[]; findings: Fin
     const sentence = facts.namespacePods.state === 'not-found'
       ? `list pods in namespace ${ns}: namespace not found`
       : unreadableSentence(facts.namespacePods, { verb: 'list', resource: 'pods', namespace: ns });
-    return { findings: [make('service/pods-unreadable', STEP, 'unknown', sentence, readMessage(facts.namespacePods), { subject })] };
+    return { findings: [make('service/pods-unreadable', STEP, 'unknown', sentence, readMessage(facts.namespacePods), { subject, forbidden: facts.namespacePods.state === 'forbidden' })] };
   }
   const pods = facts.namespacePods.value;
   const matched = pods.filter((p) => matchesSelector(p.metadata.labels, selector));

@@ -37,7 +37,7 @@ export function checkClassAndController(ing: Ingress, facts: IngressFacts): { fi
   const id = `${ns}/${ing.metadata.name}`;
   if (facts.classes.state !== 'ok') {
     if (facts.classes.state === 'not-found') return { findings: [] };
-    return { findings: [make('ingress/unreadable', STEP, 'unknown', unreadableSentence(facts.classes, { verb: 'list', resource: 'ingressclasses.networking.k8s.io' }), readMessage(facts.classes), { subject })] };
+    return { findings: [make('ingress/unreadable', STEP, 'unknown', unreadableSentence(facts.classes, { verb: 'list', resource: 'ingressclasses.networking.k8s.io' }), readMessage(facts.classes), { subject, forbidden: facts.classes.state === 'forbidden' })] };
   }
   const classes = facts.classes.value;
   const r = resolveClass(ing, classes);
@@ -68,7 +68,7 @@ export function checkClassAndController(ing: Ingress, facts: IngressFacts): { fi
     return { findings };
   }
   if (ctl.pods.state !== 'ok') {
-    findings.push(make('ingress/unreadable', STEP, 'unknown', unreadableSentence(ctl.pods, { verb: 'list', resource: 'pods' }), readMessage(ctl.pods), { subject }));
+    findings.push(make('ingress/unreadable', STEP, 'unknown', unreadableSentence(ctl.pods, { verb: 'list', resource: 'pods' }), readMessage(ctl.pods), { subject, forbidden: ctl.pods.state === 'forbidden' }));
     return { findings, controller: ctl };
   }
   const pods = ctl.pods.value;

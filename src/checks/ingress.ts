@@ -2,11 +2,12 @@
 // secrets, the controller's logs about this route, and the probe through the controller.
 
 import type { Facts, IngressControllerFacts, Read } from '../model/facts.js';
-import type { Finding } from '../model/finding.js';
+import { probeIdOf } from '../model/code-groups.js';
+import type { Finding, FindingOf } from '../model/finding.js';
 import type { Ingress, IngressBackend, Service } from '../model/k8s.js';
 import { checkClassAndController } from './ingress-class.js';
 import { make } from './lib/make.js';
-import { connectOutcome, isNotRun, probeEvidence, probesWithPrefix } from './lib/probe-evidence.js';
+import { connectOutcome, execForbidden, isNotRun, probeEvidence, probesWithPrefix } from './lib/probe-evidence.js';
 import { readMessage, unreadableSentence } from './lib/read.js';
 
 const STEP = 'ingress' as const;
@@ -55,7 +56,7 @@ function checkBackends(facts: Facts, ing: Ingress): Finding[] {
       continue;
     }
     if (read.state !== 'ok') {
-      out.push(make('ingress/unreadable', STEP, 'unknown', unreadableSentence(read, { verb: 'get', resource: 'services', namespace: ns, name: ref.name }), readMessage(read), { subject }));
+      out.push(make('ingress/unreadable', STEP, 'unknown', unreadableSentence(read, { verb: 'get', resource: 'services', namespace: ns, name: ref.name }), readMessage(read), { subject, forbidden: read.state === 'forbidden' }));
       continue;
     }
     const ports = read.value.spec.ports ?? [];
@@ -84,7 +85,7 @@ function checkTls(facts: Facts, ing: Ingress): Finding[] {
     } else if (s.exists.state === 'not-found') {
       out.push(make('ingress/tls-secret-missing', STEP, 'warn', `TLS secret ${ns}/${t.secretName} does not exist`, [], { subject }));
     } else if (s.exists.state !== 'ok') {
-      out.push(make('ingress/unreadable', STEP, 'unknown', unreadableSentence(s.exists, { verb: 'get', resource: 'secrets', namespace: ns, name: t.secretName }), [], { subject }));
+      out.push(make('ingress/unreadable', STEP, 'unknown', unreadableSentence(s.exists, { verb: 'get', resource: 'secrets', namespace: ns, name: t.secretName }), [], { subject, forbidden: s.exists.state === 'forbidden' }));
     }
   }
   return out;
@@ -136,7 +137,7 @@ function checkProbes(facts: Facts, ing: Ingress): Finding[] {
       }
       return make('ingress/probe-ok', STEP, 'pass', `${via} answered HTTP ${o.httpStatus ?? '(tcp)'}`, ev, { subject, data });
     }
-    if (isNotRun(o.kind)) return make('ingress/not-probed', STEP, 'unknown', `${via} could not be probed: ${o.detail}`, ev, { subject, data });
+    if (isNotRun(o.kind)) return make('ingress/not-probed', STEP, 'unknown', `${via} could not be probed: ${o.detail}`, ev, { subject, data, forbidden: execForbidden(p) });
     return make('ingress/probe-failed', STEP, 'fail', `${via}: ${o.kind} — the controller Service did not answer`, ev, { subject, data });
   });
 }
@@ -157,7 +158,7 @@ export function checkIngress(facts: Facts): Finding[] {
     return [make('ingress/none', STEP, 'info', `No Ingress routes to ${t.namespace}/${t.name}`, [])];
   }
   if (read.state !== 'ok') {
-    return [make('ingress/unreadable', STEP, 'unknown', unreadableSentence(read, { verb: 'list', resource: 'ingresses.networking.k8s.io', namespace: facts.request.ingress?.namespace ?? t.namespace }), readMessage(read))];
+    return [make('ingress/unreadable', STEP, 'unknown', unreadableSentence(read, { verb: 'list', resource: 'ingresses.networking.k8s.io', namespace: facts.request.ingress?.namespace ?? t.namespace }), readMessage(read), { forbidden: read.state === 'forbidden' })];
   }
   const out: Finding[] = [];
   for (const ing of read.value) {
@@ -192,7 +193,7 @@ function controllerAddresses(c: IngressControllerFacts): Set<string> {
  * ingress-nginx does with --watch-ingress-without-class, so when a controller demonstrably serves it
  * the missing class is a warning about relying on controller defaults; with no such evidence it stays a fault.
  */
-function judgeClassless(facts: Facts, ing: Ingress, f: Finding, probes: Finding[]): Finding {
+function judgeClassless(facts: Facts, ing: Ingress, f: FindingOf<'ingress/no-class'>, probes: Finding[]): Finding {
   const ns = ing.metadata.namespace ?? '';
   const id = `${ns}/${ing.metadata.name}`;
   const status = (ing.status?.loadBalancer?.ingress ?? []).flatMap((x) => [x.ip, x.hostname]).filter((a): a is string => !!a);
@@ -205,13 +206,14 @@ function judgeClassless(facts: Facts, ing: Ingress, f: Finding, probes: Finding[
     `candidate controllers (every running one, since no class names one): ${running.map((c) => `${c.product} (${c.controller})`).join(', ') || 'none running'}`,
     ...answered.map((p) => `served: ${p.summary}`),
   ];
-  const probed = probes.some((p) => p.data?.probeId !== undefined && p.status !== 'unknown');
+  const probed = probes.some((p) => probeIdOf(p) !== undefined && p.status !== 'unknown');
   const served = answered.length > 0 || (!probed && setBy.length > 0);
   if (!served) {
     return { ...f, summary: `${f.summary}${running.length ? `, and no running controller shows it serves the Ingress (${probed ? 'requests through the candidates were not routed' : 'no status address from a candidate'})` : ''}`, evidence };
   }
   // the controller whose Service the routed request went through ("host/path via CLUSTER_IP:port")
-  const through = running.filter((c) => c.services.state === 'ok' && c.services.value.some((svc) => answered.some((p) => p.summary.includes(` via ${svc.spec.clusterIP}:`))));
+  const hostOf = (f: Finding) => facts.probes.find((p) => p.id === probeIdOf(f))?.target.host;
+  const through = running.filter((c) => c.services.state === 'ok' && c.services.value.some((svc) => answered.some((p) => hostOf(p) === svc.spec.clusterIP)));
   const who = [...new Set([...setBy, ...through].map((c) => c.product))];
   const names = who.length ? who.join(', ') : running.map((c) => c.product).join(', ');
   return {

@@ -1,7 +1,7 @@
 // Mesh: Istio/Linkerd sidecars (classic or native init-container sidecars) on the source or target pods.
 
 import type { Facts } from '../model/facts.js';
-import type { Finding } from '../model/finding.js';
+import type { FindingOf } from '../model/finding.js';
 import type { Pod } from '../model/k8s.js';
 import { matchesSelector } from './lib/labels.js';
 import { make } from './lib/make.js';
@@ -26,7 +26,7 @@ function targetPods(facts: Facts): Pod[] {
 }
 
 /** A sidecar mesh on either end is its own layer: mTLS, proxy routing and mesh policy sit between the pods. */
-export function checkMesh(facts: Facts): Finding[] {
+export function checkMesh(facts: Facts): FindingOf<'mesh/sidecar'>[] {
   const hits: { side: string; pod: Pod; mesh: string; container: string; native: boolean }[] = [];
   if (facts.source.state === 'ok') {
     const m = meshOf(facts.source.value.pod);

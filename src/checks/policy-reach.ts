@@ -9,17 +9,15 @@ import { destinationPods } from '../policy/from-facts.js';
 import type { PolicyWorld, Protocol } from '../policy/types.js';
 import { WorldIndex } from '../policy/world-index.js';
 import { detectCni } from './cni.js';
-import type { PolicyCode } from './codes-policy.js';
+import type { PolicyCode } from '../model/codes-policy.js';
+import { make, type FindingExtras } from './lib/make.js';
 import { servicePorts, targetPortOn } from './policy.js';
 
 const STEP = 'policy' as const;
 
-function pf(code: PolicyCode, status: Status, summary: string, evidence: string[], extra: Pick<Finding, 'next' | 'data' | 'subject'>): Finding {
-  const f: Finding = { code, step: STEP, status, summary, evidence };
-  if (extra.subject) f.subject = extra.subject;
-  if (extra.next?.length) f.next = extra.next;
-  if (extra.data) f.data = extra.data;
-  return f;
+/** A step-4 finding (the one finding constructor, with the step fixed). */
+function pf<C extends PolicyCode>(code: C, status: Status, summary: string, evidence: string[], extra: FindingExtras<C>) {
+  return make(code, STEP, status, summary, evidence, extra);
 }
 
 /**

@@ -11,17 +11,16 @@ import { resolveNamedPort } from '../policy/ports.js';
 import { suggestAllowRule } from '../policy/suggest.js';
 import type { Flow, Lint, Protocol, Verdict } from '../policy/types.js';
 import { podNamespace, WorldIndex } from '../policy/world-index.js';
-import { detectCni, type CniInfo } from './cni.js';
-import type { PolicyCode } from './codes-policy.js';
+import type { PolicyCode } from '../model/codes-policy.js';
+import type { CniInfo } from '../model/finding-data.js';
+import { detectCni } from './cni.js';
+import { make, type FindingExtras } from './lib/make.js';
 
 const STEP = 'policy' as const;
 
-function pf(code: PolicyCode, status: Status, summary: string, evidence: string[], extra: Partial<Pick<Finding, 'subject' | 'next' | 'data'>> = {}): Finding {
-  const f: Finding = { code, step: STEP, status, summary, evidence };
-  if (extra.subject) f.subject = extra.subject;
-  if (extra.next && extra.next.length > 0) f.next = extra.next;
-  if (extra.data) f.data = extra.data;
-  return f;
+/** A step-4 finding (the one finding constructor, with the step fixed). */
+function pf<C extends PolicyCode>(code: C, status: Status, summary: string, evidence: string[], extra: FindingExtras<C> = {}) {
+  return make(code, STEP, status, summary, evidence, extra);
 }
 
 function podRef(p: Pod): ObjectRef {

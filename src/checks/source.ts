@@ -33,7 +33,7 @@ export function checkSource(facts: Facts): Finding[] {
   }
   if (read.state !== 'ok') {
     return [make('source/unreadable', STEP, 'unknown',
-      unreadableSentence(read, { verb: 'list', resource: 'pods', namespace: from.namespace }), readMessage(read))];
+      unreadableSentence(read, { verb: 'list', resource: 'pods', namespace: from.namespace }), readMessage(read), { forbidden: read.state === 'forbidden' })];
   }
   const s = read.value;
   const ns = s.pod.metadata.namespace ?? from.namespace;

@@ -37,7 +37,7 @@ export function checkTargetPorts(facts: Facts, svc: Service, ports: ServicePort[
       findings.push(make('service/target-port-undeclared', STEP, 'warn',
         `targetPort ${target} of Service port ${p.port} is not declared by any container (the app may still listen on it)`,
         [`Service port ${describeServicePort(p)}`, `pod ${first.metadata.name} declares ${declaredList(first)}`],
-        { subject, data: { port: p.port, targetPort: target } }));
+        { subject, data: { port: p.port, targetPort: target, declaredBy: { pod: first.metadata.name, ports: declaredList(first) } } }));
       continue;
     }
     const svcProto = p.protocol ?? 'TCP';

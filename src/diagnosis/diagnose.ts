@@ -2,9 +2,10 @@
 // the order an expert works (source -> endpoints -> ClusterIP/policy -> DNS -> Ingress), first match wins.
 
 import type { Facts } from '../model/facts.js';
+import { NOT_PROBED_CODES } from '../model/code-groups.js';
+import { familyOf, layerOf, type CodeFamily } from '../model/codes.js';
 import type { Confidence, Diagnosis, Finding } from '../model/finding.js';
-import { LAYERS } from '../model/finding.js';
-import { layerOf } from '../model/codes.js';
+import { hasCode, LAYERS } from '../model/finding.js';
 import { buildCtx, type Conclusion, type Ctx, type Rule } from './context.js';
 import { DNS_RULES, INGRESS_RULES } from './rules-dns-ingress.js';
 import { NETWORK_RULES } from './rules-network.js';
@@ -15,6 +16,8 @@ import { GATEWAY_RULES } from './rules-gateway.js';
 export const RULES: Rule[] = [...SERVICE_RULES, ...NETWORK_RULES, ...DNS_RULES, ...INGRESS_RULES, ...GATEWAY_RULES];
 
 const MAX_NEXT = 6;
+/** The passing findings that show a healthy path: probes, DNS and the Service itself. */
+const HEALTHY_EVIDENCE: readonly CodeFamily[] = ['clusterip', 'endpoint', 'dns', 'service'];
 const STEP_ORDER = ['source', 'endpoints', 'clusterip', 'dns', 'policy', 'ingress', 'gateway'];
 
 /** Last resort: the first failing finding by layer order, named with low confidence. */
@@ -24,9 +27,9 @@ const FIRST_FAILURE: Rule = {
   match: (ctx) => {
     const fails = ctx.findings.filter((f) => f.status === 'fail');
     if (fails.length === 0) return undefined;
-    const rank = (f: Finding) => LAYERS.indexOf(layerOf(f.code) ?? 'source');
+    const rank = (f: Finding) => LAYERS.indexOf(layerOf(f.code));
     const f = [...fails].sort((a, b) => rank(a) - rank(b))[0]!;
-    return { layer: layerOf(f.code) ?? 'service', headline: f.summary, evidence: [f], confirmed: false, next: f.next };
+    return { layer: layerOf(f.code), headline: f.summary, evidence: [f], confirmed: false, next: f.next };
   },
 };
 
@@ -43,8 +46,8 @@ function confidenceOf(c: Conclusion | undefined, unknowns: Finding[]): { confide
   const notes: string[] = [];
   let level = c ? (c.confirmed ? 2 : 1) : 2;
   if (c && !c.confirmed) notes.push('no live probe confirms this verdict');
-  const forbidden = unknowns.filter((f) => /forbidden/.test(f.summary));
-  const notProbed = unknowns.filter((f) => /not-probed|no-shell|no-tools/.test(f.code));
+  const forbidden = unknowns.filter((f) => f.forbidden === true);
+  const notProbed = unknowns.filter((f) => hasCode(f, NOT_PROBED_CODES));
   if (forbidden.length > 0) {
     level -= 1;
     notes.push(...forbidden.slice(0, 3).map((f) => f.summary));
@@ -115,8 +118,8 @@ export function diagnose(findings: Finding[], facts: Facts): Diagnosis {
   const udp = ctx.all('clusterip/udp-not-probed');
   const svc = ctx.facts.service.state === 'ok' ? ctx.facts.service.value : undefined;
   const alias = svc?.spec.type === 'ExternalName' && ctx.facts.request.from && ctx.has('dns/resolves', 'pass') ? svc.spec.externalName ?? '?' : undefined;
-  const udpText = `UDP port${udp.length > 1 ? 's' : ''} ${udp.map((f) => (f.data?.servicePort as { port?: number } | undefined)?.port ?? '?').join(', ')} ${udp.length > 1 ? 'were' : 'was'} not probed (k8snet probes UDP only where it speaks DNS): reachability over UDP is unknown`;
-  const passes = findings.filter((f) => f.status === 'pass' && /^(clusterip|endpoint|dns|service)\//.test(f.code)).slice(0, 6);
+  const udpText = `UDP port${udp.length > 1 ? 's' : ''} ${udp.map((f) => f.data?.servicePort.port ?? '?').join(', ')} ${udp.length > 1 ? 'were' : 'was'} not probed (k8snet probes UDP only where it speaks DNS): reachability over UDP is unknown`;
+  const passes = findings.filter((f) => f.status === 'pass' && HEALTHY_EVIDENCE.includes(familyOf(f.code))).slice(0, 6);
   return {
     verdict: 'healthy', layer: null,
     headline: alias

@@ -1,14 +1,16 @@
 // Diagnosis rules for step 3 (DNS, including egress policy that blocks it) and step 5 (Ingress).
 
-import { denyingPolicies, type VerdictLike } from '../checks/cross-check.js';
-import type { Finding } from '../model/finding.js';
+import type { Code } from '../model/codes.js';
+import { DNS_FAIL_CODES, INGRESS_PROBE_CODES } from '../model/code-groups.js';
+import { hasCode, type FindingOf } from '../model/finding.js';
+import { denyingPolicies } from '../model/path-verdict.js';
 import type { Ctx, Rule } from './context.js';
 
-const DNS_FAIL_CODES = ['dns/nxdomain', 'dns/servfail', 'dns/timeout', 'dns/refused', 'dns/no-answer', 'dns/wrong-answer'];
 const KUBE_DNS = 'kubectl -n kube-system get pods -l k8s-app=kube-dns -o wide';
 
-const dnsFailures = (ctx: Ctx): Finding[] => ctx.findings.filter((f) => DNS_FAIL_CODES.includes(f.code) && f.status === 'fail');
-const first = (ctx: Ctx, codes: string[]): Finding | undefined => {
+const dnsFailures = (ctx: Ctx): FindingOf<(typeof DNS_FAIL_CODES)[number]>[] =>
+  ctx.findings.filter((f) => hasCode(f, DNS_FAIL_CODES)).filter((f) => f.status === 'fail');
+const first = <C extends Code>(ctx: Ctx, codes: readonly C[]): FindingOf<C> | undefined => {
   for (const c of codes) {
     const f = ctx.failed(c);
     if (f) return f;
@@ -28,7 +30,7 @@ export const DNS_RULES: Rule[] = [
       const fails = dnsFailures(ctx);
       const notProbed = ctx.has('dns/not-probed', 'unknown');
       if (fails.length === 0 && !notProbed) return undefined; // DNS still answers: the policy is not enforced
-      const v = p.data?.dnsVerdict as VerdictLike | undefined;
+      const v = p.data?.dnsVerdict;
       const list = v ? denyingPolicies(v) : [];
       const names = list.join(', ');
       return {
@@ -74,8 +76,8 @@ export const DNS_RULES: Rule[] = [
       const order = ['dns/fqdn/pod-resolver', 'dns/namespaced/pod-resolver', 'dns/fqdn/kube-dns-udp', 'dns/fqdn/kube-dns-tcp'];
       const f = order.map((id) => fails.find((x) => x.data?.probeId === id)).find((x) => x !== undefined) ?? fails[0]!;
       const clusterIpWorks = ctx.vip('ok').length > 0;
-      const query = typeof f.data?.query === 'string' ? f.data.query : `${ctx.facts.request.target.name}.${ctx.facts.request.target.namespace}`;
-      const outcome = typeof f.data?.outcome === 'string' ? f.data.outcome : 'fail';
+      const query = f.data?.query ?? `${ctx.facts.request.target.name}.${ctx.facts.request.target.namespace}`;
+      const outcome = f.data?.outcome ?? 'fail';
       const wrong = f.code === 'dns/wrong-answer';
       return {
         layer: 'dns',
@@ -88,11 +90,14 @@ export const DNS_RULES: Rule[] = [
   },
 ];
 
-const INGRESS_CODES = [
+const INGRESS_CODES: readonly Code[] = [
   'ingress/no-controller', 'ingress/class-not-found', 'ingress/no-class', 'ingress/controller-not-ready',
   'ingress/backend-other-namespace', 'ingress/backend-missing', 'ingress/backend-port-missing',
   'ingress/route-not-matched', 'ingress/backend-error', 'ingress/probe-failed',
 ];
+
+/** A finding that reports a probe through the controller (it carries the probe's id). */
+const isIngressProbe = (f: Ctx['findings'][number]): boolean => hasCode(f, INGRESS_PROBE_CODES) && f.data?.probeId !== undefined;
 
 export const INGRESS_RULES: Rule[] = [
   {
@@ -101,12 +106,12 @@ export const INGRESS_RULES: Rule[] = [
     match: (ctx) => {
       const f = first(ctx, INGRESS_CODES);
       if (!f) return undefined;
-      const probes = ctx.findings.filter((x) => x.step === 'ingress' && x.data?.probeId && x !== f && x.status === 'fail');
+      const probes = ctx.findings.filter((x) => x.step === 'ingress' && isIngressProbe(x) && x !== f && x.status === 'fail');
       return {
         layer: 'ingress',
         headline: f.summary,
         evidence: [f, ...probes],
-        confirmed: probes.length > 0 || f.data?.probeId !== undefined || f.code === 'ingress/no-controller' || f.code === 'ingress/class-not-found' || f.code === 'ingress/backend-other-namespace',
+        confirmed: probes.length > 0 || isIngressProbe(f) || f.code === 'ingress/no-controller' || f.code === 'ingress/class-not-found' || f.code === 'ingress/backend-other-namespace',
         next: [...(f.next ?? []), ...(f.subject ? [`kubectl describe ingress ${f.subject.name} -n ${f.subject.namespace ?? ''}`] : [])],
       };
     },

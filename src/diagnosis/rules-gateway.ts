@@ -2,11 +2,12 @@
 // Gateway, a listener that does not admit the route, a missing ReferenceGrant) lead; the
 // controller's status conditions and the probe through the data plane confirm them.
 
+import type { Code } from '../model/codes.js';
 import type { Finding } from '../model/finding.js';
 import type { Ctx, Rule } from './context.js';
 
 /** Configuration faults, most fundamental first (nothing after a missing Gateway matters). */
-const CONFIG_CODES = [
+const CONFIG_CODES: readonly Code[] = [
   'gateway/none', 'gateway/gateway-missing', 'gateway/class-missing', 'gateway/no-controller', 'gateway/class-not-accepted',
   'gateway/controller-not-ready', 'gateway/gateway-not-accepted', 'gateway/gateway-not-programmed', 'gateway/listener-invalid',
   'gateway/no-matching-listener', 'gateway/not-allowed-by-listener', 'gateway/hostname-mismatch',
@@ -14,12 +15,12 @@ const CONFIG_CODES = [
   'gateway/backend-not-permitted', 'gateway/backend-missing', 'gateway/backend-port-missing',
   'gateway/route-not-accepted', 'gateway/refs-not-resolved',
 ];
-const PROBE_CODES = ['gateway/route-not-matched', 'gateway/backend-error', 'gateway/probe-failed'];
-const STATUS_CODES = ['gateway/route-not-accepted', 'gateway/refs-not-resolved'];
+const PROBE_CODES: readonly Code[] = ['gateway/route-not-matched', 'gateway/backend-error', 'gateway/probe-failed'];
+const STATUS_CODES: readonly Code[] = ['gateway/route-not-accepted', 'gateway/refs-not-resolved'];
 /** Facts from the API that need no confirmation (the object is not there). */
-const DEFINITIVE = ['gateway/none', 'gateway/gateway-missing', 'gateway/class-missing', 'gateway/no-controller', 'gateway/backend-missing'];
+const DEFINITIVE: readonly Code[] = ['gateway/none', 'gateway/gateway-missing', 'gateway/class-missing', 'gateway/no-controller', 'gateway/backend-missing'];
 
-const firstFailed = (ctx: Ctx, codes: string[]): Finding | undefined => {
+const firstFailed = (ctx: Ctx, codes: readonly Code[]): Finding | undefined => {
   for (const c of codes) {
     const f = ctx.failed(c);
     if (f) return f;

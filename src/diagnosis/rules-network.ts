@@ -1,5 +1,6 @@
 // Diagnosis rules for step 2 (ClusterIP and pod IPs) combined with the NetworkPolicy verdict.
 
+import type { Code } from '../model/codes.js';
 import type { Ctx, Rule } from './context.js';
 
 const failedVip = (ctx: Ctx) => [...ctx.vip('timeout'), ...ctx.vip('refused'), ...ctx.vip('no-route')];
@@ -19,6 +20,9 @@ function policyHeadline(ctx: Ctx): string {
   return `NetworkPolicy blocks ${ctx.sourceName} -> ${ctx.targetName}${port}: ${dir} is isolated by ${names} and no rule admits the flow`;
 }
 
+/** Probe failures that are neither a drop nor a refusal: an error, or an application that did not answer in its protocol. */
+const ODD_FAILURES: readonly Code[] = ['clusterip/error', 'clusterip/app-error', 'endpoint/error', 'endpoint/app-error'];
+
 export const NETWORK_RULES: Rule[] = [
   {
     // Checked before policy: a policy that allows the declared port cannot allow a wrong targetPort,
@@ -30,7 +34,8 @@ export const NETWORK_RULES: Rule[] = [
       const failures = [...failedVip(ctx), ...failedPod(ctx)];
       if (tp.length === 0 || failures.length === 0 || ctx.vip('ok').length + ctx.pod('ok').length > 0) return undefined;
       const port = tp[0]!.data?.targetPort;
-      const declared = tp[0]!.evidence.find((e) => e.includes('declares')) ?? '';
+      const by = tp[0]!.data?.declaredBy;
+      const declared = by ? `pod ${by.pod} declares ${by.ports}` : '';
       return {
         layer: 'service',
         headline: `targetPort ${port} of Service ${ctx.targetName} is not a port the pods declare (${declared}) and connections to it fail`,
@@ -153,7 +158,7 @@ export const NETWORK_RULES: Rule[] = [
     why: 'With a sidecar proxy on either end, resets and odd errors often come from mTLS or mesh policy rather than from Kubernetes networking.',
     match: (ctx) => {
       const mesh = ctx.all('mesh/sidecar');
-      const odd = ctx.findings.filter((f) => /^(clusterip|endpoint)\/(error|app-error)$/.test(f.code) && f.status === 'fail');
+      const odd = ctx.findings.filter((f) => ODD_FAILURES.includes(f.code) && f.status === 'fail');
       if (mesh.length === 0 || odd.length === 0) return undefined;
       return { layer: 'mesh', headline: `Connections to ${ctx.targetName} fail oddly with a service-mesh sidecar in the path: ${odd[0]!.summary}`, evidence: [...odd, ...mesh], confirmed: false, next: mesh.flatMap((m) => m.next ?? []) };
     },

@@ -1,11 +1,12 @@
 // The single catalogue of finding codes: every code k8snet can emit, its layer and its title.
 // A finding's layer comes from its code, so the two cannot disagree. Documented in docs/layers/.
 
-import { POLICY_CODES } from '../checks/codes-policy.js';
-import { GATEWAY_CODES } from '../checks/gateway/codes.js';
-import type { CodeInfo, Layer } from './finding.js';
+import { POLICY_CODES } from './codes-policy.js';
+import { GATEWAY_CODES } from './codes-gateway.js';
+import type { FindingDataByCode } from './finding-data.js';
+import type { CodeInfo, Layer } from './layers.js';
 
-/** Codes emitted by the step checks, the cross-check and the mesh check (policy codes live apart). */
+/** Codes emitted by the step checks, the cross-check and the mesh check (policy codes: codes-policy.ts). */
 export const CORE_CODES = {
   // Source pod
   'source/resolved': { layer: 'source', title: 'Source pod resolved' },
@@ -115,12 +116,26 @@ export const CODES = { ...CORE_CODES, ...POLICY_CODES, ...GATEWAY_CODES } as con
 export type CoreCode = keyof typeof CORE_CODES;
 export type Code = keyof typeof CODES;
 
-/** The layer of a code; undefined for a code not in the catalogue (a bug the tests catch). */
-export function layerOf(code: string): Layer | undefined {
-  return (CODES as Record<string, CodeInfo>)[code]?.layer;
+/** The family of a code: the part before the slash ("clusterip" for "clusterip/timeout"). */
+export type CodeFamily = FamilyOf<Code>;
+type FamilyOf<C> = C extends `${infer F}/${string}` ? F : never;
+
+/** The family of a code, typed: rules compare families, never substrings of codes. */
+export function familyOf(code: Code): CodeFamily {
+  return code.slice(0, code.indexOf('/')) as CodeFamily;
 }
 
-/** The title of a code, or the code itself when it is unknown. */
-export function titleOf(code: string): string {
-  return (CODES as Record<string, CodeInfo>)[code]?.title ?? code;
+/** The layer of a code (every code is in the catalogue: the type says so). */
+export function layerOf(code: Code): Layer {
+  return CODES[code].layer;
 }
+
+/** The title of a code. */
+export function titleOf(code: Code): string {
+  return CODES[code].title;
+}
+
+// Compile-time guard: every code that carries typed data is a catalogue code (a misspelt key fails here).
+type MisspeltDataCodes = Exclude<keyof FindingDataByCode, Code>;
+const noMisspeltDataCodes: [MisspeltDataCodes] extends [never] ? true : MisspeltDataCodes = true;
+void noMisspeltDataCodes;

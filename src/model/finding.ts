@@ -1,21 +1,11 @@
 // Findings (what a check observed) and the diagnosis (which layer failed). Data, not prose.
 
+import type { Code } from './codes.js';
+import type { FindingDataByCode } from './finding-data.js';
 import type { ObjectRef } from './k8s.js';
+import type { Layer } from './layers.js';
 
-/** The layers k8snet names. Order is the order an expert checks them in. */
-export const LAYERS = ['source', 'service', 'pod-network', 'dns', 'policy', 'ingress', 'gateway', 'mesh'] as const;
-export type Layer = (typeof LAYERS)[number];
-
-export const LAYER_TITLES: Record<Layer, string> = {
-  source: 'Source pod',
-  service: 'Service',
-  'pod-network': 'Pod network / CNI',
-  dns: 'DNS',
-  policy: 'NetworkPolicy',
-  ingress: 'Ingress',
-  gateway: 'Gateway API',
-  mesh: 'Service mesh',
-};
+export { LAYERS, LAYER_TITLES, type CodeInfo, type Layer } from './layers.js';
 
 /**
  * pass: checked and fine. fail: checked and broken. warn: works, but something is off.
@@ -37,25 +27,37 @@ export const STEP_TITLES: Record<StepId, string> = {
   gateway: '5. Gateway API',
 };
 
-export interface CodeInfo {
-  layer: Layer;
-  title: string;
-}
+/** The data a finding with code C carries (FindingDataByCode), or none. */
+export type DataOf<C extends Code> = C extends keyof FindingDataByCode ? FindingDataByCode[C] : never;
 
-export interface Finding {
+/** A finding with one particular code: what a check observed, as data. */
+interface FindingWith<C extends Code> {
   /** Greppable slug from the catalogue (src/model/codes.ts), documented in docs/. */
-  code: string;
+  code: C;
   step: StepId;
   status: Status;
   subject?: ObjectRef;
-  /** One sentence: what was observed. */
+  /** One sentence: what was observed. Rules never read it: they read code, status and data. */
   summary: string;
   /** Facts quoted from the cluster or a probe. */
   evidence: string[];
   /** Commands or changes most likely to help, most useful first. */
   next?: string[];
-  /** Structured extras for json output (probe ids, policy names, ...). */
-  data?: Record<string, unknown>;
+  /** True when k8snet could not look because the API server answered 403 Forbidden (a read or pods/exec). */
+  forbidden?: true;
+  /** Structured extras, typed per code (src/model/finding-data.ts); also in json output. */
+  data?: DataOf<C>;
+}
+
+/** A finding: a union over the catalogue, so checking `code` narrows `data`. */
+export type Finding = { [C in Code]: FindingWith<C> }[Code];
+
+/** The findings with one of the codes C. */
+export type FindingOf<C extends Code> = Extract<Finding, { code: C }>;
+
+/** Type guard: the finding has one of these codes (then its data is typed). */
+export function hasCode<C extends Code>(f: Finding, codes: readonly C[]): f is FindingOf<C> {
+  return (codes as readonly Code[]).includes(f.code);
 }
 
 export type Confidence = 'high' | 'medium' | 'low';

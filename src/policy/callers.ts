@@ -7,7 +7,11 @@ import { directionAllows, policyRef } from './evaluate.js';
 import { describePeer } from './peers.js';
 import { matchPolicyPort } from './ports.js';
 import { matchesSelector } from './selector.js';
-import type { PolicyRef, Protocol } from './types.js';
+import type { PeerReach, PortReach, Reach } from '../model/verdict.js';
+import type { Protocol } from './types.js';
+
+// The reach types live in model/ (policy findings carry them); re-exported for the engine's users.
+export type { PeerReach, PortReach, Reach } from '../model/verdict.js';
 import { podNamespace, type WorldIndex } from './world-index.js';
 
 /** What the caller knows about the world: which namespaces' pods were all read, and whether namespace labels are complete. */
@@ -16,43 +20,6 @@ export interface Knowledge {
   podsKnown: (ns: string) => boolean;
   /** True when the namespace list (with labels) was read, so a namespaceSelector can be resolved. */
   namespacesKnown: boolean;
-}
-
-/** One peer of an admitting rule, resolved. */
-export interface PeerReach {
-  policy: PolicyRef;
-  ruleIndex: number;
-  /** null: the rule has no `from`, so it admits every peer. */
-  peerIndex: number | null;
-  /** "namespaceSelector team=orders + podSelector app=orders-api", "ipBlock 10.0.0.0/8", "all peers". */
-  peer: string;
-  /** Namespaces whose pods this peer admits (only those that exist). */
-  namespaces: string[];
-  /** Pods it matches among the pods read. */
-  pods: number;
-  /** Namespaces it may match whose pods were not read (or, "*", namespaces not listed): could match, unknown. */
-  unread: string[];
-  /** ipBlock CIDR: addresses outside the cluster. */
-  cidr?: string;
-  /** The rule admits every peer (no `from`, or an empty namespaceSelector without podSelector). */
-  everyone: boolean;
-}
-
-/** The ingress side of one port of a set of destination pods. */
-export interface PortReach {
-  port: number;
-  protocol: Protocol;
-  /** Rules that admit this port, one entry per peer. Empty when isolated and nothing admits the port. */
-  peers: PeerReach[];
-  /** Why a selecting policy did not admit the port: "default-deny-ingress: no ingress rules", "allow-x ingress[0]: wants TCP 80; flow is TCP 8080". */
-  refusals: string[];
-}
-
-export interface Reach {
-  /** Some policy selects the pods for ingress. */
-  isolated: boolean;
-  selectedBy: PolicyRef[];
-  ports: PortReach[];
 }
 
 /** The rules and peers that admit traffic to `pods` on each port (ingress side only). */

@@ -9,7 +9,16 @@
 // the facts or findings carry them.
 
 import type { Facts } from '../model/facts.js';
-import type { Diagnosis, Finding, Status } from '../model/finding.js';
+import { familyOf, type Code } from '../model/codes.js';
+import { CONNECT_PROBE_CODES, GATEWAY_PROBE_CODES, INGRESS_PROBE_CODES, PROBE_CODES } from '../model/code-groups.js';
+import { hasCode, type Diagnosis, type Finding, type FindingOf, type Status } from '../model/finding.js';
+
+/** Findings that carry a policy verdict (the path's, and the gateway hop's). */
+const VERDICT_CODES = ['policy/allowed', 'policy/ingress-denied', 'policy/egress-denied', 'gateway/hop-allowed', 'gateway/hop-denied'] as const;
+/** Cluster DNS health (kube-dns Service, its endpoints, CoreDNS pods): not about the name asked for. */
+const KUBE_DNS_CODES: readonly Code[] = ['dns/kube-dns-ok', 'dns/kube-dns-missing', 'dns/kube-dns-no-endpoints', 'dns/kube-dns-unreadable', 'dns/coredns-not-ready'];
+/** Probe findings that may carry an HTTP status or a protocol label. */
+const HTTP_PROBE_CODES = [...CONNECT_PROBE_CODES, ...INGRESS_PROBE_CODES, ...GATEWAY_PROBE_CODES] as const;
 
 /** passed: shown to work. failed: shown broken. unknown: k8snet could not tell. not-checked: nothing looked. */
 export type HopState = 'passed' | 'failed' | 'unknown' | 'not-checked';
@@ -90,7 +99,7 @@ function reasonOf(fs: Finding[], state: HopState): string | undefined {
   if (!want) return undefined;
   const f = fs.find((x) => x.status === want);
   if (!f) return undefined;
-  const outcome = typeof f.data?.outcome === 'string' ? f.data.outcome : undefined;
+  const outcome = hasCode(f, PROBE_CODES) ? f.data?.outcome : undefined;
   return outcome ? OUTCOME_WORDS[outcome] ?? outcome : shortCode(f.code);
 }
 
@@ -122,8 +131,7 @@ function sameLabels(a: Record<string, string> | undefined, b: Record<string, str
 }
 
 function verdictOf(f: Finding): VerdictData | undefined {
-  const v = f.data?.verdict;
-  return v && typeof v === 'object' ? (v as VerdictData) : undefined;
+  return hasCode(f, VERDICT_CODES) ? f.data?.verdict : undefined;
 }
 
 /** A gate's state and word from the policy verdicts that cover one direction (a denied or allowed flow judges both sides). */
@@ -138,7 +146,7 @@ function gate(direction: 'egress' | 'ingress', fs: Finding[], policyRan: boolean
   let isolated = false;
   for (const f of fs) {
     const dns = f.code === 'policy/dns-egress-blocked';
-    const v = dns ? (f.data?.dnsVerdict as VerdictData | undefined) : verdictOf(f);
+    const v: VerdictData | undefined = f.code === 'policy/dns-egress-blocked' ? f.data?.dnsVerdict : verdictOf(f);
     const side = v?.[direction];
     if (!side || side.evaluated === false) continue;
     codes.add(f.code);
@@ -191,18 +199,19 @@ function podNode(facts: Facts, pod: string | undefined): string | undefined {
 
 /** "ip:port" of an endpoint/* finding (its data.target, else its probe id endpoint/IP/PORT). */
 function endpointIpOf(f: Finding): string | undefined {
-  const t = typeof f.data?.target === 'string' ? f.data.target : undefined;
+  const d = hasCode(f, CONNECT_PROBE_CODES) ? f.data : undefined;
+  const t = d?.target;
   if (t) return t.replace(/:\d+$/, '').replace(/^\[(.*)\]$/, '$1');
-  const id = typeof f.data?.probeId === 'string' ? f.data.probeId : undefined;
+  const id = d?.probeId;
   return id?.startsWith('endpoint/') ? id.split('/')[1] : undefined;
 }
 
 /** An answer worth drawing on a hop: "HTTP 200", else the application protocol a probe decided and got an answer in (data.protocol, e.g. TLS, DNS). */
 function answerOf(fs: Finding[]): string | undefined {
-  const ok = fs.filter((f) => f.status === 'pass');
+  const ok = fs.filter((f) => f.status === 'pass').filter((f) => hasCode(f, HTTP_PROBE_CODES));
   const http = ok.find((f) => typeof f.data?.httpStatus === 'number');
-  if (http) return `HTTP ${http.data!.httpStatus as number}`;
-  const proto = ok.find((f) => typeof f.data?.protocol === 'string' && f.data.protocol !== 'tcp' && f.data.app === 'answered');
+  if (http) return `HTTP ${http.data!.httpStatus}`;
+  const proto = ok.filter((f) => hasCode(f, CONNECT_PROBE_CODES)).find((f) => typeof f.data?.protocol === 'string' && f.data.protocol !== 'tcp' && f.data.app === 'answered');
   return proto ? String(proto.data!.protocol).toUpperCase() : undefined;
 }
 
@@ -299,25 +308,25 @@ export function buildPath(facts: Facts, findings: Finding[], diagnosis?: Diagnos
   const verdicts = policy.filter((f) => VERDICT_CODES.has(f.code) && verdictOf(f));
   const egress = gate('egress', [...verdicts, ...policy.filter((f) => f.code === 'policy/dns-egress-blocked')], policyRan, policyUnknown);
 
-  const dnsFs = by((f) => f.step === 'dns' && (f.code.startsWith('dns/') && !f.code.startsWith('dns/kube-dns') && f.code !== 'dns/coredns-not-ready' ? true : f.status === 'fail'));
-  const dnsAnswer = dnsFs.find((f) => f.code === 'dns/resolves' && Array.isArray(f.data?.addresses))?.data?.addresses as string[] | undefined;
+  const dnsFs = by((f) => f.step === 'dns' && (familyOf(f.code) === 'dns' && !KUBE_DNS_CODES.includes(f.code) ? true : f.status === 'fail'));
+  const dnsAnswer = dnsFs.find((f): f is FindingOf<'dns/resolves'> => f.code === 'dns/resolves' && Array.isArray(f.data?.addresses))?.data?.addresses;
   const dns = hop(`DNS ${facts.request.target.name}.${facts.request.target.namespace}`, dnsFs, dnsAnswer?.length ? { detail: dnsAnswer.slice(0, 2).join(', ') } : {});
 
   const clusterIP = svc?.spec.clusterIP;
   const ports = (svc?.spec.ports ?? []).filter((p) => !facts.request.port || p.name === facts.request.port || String(p.port) === facts.request.port);
   const portText = ports.length === 1 ? `:${ports[0]!.port}` : ports.length > 1 ? `:${ports.map((p) => p.port).join(',')}` : '';
   const serviceLabel = !svc ? `Service ${target}` : clusterIP && clusterIP !== 'None' ? `${target} ${clusterIP}${portText}` : `${target} (headless)`;
-  const serviceFs = by((f) => f.step === 'endpoints' || f.code.startsWith('clusterip/'));
+  const serviceFs = by((f) => f.step === 'endpoints' || familyOf(f.code) === 'clusterip');
   const service = hop(serviceLabel, serviceFs, { detail: clusterIP && clusterIP !== 'None' ? 'ClusterIP, kube-proxy' : undefined });
   if (service.detail === undefined) delete service.detail;
 
-  const epFs = by((f) => f.code.startsWith('endpoint/'));
+  const epFs = by((f) => familyOf(f.code) === 'endpoint');
   const generalEp = epFs.filter((f) => endpointIpOf(f) === undefined);
   const all = readyEndpoints(facts);
   const endpoints: PathEndpoint[] = all.slice(0, MAX_ENDPOINTS).map((e) => {
     const mine = [...epFs.filter((f) => endpointIpOf(f) === e.ip), ...generalEp];
     // every port probed on this endpoint (per-port probes): "10.244.0.7:8080,9090"
-    const ports = [...new Set(epFs.filter((f) => endpointIpOf(f) === e.ip && typeof f.data?.target === 'string').map((f) => /:(\d+)$/.exec(f.data!.target as string)?.[1]).filter(Boolean))];
+    const ports = [...new Set(epFs.filter((f) => hasCode(f, CONNECT_PROBE_CODES)).filter((f) => endpointIpOf(f) === e.ip && typeof f.data?.target === 'string').map((f) => /:(\d+)$/.exec(f.data!.target)?.[1]).filter(Boolean))];
     const label = ports.length ? `${e.ip.includes(':') ? `[${e.ip}]` : e.ip}:${ports.join(',')}` : e.ip;
     const node = e.node ?? podNode(facts, e.pod);
     // the policy check reports one verdict per pod signature (same labels, same port): a pod without
@@ -335,7 +344,7 @@ export function buildPath(facts: Facts, findings: Finding[], diagnosis?: Diagnos
   }
   // A ClusterIP probe that fails while every endpoint behind it fails too says nothing about
   // kube-proxy: the fault is drawn at the endpoints (and their gates), the VIP is "could not tell".
-  const clusterFailsOnly = service.state === 'failed' && serviceFs.filter((f) => f.status === 'fail').every((f) => f.code.startsWith('clusterip/'));
+  const clusterFailsOnly = service.state === 'failed' && serviceFs.filter((f) => f.status === 'fail').every((f) => familyOf(f.code) === 'clusterip');
   if (clusterFailsOnly && endpoints.length > 0 && endpoints.every((e) => e.state === 'failed')) {
     service.state = 'unknown';
     service.reason = 'nothing behind it answered';

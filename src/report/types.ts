@@ -7,10 +7,10 @@ import type { PathPicture } from './path-model.js';
 export const REPORT_SCHEMA = 'k8snet.diagnose/v1' as const;
 
 /** A finding as reported: the finding plus its layer and title from the catalogue. */
-export interface ReportFinding extends Finding {
+export type ReportFinding = Finding & {
   layer: Layer | null;
   title: string;
-}
+};
 
 export interface ReportStep {
   id: StepId;

@@ -1,6 +1,7 @@
 // What changed between two rounds of `diagnose --watch`: the verdict, the named layer, and the
 // findings that flipped (status changed, appeared, disappeared). Pure; the watch loop prints it.
 
+import { probeIdOf } from '../model/code-groups.js';
 import type { Diagnosis, Finding, Layer, Status } from '../model/finding.js';
 
 /** What one round is compared by. */
@@ -24,7 +25,7 @@ export type WatchChange =
  */
 export function findingKey(f: Finding): string {
   const s = f.subject ? `${f.subject.kind}/${f.subject.namespace ?? ''}/${f.subject.name}` : '';
-  const about = typeof f.data?.probeId === 'string' ? f.data.probeId : typeof f.data?.target === 'string' ? f.data.target : '';
+  const about = probeIdOf(f) ?? '';
   return `${f.code}|${s}|${about}`;
 }
 

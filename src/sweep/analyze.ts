@@ -9,10 +9,12 @@ import { isGatewayParent, parentRefsOf, routeNs } from '../gateway/routes.js';
 import { detectCniFrom } from '../checks/cni.js';
 import { diagnose } from '../diagnosis/index.js';
 import type { Facts } from '../model/facts.js';
-import type { Diagnosis, Finding } from '../model/finding.js';
+import { NOT_PROBED_CODES, probeIdOf, REACH_CODES } from '../model/code-groups.js';
+import { familyOf } from '../model/codes.js';
+import { hasCode, type Diagnosis, type Finding, type FindingOf } from '../model/finding.js';
 import type { Service } from '../model/k8s.js';
 import type { NamespaceReads, SweepFacts } from '../model/sweep.js';
-import { callersOf, portAdmitsAnyone, type Reach } from '../policy/callers.js';
+import { callersOf, portAdmitsAnyone } from '../policy/callers.js';
 import { destinationPods } from '../policy/from-facts.js';
 import { lintOrInsteadOfAnd, lintPeersMatchNothing, lintSelectsNothing, lintServicePort } from '../policy/lint.js';
 import type { Lint, Protocol } from '../policy/types.js';
@@ -51,8 +53,8 @@ function isClusterDns(f: Finding): boolean {
 }
 
 function policyColumn(findings: Finding[]): SweepRow['policy'] {
-  const f = findings.find((x) => /^policy\/(reach-open|reach-restricted|no-callers|callers-match-nothing)$/.test(x.code));
-  const reach = f?.data?.reach as Reach | undefined;
+  const f = findings.find((x): x is FindingOf<(typeof REACH_CODES)[number]> => hasCode(x, REACH_CODES));
+  const reach = f?.data?.reach;
   if (findings.some((x) => x.code === 'policy/unknown' && x.status === 'unknown') && !reach) return { state: 'unknown', selectedBy: [], admitted: [] };
   if (!f || !reach) return { state: 'n/a', selectedBy: [], admitted: [] };
   const selectedBy = reach.selectedBy.map((p) => p.name);
@@ -63,9 +65,9 @@ function policyColumn(findings: Finding[]): SweepRow['policy'] {
 
 function liveColumn(facts: Facts, findings: Finding[]): SweepRow['live'] {
   if (!facts.request.from) return undefined;
-  const probes = findings.filter((f) => typeof f.data?.probeId === 'string');
+  const probes = findings.filter((f) => probeIdOf(f) !== undefined);
   if (probes.length === 0) {
-    const unknown = findings.find((f) => f.status === 'unknown' && /not-probed|no-shell|source\//.test(f.code));
+    const unknown = findings.find((f) => f.status === 'unknown' && (hasCode(f, NOT_PROBED_CODES) || familyOf(f.code) === 'source'));
     return { state: 'not-probed', summary: unknown?.summary ?? 'no probe ran' };
   }
   const failed = probes.filter((f) => f.status === 'fail');

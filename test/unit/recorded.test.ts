@@ -39,7 +39,7 @@ describe('recorded lab facts replay to the scenario expectation', () => {
     if (exp.exit !== undefined && exp.exit !== 2) expect(exitCodeFor(diagnosis)).toBe(exp.exit);
     if (exp.verdict) expect(diagnosis.verdict).toBe(exp.verdict);
     if (exp.layer) expect(diagnosis.layer).toBe(exp.layer);
-    const have = new Map(findings.map((f) => [f.code, f.status]));
+    const have = new Map<string, string>(findings.map((f) => [f.code, f.status]));
     for (const c of exp.codes ?? []) {
       const [code, status] = c.split(':');
       expect(have.has(code!), `${code} in ${[...have.keys()].join(', ')}`).toBe(true);

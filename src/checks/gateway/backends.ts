@@ -67,7 +67,7 @@ export function checkBackends(facts: Facts, route: GatewayRoute, statuses: Route
         }
         ok.push(`${where} (admitted by ReferenceGrant ${b.namespace}/${admit[0]!.metadata.name})`);
       } else if (grants) {
-        out.push(gf('gateway/unreadable', 'unknown', unreadableSentence(grants, { verb: 'list', resource: 'referencegrants.gateway.networking.k8s.io', namespace: b.namespace }), [where], { subject, next: ['k8snet rbac'] }));
+        out.push(gf('gateway/unreadable', 'unknown', unreadableSentence(grants, { verb: 'list', resource: 'referencegrants.gateway.networking.k8s.io', namespace: b.namespace }), [where], { subject, next: ['k8snet rbac'], forbidden: grants.state === 'forbidden' }));
         continue;
       }
     }
@@ -78,7 +78,7 @@ export function checkBackends(facts: Facts, route: GatewayRoute, statuses: Route
       continue;
     }
     if (read.state !== 'ok') {
-      out.push(gf('gateway/unreadable', 'unknown', unreadableSentence(read, { verb: 'get', resource: 'services', namespace: b.namespace, name: b.name }), [where], { subject }));
+      out.push(gf('gateway/unreadable', 'unknown', unreadableSentence(read, { verb: 'get', resource: 'services', namespace: b.namespace, name: b.name }), [where], { subject, forbidden: read.state === 'forbidden' }));
       continue;
     }
     const ports = read.value.spec.ports ?? [];

@@ -23,7 +23,7 @@ export function checkDiscovery(facts: Facts): Discovered {
   if (d.state !== 'ok') {
     return {
       findings: [gf('gateway/unreadable', 'unknown', `Could not tell whether Gateway API routes send traffic to ${t.namespace}/${t.name}: API discovery of gateway.networking.k8s.io failed (${d.state})`,
-        d.message ? [`API: ${d.message}`] : [])],
+        d.message ? [`API: ${d.message}`] : [], { forbidden: d.state === 'forbidden' })],
       routes: [],
     };
   }
@@ -41,7 +41,7 @@ export function checkDiscovery(facts: Facts): Discovered {
         ? { verb: 'get' as const, resource: `${kind.toLowerCase()}s.gateway.networking.k8s.io`, namespace: facts.request.route.namespace, name: facts.request.route.name }
         : { verb: 'list' as const, resource: `${kind.toLowerCase()}s.gateway.networking.k8s.io` };
       findings.push(gf('gateway/unreadable', 'unknown', unreadableSentence(read, what), read.message ? [`API: ${read.message}`] : [],
-        { next: ['k8snet rbac   # get/list on gateway.networking.k8s.io resources'] }));
+        { next: ['k8snet rbac   # get/list on gateway.networking.k8s.io resources'], forbidden: read.state === 'forbidden' }));
     }
   }
   if (routes.length === 0 && findings.length === 0) {

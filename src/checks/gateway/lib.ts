@@ -6,18 +6,14 @@ import type { Finding, Status } from '../../model/finding.js';
 import type { GatewayRoute, GwCondition, RouteParentStatus } from '../../model/gateway-api.js';
 import type { ObjectRef } from '../../model/k8s.js';
 import { routeNs, type ParentRefN } from '../../gateway/routes.js';
-import type { FindingExtras } from '../lib/make.js';
-import type { GatewayCode } from './codes.js';
+import { make, type FindingExtras } from '../lib/make.js';
+import type { GatewayCode } from '../../model/codes-gateway.js';
 
 export const STEP = 'gateway' as const;
 
-/** Build a gateway-step Finding whose code is checked against the gateway catalogue. */
-export function gf(code: GatewayCode, status: Status, summary: string, evidence: string[] = [], extras: FindingExtras = {}): Finding {
-  const f: Finding = { code, step: STEP, status, summary, evidence };
-  if (extras.subject) f.subject = extras.subject;
-  if (extras.next && extras.next.length > 0) f.next = extras.next;
-  if (extras.data) f.data = extras.data;
-  return f;
+/** A gateway-step finding (the one finding constructor, with the step fixed). */
+export function gf<C extends GatewayCode>(code: C, status: Status, summary: string, evidence: string[] = [], extras: FindingExtras<C> = {}) {
+  return make(code, STEP, status, summary, evidence, extras);
 }
 
 export function routeSubject(route: GatewayRoute): ObjectRef {

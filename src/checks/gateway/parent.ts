@@ -34,13 +34,13 @@ export function checkParent(facts: Facts, route: GatewayRoute, p: ParentRefN): P
     };
   }
   if (read.state !== 'ok') {
-    return { blocked: true, findings: [gf('gateway/unreadable', 'unknown', unreadableSentence(read, { verb: 'get', resource: 'gateways.gateway.networking.k8s.io', namespace: p.namespace, name: p.name }), read.message ? [`API: ${read.message}`] : [], { subject, next: ['k8snet rbac'] })] };
+    return { blocked: true, findings: [gf('gateway/unreadable', 'unknown', unreadableSentence(read, { verb: 'get', resource: 'gateways.gateway.networking.k8s.io', namespace: p.namespace, name: p.name }), read.message ? [`API: ${read.message}`] : [], { subject, next: ['k8snet rbac'], forbidden: read.state === 'forbidden' })] };
   }
   const gateway = read.value;
   const gwSubject = { kind: 'Gateway', namespace: p.namespace, name: p.name };
   const className = gateway.spec.gatewayClassName;
   if (gw.classes.state !== 'ok') {
-    return { gateway, blocked: false, findings: [gf('gateway/unreadable', 'unknown', unreadableSentence(gw.classes, { verb: 'list', resource: 'gatewayclasses.gateway.networking.k8s.io' }), gw.classes.state !== 'not-found' && gw.classes.message ? [`API: ${gw.classes.message}`] : [], { subject: gwSubject })] };
+    return { gateway, blocked: false, findings: [gf('gateway/unreadable', 'unknown', unreadableSentence(gw.classes, { verb: 'list', resource: 'gatewayclasses.gateway.networking.k8s.io' }), gw.classes.state !== 'not-found' && gw.classes.message ? [`API: ${gw.classes.message}`] : [], { subject: gwSubject, forbidden: gw.classes.state === 'forbidden' })] };
   }
   const cls = gw.classes.value.find((c) => c.metadata.name === className);
   if (!cls) {
@@ -83,7 +83,7 @@ export function checkParent(facts: Facts, route: GatewayRoute, p: ParentRefN): P
     return { findings, gateway, gatewayClass: cls, controller: ctl, blocked: pending };
   }
   if (ctl && ctl.pods.state !== 'ok' && ctl.pods.state !== 'skipped') {
-    findings.push(gf('gateway/unreadable', 'unknown', unreadableSentence(ctl.pods, { verb: 'list', resource: 'pods' }), ctl.pods.message ? [`API: ${ctl.pods.message}`] : [], { subject: gwSubject }));
+    findings.push(gf('gateway/unreadable', 'unknown', unreadableSentence(ctl.pods, { verb: 'list', resource: 'pods' }), ctl.pods.message ? [`API: ${ctl.pods.message}`] : [], { subject: gwSubject, forbidden: ctl.pods.state === 'forbidden' }));
   }
   return { findings, gateway, gatewayClass: cls, controller: ctl, blocked: false };
 }

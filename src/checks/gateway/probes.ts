@@ -8,7 +8,7 @@ import type { Finding } from '../../model/finding.js';
 import type { GatewayRoute } from '../../model/gateway-api.js';
 import { gatewayProbePrefix } from '../../gateway/probe-plan.js';
 import { routeNs } from '../../gateway/routes.js';
-import { connectOutcome, isNotRun, probeEvidence, probesWithPrefix } from '../lib/probe-evidence.js';
+import { connectOutcome, execForbidden, isNotRun, probeEvidence, probesWithPrefix } from '../lib/probe-evidence.js';
 import { gf, routeSubject } from './lib.js';
 
 export function checkGatewayProbes(facts: Facts, route: GatewayRoute): Finding[] {
@@ -26,7 +26,7 @@ export function checkGatewayProbes(facts: Facts, route: GatewayRoute): Finding[]
       }
       return gf('gateway/probe-ok', 'pass', `${via} answered HTTP ${o.httpStatus ?? '(tcp)'} through the Gateway`, ev, { subject, data });
     }
-    if (isNotRun(o.kind)) return gf('gateway/not-probed', 'unknown', `${via} could not be probed: ${o.detail}`, ev, { subject, data });
+    if (isNotRun(o.kind)) return gf('gateway/not-probed', 'unknown', `${via} could not be probed: ${o.detail}`, ev, { subject, data, forbidden: execForbidden(p) });
     const what = o.connected
       ? 'the Gateway accepted the connection but sent no answer in time (it may be waiting on an unreachable backend)'
       : 'the Gateway\'s data plane did not answer';

@@ -25,7 +25,7 @@ export function checkCertificates(facts: Facts, gateway: Gateway, used: Listener
         out.push(gf('gateway/certificate-missing', terminates ? 'fail' : 'warn', `TLS certificate Secret ${ns}/${c.name} of Gateway ${gwNs}/${gateway.metadata.name} listener ${l.name} does not exist: the listener cannot terminate TLS`,
           [where], { subject, next: [`kubectl get secret -n ${ns} ${c.name} -o name`] }));
       } else if (s && s.exists.state !== 'ok') {
-        out.push(gf('gateway/unreadable', 'unknown', unreadableSentence(s.exists, { verb: 'get', resource: 'secrets', namespace: ns, name: c.name }), [where, 'k8snet reads Secret metadata only; the secrets rule is opt-in (`k8snet rbac --tls-secrets`)'], { subject }));
+        out.push(gf('gateway/unreadable', 'unknown', unreadableSentence(s.exists, { verb: 'get', resource: 'secrets', namespace: ns, name: c.name }), [where, 'k8snet reads Secret metadata only; the secrets rule is opt-in (`k8snet rbac --tls-secrets`)'], { subject, forbidden: s.exists.state === 'forbidden' }));
       }
       if (ns !== gwNs) {
         const read = gw.referenceGrants[ns];
@@ -38,7 +38,7 @@ export function checkCertificates(facts: Facts, gateway: Gateway, used: Listener
               [where, `ReferenceGrants in ${ns}: ${grants.value.map((g) => g.metadata.name).join(', ') || 'none'}`], { subject, data: { suggestion: suggestGrant(from, to) }, next: [`kubectl get referencegrants -n ${ns}`] }));
           }
         } else if (grants) {
-          out.push(gf('gateway/unreadable', 'unknown', unreadableSentence(grants, { verb: 'list', resource: 'referencegrants.gateway.networking.k8s.io', namespace: ns }), [where], { subject }));
+          out.push(gf('gateway/unreadable', 'unknown', unreadableSentence(grants, { verb: 'list', resource: 'referencegrants.gateway.networking.k8s.io', namespace: ns }), [where], { subject, forbidden: grants.state === 'forbidden' }));
         }
       }
     }

@@ -1,5 +1,6 @@
 // Label-selector evaluation, edit distance, and "near miss" pods for a Service selector.
 
+import type { NearMiss } from '../../model/finding-data.js';
 import type { Pod } from '../../model/k8s.js';
 import { matchesMap } from '../../util/selector.js';
 
@@ -41,16 +42,7 @@ export function closeNames(name: string, candidates: string[], max = 3): string[
     .map(({ c }) => c);
 }
 
-/** A pod that misses the selector by exactly one key: the key is absent or its value differs. */
-export interface NearMiss {
-  pod: string;
-  key: string;
-  want: string;
-  /** The pod's value for the key, or undefined when the pod lacks the key. */
-  have: string | undefined;
-  /** For a missing key: a pod label whose key is close to the wanted key ("apps" for "app"). */
-  similarKey?: { key: string; value: string };
-}
+export type { NearMiss } from '../../model/finding-data.js';
 
 /** Pods whose labels differ from the selector by exactly one key or value. */
 export function nearMisses(pods: Pod[], selector: Record<string, string>, max = 5): NearMiss[] {

@@ -1,5 +1,6 @@
 // Reading a pod's readiness and the reason it is not Ready, from its conditions and container statuses.
 
+import type { NotReadyKind } from '../../model/finding-data.js';
 import type { Container, ContainerStatus, Pod } from '../../model/k8s.js';
 
 export function isPodReady(pod: Pod): boolean {
@@ -16,9 +17,7 @@ export function isTerminating(pod: Pod): boolean {
   return Boolean(pod.metadata.deletionTimestamp);
 }
 
-/** Kind of not-ready, for grouping and for the diagnosis. */
-export type NotReadyKind =
-  | 'pending' | 'crashloop' | 'image-pull' | 'readiness-probe' | 'terminating' | 'failed' | 'not-ready';
+export type { NotReadyKind } from '../../model/finding-data.js';
 
 export interface NotReadyReason {
   kind: NotReadyKind;

@@ -43,3 +43,8 @@ export function probeEvidence(p: ProbeFact, detail?: string): string[] {
 export function isNotRun(kind: string): boolean {
   return kind === 'tool-missing' || kind === 'exec-failed' || kind === 'crashed' || kind === 'deadline';
 }
+
+/** True when the probe could not run because the API server refused pods/exec (403). */
+export function execForbidden(p: ProbeFact): boolean {
+  return p.exec?.state === 'exec-failed' && p.exec.errorKind === 'forbidden';
+}

@@ -122,15 +122,16 @@ describe('mesh', () => {
 });
 
 describe('cross-check: predicted vs observed', () => {
+  // hand-written findings carry only the verdict fields the cross-check reads
   const pol = (allowed: boolean): Finding => ({ code: allowed ? 'policy/allowed' : 'policy/ingress-denied', step: 'policy', status: allowed ? 'pass' : 'fail', summary: 'p', evidence: [],
-    data: { verdict: { allowed, ingress: { allowed, selectedBy: [{ namespace: 'payments', name: 'deny' }] } } } });
-  const obs = (outcome: string): Finding => ({ code: 'clusterip/x', step: 'clusterip', status: 'pass', summary: outcome, evidence: [], data: { outcome } });
+    data: { verdict: { allowed, ingress: { allowed, selectedBy: [{ namespace: 'payments', name: 'deny' }] } } } }) as unknown as Finding;
+  const obs = (outcome: 'ok' | 'timeout'): Finding => ({ code: outcome === 'ok' ? 'clusterip/reachable' : 'clusterip/timeout', step: 'clusterip', status: 'pass', summary: outcome, evidence: [], data: { probeId: 'clusterip/0', outcome, target: '10.96.0.10:80' } });
   it.each([
     [false, 'ok', 'crosscheck/not-enforced', 'warn'],
     [true, 'timeout', 'crosscheck/dropped-despite-allow', 'fail'],
     [false, 'timeout', 'crosscheck/agree', 'info'],
     [true, 'ok', 'crosscheck/agree', 'info'],
-  ])('policy allowed=%s, probe %s -> %s', (allowed, outcome, code, status) => {
+  ] as const)('policy allowed=%s, probe %s -> %s', (allowed, outcome, code, status) => {
     const out = checkCrossLayer(loadFacts('healthy'), [pol(allowed), obs(outcome)]);
     expect(out.map((x) => [x.code, x.status])).toEqual([[code, status]]);
   });

@@ -5,11 +5,17 @@ import { describe, expect, it } from 'vitest';
 import { checkClusterIP } from '../../../src/checks/clusterip.js';
 import { runChecks } from '../../../src/checks/run.js';
 import { diagnose } from '../../../src/diagnosis/index.js';
+import { probeIdOf } from '../../../src/model/code-groups.js';
 import type { Facts } from '../../../src/model/facts.js';
+import type { ConnectProbeData } from '../../../src/model/finding-data.js';
+import type { Finding } from '../../../src/model/finding.js';
 import type { ServicePort } from '../../../src/model/k8s.js';
 import type { ProbeFact } from '../../../src/model/probe.js';
 import { loadFacts } from '../helpers.js';
 import { recorded } from '../probes/recorded.js';
+
+/** The data of a ClusterIP / pod-IP probe finding. */
+const probeData = (f: Finding) => f.data as ConnectProbeData | undefined;
 
 const VIP = '10.96.12.4';
 
@@ -72,7 +78,7 @@ describe('the transport probe decides reachability', () => {
   it('a real drop stays a drop: the connect-only probe timed out (handshake never completed)', () => {
     const f = world([pg], [rec('ncexec-tcp-timeout', 'clusterip/5432', pg)]);
     const x = checkClusterIP(f)[0]!;
-    expect([x.code, x.status, x.data?.connected]).toEqual(['clusterip/timeout', 'fail', false]);
+    expect([x.code, x.status, probeData(x)?.connected]).toEqual(['clusterip/timeout', 'fail', false]);
     expect(x.summary).toMatch(/handshake never completed/);
     expect(verdict(f).verdict).toBe('fault');
   });
@@ -90,7 +96,7 @@ describe('the transport probe decides reachability', () => {
   it('any byte received disproves "dropped": a greeting seen by the HTTP probe means connected', () => {
     const f = world([guessed], [rec('wget-http-silent', 'clusterip/8080', guessed, { kind: 'tcp' }), rec('wget-http-greeting', 'app/clusterip/8080', guessed, { app: 'http' })]);
     const x = checkClusterIP(f)[0]!;
-    expect(x.data?.connected).toBe(true);
+    expect(probeData(x)?.connected).toBe(true);
     expect(x.status).not.toBe('fail');
   });
 });
@@ -178,7 +184,7 @@ describe('DNS is judged on the names the application would use', () => {
     const p = f.probes.find((x) => x.id === id)!;
     p.exec!.stdout = p.exec!.stdout.replace('status: NOERROR', `status: ${status}`).replace(/;; ANSWER SECTION:\n[\s\S]*?\n\n/, '');
   };
-  const dnsCodes = (f: Facts) => runChecks(f).filter((x) => x.step === 'dns' && x.data?.probeId).map((x) => `${x.data!.probeId} ${x.code}:${x.status}`);
+  const dnsCodes = (f: Facts) => runChecks(f).filter((x) => x.step === 'dns' && probeIdOf(x)).map((x) => `${probeIdOf(x)} ${x.code}:${x.status}`);
 
   it.each(['SERVFAIL', 'NXDOMAIN', 'REFUSED'])('the short name from another namespace failing with %s is an expected warning', (rcode) => {
     const f = dnsWorld();
@@ -213,7 +219,7 @@ describe('targets of every kind', () => {
     if (f.service.state === 'ok') f.service.value.spec = { type: 'ExternalName', externalName: 'payments-api.payments.svc.cluster.local' };
     f.probes = f.probes.filter((p) => p.id === 'dns/fqdn/pod-resolver');
     const found = runChecks(f);
-    expect(found.filter((x) => x.step === 'dns' && x.data?.probeId).map((x) => `${x.code}:${x.status}`)).toEqual(['dns/resolves:pass']);
+    expect(found.filter((x) => x.step === 'dns' && probeIdOf(x)).map((x) => `${x.code}:${x.status}`)).toEqual(['dns/resolves:pass']);
     const d = diagnose(found, f);
     expect(d.verdict).toBe('healthy');
     expect(d.headline).toMatch(/ExternalName alias for payments-api\.payments\.svc\.cluster\.local; its name resolves from/);

@@ -2,11 +2,13 @@
 
 import { describe, expect, it } from 'vitest';
 import { diagnose, exitCodeFor, RULES } from '../../../src/diagnosis/index.js';
+import type { Code } from '../../../src/model/codes.js';
 import type { Finding } from '../../../src/model/finding.js';
 import { loadFacts } from '../helpers.js';
 
-const f = (code: string, step: Finding['step'], status: Finding['status'], data: Record<string, unknown> = {}, summary = code): Finding =>
-  ({ code, step, status, summary, evidence: [], data });
+// hand-written findings carry only the data fields the rules read
+const f = (code: Code, step: Finding['step'], status: Finding['status'], data: Record<string, unknown> = {}, summary: string = code): Finding =>
+  ({ code, step, status, summary, evidence: [], data }) as unknown as Finding;
 const verdict = (allowed: boolean, names: string[] = []) => ({
   verdict: { allowed, port: 8080, ingress: { allowed, selectedBy: names.map((n) => ({ namespace: n.split('/')[0], name: n.split('/')[1] })) }, egress: { allowed: true, selectedBy: [] } },
 });
@@ -14,8 +16,8 @@ const ready = f('service/endpoints-ready', 'endpoints', 'pass');
 // connected: what the probe tool could tell (curl can; busybox wget cannot: undefined)
 const connectedFor = (outcome: string) => (outcome === 'ok' || outcome === 'no-response' ? true : outcome === 'timeout-unsure' ? undefined : false);
 const norm = (outcome: string) => (outcome === 'timeout-unsure' ? 'timeout' : outcome);
-const vip = (outcome: string) => f(`clusterip/${outcome === 'ok' ? 'reachable' : norm(outcome)}`, 'clusterip', outcome === 'ok' ? 'pass' : 'fail', { outcome: norm(outcome), connected: connectedFor(outcome) });
-const pod = (outcome: string) => f(`endpoint/${outcome === 'ok' ? 'reachable' : norm(outcome)}`, 'clusterip', outcome === 'ok' ? 'pass' : 'fail', { outcome: norm(outcome), connected: connectedFor(outcome), target: '10.244.0.21:8080' });
+const vip = (outcome: string) => f(`clusterip/${outcome === 'ok' ? 'reachable' : norm(outcome)}` as Code, 'clusterip', outcome === 'ok' ? 'pass' : 'fail', { outcome: norm(outcome), connected: connectedFor(outcome) });
+const pod = (outcome: string) => f(`endpoint/${outcome === 'ok' ? 'reachable' : norm(outcome)}` as Code, 'clusterip', outcome === 'ok' ? 'pass' : 'fail', { outcome: norm(outcome), connected: connectedFor(outcome), target: '10.244.0.21:8080' });
 
 const facts = loadFacts('healthy');
 

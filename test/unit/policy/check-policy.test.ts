@@ -1,7 +1,7 @@
 // Step 4 of diagnose on recorded-style facts: verdict findings, DNS egress, lints, CNI, unknown on 403.
 import { describe, expect, it } from 'vitest';
 import { detectCni } from '../../../src/checks/cni.js';
-import { POLICY_CODES } from '../../../src/checks/codes-policy.js';
+import { POLICY_CODES } from '../../../src/model/codes-policy.js';
 import { checkPolicy } from '../../../src/checks/policy.js';
 import type { Facts, Read } from '../../../src/model/facts.js';
 import type { NetworkPolicy, Pod, Workload } from '../../../src/model/k8s.js';

@@ -8,6 +8,9 @@ import { renderPathMermaid } from '../../../src/report/path-mermaid.js';
 import { cleanLabel, mermaidLabel } from '../../../src/report/path-sanitize.js';
 import { textWidth } from '../../../src/report/wrap.js';
 import { FACT_FIXTURES, loadFacts } from '../helpers.js';
+import type { Code } from '../../../src/model/codes.js';
+import type { ConnectProbeData } from '../../../src/model/finding-data.js';
+import type { Finding } from '../../../src/model/finding.js';
 
 function pathOf(name: string): PathPicture {
   const facts = loadFacts(name);
@@ -66,8 +69,8 @@ describe('buildPath on recorded lab facts (situation -> hop states, failing hop)
     const facts = loadFacts('healthy');
     const { findings, diagnosis } = analyzeFacts(facts);
     const ep = findings.find((f) => f.code === 'endpoint/reachable')!;
-    const ip = String(ep.data!.target).split(':')[0];
-    const tls = { ...ep, data: { probeId: `endpoint/${ip}/8443`, target: `${ip}:8443`, protocol: 'tls', app: 'answered', outcome: 'ok' } };
+    const ip = String((ep.data as ConnectProbeData).target).split(':')[0];
+    const tls = { ...ep, data: { probeId: `endpoint/${ip}/8443`, target: `${ip}:8443`, protocol: 'tls', app: 'answered', outcome: 'ok' } } as Finding;
     const noHttp = findings.filter((f) => f !== ep);
     const p = buildPath(facts, [...noHttp, tls], diagnosis);
     const hop = p.endpoints.find((e) => e.ip === ip)!;
@@ -95,7 +98,7 @@ describe('Gateway API entry (issue 10 findings)', () => {
     const { findings, diagnosis } = analyzeFacts(facts);
     const route = { kind: 'HTTPRoute', namespace: 'payments', name: 'payments-route' };
     const gw = { kind: 'Gateway', namespace: 'infra', name: 'shared-gw' };
-    const mk = (code: string, status: 'pass' | 'fail', subject: object) => ({ code, step: 'gateway' as const, status, summary: code, evidence: [], subject: subject as never });
+    const mk = (code: Code, status: 'pass' | 'fail', subject: object) => ({ code, step: 'gateway' as const, status, summary: code, evidence: [], subject: subject as never }) as Finding;
     const extra = [mk('gateway/route-accepted', 'pass', route), mk('gateway/gateway-ok', 'pass', gw), mk('gateway/controller-ready', 'pass', gw), mk('gateway/probe-failed', 'fail', route)];
     const p = buildPath(facts, [...findings, ...extra], diagnosis);
     expect(p.entries).toHaveLength(1);

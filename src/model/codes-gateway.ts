@@ -3,7 +3,7 @@
 // status conditions and the ReferenceGrant fix differ; a NetworkPolicy that blocks the gateway's
 // pods is named as the "policy" layer, as every policy cause is. Documented in docs/layers/gateway.md.
 
-import type { CodeInfo } from '../../model/finding.js';
+import type { CodeInfo } from './layers.js';
 
 export const GATEWAY_CODES = {
   'gateway/not-installed': { layer: 'gateway', title: 'Gateway API is not installed' },

@@ -1,6 +1,6 @@
-// Finding codes of step 4 (NetworkPolicy) and CNI detection; merged into the catalogue in src/model/codes.ts.
+// Finding codes of step 4 (NetworkPolicy) and CNI detection; merged into the catalogue in codes.ts.
 
-import type { CodeInfo } from '../model/finding.js';
+import type { CodeInfo } from './layers.js';
 
 export const POLICY_CODES = {
   'policy/allowed': { layer: 'policy', title: 'NetworkPolicy allows the flow' },
