@@ -4,7 +4,7 @@ import type { Namespace, NetworkPolicy, Pod, Service, Workload } from '../model/
 import type { PolicyWorld } from '../policy/types.js';
 import { NS_NAME_LABEL } from '../policy/world-index.js';
 import type { ManifestProblem } from './problems.js';
-import { isObj, validateNetworkPolicy, validatePodSpec } from './validate.js';
+import { dropNulls, isObj, validateNetworkPolicy, validatePodSpec } from './validate.js';
 
 export const WORKLOAD_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob', 'ReplicationController'];
 
@@ -46,6 +46,7 @@ export class WorldBuilder {
       case 'NetworkPolicy': {
         const errs = validateNetworkPolicy(obj);
         if (errs.length > 0) { this.problem(src, 'error', `${label}: ${errs.join('; ')}`); return; }
+        obj.spec = dropNulls(obj.spec); // null is absent to the API server (matchLabels: null is {})
         const spec = (obj as unknown as NetworkPolicy).spec;
         if (spec.podSelector === undefined || spec.podSelector === null) {
           this.problem(src, 'note', `${label}: spec.podSelector missing; the API server reads it as {} (every pod of ${namespace})`);
