@@ -6,6 +6,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { renderUnitSection } from './reliability-unit.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const resultsFile = path.join(root, '.lab/e2e/results.json');
@@ -32,14 +33,7 @@ const lines = [
   '| --- | --- | --- | --- | --- | --- | --- |',
   ...rows.map((r) => `| ${esc(r.scenario)} | ${esc(r.description)} | ${esc(expected(r.expect ?? {}))} | ${esc(observed(r.observed))} | ${r.ms} | ${r.requests} | ${r.pass ? 'pass' : 'FAIL: ' + esc((r.problems ?? []).join('; '))} |`),
   '',
-  '## Unit-tested bad input',
-  '',
-  '- `test/unit/cli/args.test.ts`: invalid namespaces and names (DNS-1123), selectors, durations, ports, paths, and injection strings (`$(id)`, `;`, backticks, quotes, newlines) - each refused with exit-2 errors.',
-  '- `test/unit/probes/`: injection through hosts, paths and Host headers is refused or stays one inert argv element; the reproduction commands round-trip through a real `sh`.',
-  '- `test/unit/facts-fuzz.test.ts`: generated garbage and mutated facts files fed to `k8snet analyze` - a clear error naming the field, never a crash.',
-  '- `test/unit/manifests/`: malformed YAML/JSON, wrong kinds, missing fields, oversized files for `policy --manifests` - an error naming file and document.',
-  '- `test/unit/secrets.test.ts`: saved facts and every output format never contain Secret data or kubeconfig credentials.',
-  '',
+  ...renderUnitSection(),
 ];
 writeFileSync(path.join(root, 'docs/reliability.md'), lines.join('\n'));
 console.log(`wrote docs/reliability.md (${rows.length} scenarios)`);
