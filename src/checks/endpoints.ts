@@ -5,9 +5,12 @@ import type { Facts } from '../model/facts.js';
 import type { Finding } from '../model/finding.js';
 import type { ObjectRef, Pod, Service } from '../model/k8s.js';
 import { addressesFromEndpoints, addressesFromSlices, describeAddress, type EndpointAddress } from './lib/endpoint-addresses.js';
-import { closeNames, describeNearMiss, formatSelector, matchesSelector, nearMisses } from './lib/labels.js';
+import { matchesMap, selectorToString } from '../util/selector.js';
+import { closeNames } from '../util/similar-names.js';
+import { describeNearMiss, nearMisses } from './lib/labels.js';
 import { make } from './lib/make.js';
-import { isPodReady, notReadyReason } from './lib/pod-state.js';
+import { isPodReady } from '../util/pod.js';
+import { notReadyReason } from './lib/pod-state.js';
 import { readMessage, unreadableSentence } from './lib/read.js';
 import { checkTargetPorts } from './target-port.js';
 import { describeServicePort, portsUnderTest } from './lib/service-ports.js';
@@ -72,7 +75,7 @@ function addressesOf(facts: Facts): { addrs?: EndpointAddress[]; source: string;
 function checkPods(facts: Facts, svc: Service): { matched?: Pod[]; findings: Finding[] } {
   const ns = facts.request.target.namespace;
   const selector = svc.spec.selector ?? {};
-  const sel = formatSelector(selector);
+  const sel = selectorToString({ matchLabels: selector });
   const subject = serviceRef(facts);
   if (facts.namespacePods.state !== 'ok') {
     const sentence = facts.namespacePods.state === 'not-found'
@@ -81,7 +84,7 @@ function checkPods(facts: Facts, svc: Service): { matched?: Pod[]; findings: Fin
     return { findings: [make('service/pods-unreadable', STEP, 'unknown', sentence, readMessage(facts.namespacePods), { subject, forbidden: facts.namespacePods.state === 'forbidden' })] };
   }
   const pods = facts.namespacePods.value;
-  const matched = pods.filter((p) => matchesSelector(p.metadata.labels, selector));
+  const matched = pods.filter((p) => matchesMap(selector, p.metadata.labels));
   if (matched.length === 0) {
     const misses = nearMisses(pods, selector);
     const evidence = [`selector ${sel} matches 0 of ${pods.length} pods in ${ns}`, ...misses.map((m) => `selector ${m.key}=${m.want}; ${describeNearMiss(m)}`)];
@@ -174,7 +177,7 @@ export function checkEndpoints(facts: Facts): Finding[] {
   const under = portsUnderTest(svc, facts.request.port);
   findings.push(make('service/found', STEP, 'pass', `Service ${ns}/${svc.metadata.name} is ${describeServiceType(svc)}`,
     [`type: ${describeServiceType(svc)}`, `ports: ${(svc.spec.ports ?? []).map(describeServicePort).join(', ') || 'none'}`,
-      `selector: ${svc.spec.selector ? formatSelector(svc.spec.selector) : '(none)'}`],
+      `selector: ${svc.spec.selector ? selectorToString({ matchLabels: svc.spec.selector }) : '(none)'}`],
     { subject, data: { type: svc.spec.type ?? 'ClusterIP', clusterIP: svc.spec.clusterIP } }));
   if (svc.spec.type === 'ExternalName') {
     findings.push(make('service/external-name', STEP, 'info', `ExternalName Service: a DNS CNAME to ${svc.spec.externalName ?? '?'}, no endpoints or ClusterIP`, [], { subject }));

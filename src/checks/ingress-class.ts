@@ -4,7 +4,7 @@ import type { IngressControllerFacts, IngressFacts } from '../model/facts.js';
 import type { Finding } from '../model/finding.js';
 import type { Ingress, IngressClass } from '../model/k8s.js';
 import { make } from './lib/make.js';
-import { isPodReady } from './lib/pod-state.js';
+import { isPodReady } from '../util/pod.js';
 import { readMessage, unreadableSentence } from './lib/read.js';
 
 const STEP = 'ingress' as const;

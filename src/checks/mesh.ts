@@ -3,7 +3,7 @@
 import type { Facts } from '../model/facts.js';
 import type { FindingOf } from '../model/finding.js';
 import type { Pod } from '../model/k8s.js';
-import { matchesSelector } from './lib/labels.js';
+import { matchesMap } from '../util/selector.js';
 import { make } from './lib/make.js';
 
 const SIDECARS: Record<string, string> = { 'istio-proxy': 'Istio', 'linkerd-proxy': 'Linkerd' };
@@ -22,7 +22,7 @@ export function meshOf(pod: Pod): { mesh: string; container: string; native: boo
 function targetPods(facts: Facts): Pod[] {
   if (facts.service.state !== 'ok' || facts.namespacePods.state !== 'ok') return [];
   const sel = facts.service.value.spec.selector ?? {};
-  return facts.namespacePods.value.filter((p) => matchesSelector(p.metadata.labels, sel));
+  return facts.namespacePods.value.filter((p) => matchesMap(sel, p.metadata.labels));
 }
 
 /** A sidecar mesh on either end is its own layer: mTLS, proxy routing and mesh policy sit between the pods. */

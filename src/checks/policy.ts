@@ -10,7 +10,8 @@ import { dnsBlockedProtocols, dnsPods as worldDnsPods, lintSelectsNothing, lintV
 import { resolveNamedPort } from '../policy/ports.js';
 import { suggestAllowRule } from '../policy/suggest.js';
 import type { Flow, Lint, Protocol, Verdict } from '../policy/types.js';
-import { podNamespace, WorldIndex } from '../policy/world-index.js';
+import { WorldIndex } from '../policy/world-index.js';
+import { podNamespace } from '../util/pod.js';
 import type { PolicyCode } from '../model/codes-policy.js';
 import type { CniInfo } from '../model/finding-data.js';
 import { detectCni } from './cni.js';

@@ -4,7 +4,8 @@ import type { Facts } from '../model/facts.js';
 import type { Finding } from '../model/finding.js';
 import { TOOL_NAMES } from '../model/probe.js';
 import { make } from './lib/make.js';
-import { isPodReady, notReadyReason } from './lib/pod-state.js';
+import { isPodReady } from '../util/pod.js';
+import { notReadyReason } from './lib/pod-state.js';
 import { readMessage, unreadableSentence } from './lib/read.js';
 
 const STEP = 'source' as const;

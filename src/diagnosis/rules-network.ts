@@ -1,6 +1,7 @@
 // Diagnosis rules for step 2 (ClusterIP and pod IPs) combined with the NetworkPolicy verdict.
 
 import type { Code } from '../model/codes.js';
+import { selectorToString } from '../util/selector.js';
 import type { Ctx, Rule } from './context.js';
 
 const failedVip = (ctx: Ctx) => [...ctx.vip('timeout'), ...ctx.vip('refused'), ...ctx.vip('no-route')];
@@ -183,5 +184,5 @@ export const NETWORK_RULES: Rule[] = [
 
 function selectorText(ctx: Ctx): string {
   const sel = ctx.facts.service.state === 'ok' ? ctx.facts.service.value.spec.selector ?? {} : {};
-  return Object.entries(sel).map(([k, v]) => `${k}=${v}`).join(',') || 'app=?';
+  return selectorToString({ matchLabels: sel }) || 'app=?';
 }

@@ -6,6 +6,7 @@
 import type { GatewayDataPlane } from '../model/facts.js';
 import type { Gateway, GatewayRoute, HttpRouteMatch, Listener } from '../model/gateway-api.js';
 import type { Pod, Service } from '../model/k8s.js';
+import { isPodReady } from '../util/pod.js';
 import { probeHostname } from './hostnames.js';
 
 export interface DataPlaneEndpoint {
@@ -13,10 +14,6 @@ export interface DataPlaneEndpoint {
   port: number;
   /** How the address was chosen, for the probe's label. */
   via: string;
-}
-
-function podReady(p: Pod): boolean {
-  return p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
 }
 
 /** The Service port that reaches the listener: port == listener port, or targetPort == it (number or named container port). */
@@ -62,7 +59,7 @@ export function dataPlaneEndpoint(gateway: Gateway, listener: Listener, dp: Gate
     const port = servicePortFor(svc, listener.port, pods);
     if (port !== undefined) return { host: svc.spec.clusterIP, port, via: `data-plane Service ${svc.metadata.namespace}/${svc.metadata.name} (the Gateway lists no address)` };
   }
-  const pod = pods.find(podReady);
+  const pod = pods.find(isPodReady);
   if (pod?.status?.podIP) return { host: pod.status.podIP, port: listener.port, via: `data-plane pod ${pod.metadata.namespace}/${pod.metadata.name} (no address, no Service port for ${listener.port})` };
   return { why: 'the Gateway lists no address and no Ready data-plane pod or Service was found' };
 }

@@ -5,6 +5,7 @@ import type { Api } from '../cluster/api.js';
 import { qs } from '../cluster/api.js';
 import type { Pod, Workload } from '../model/k8s.js';
 import type { Read, SourceFacts } from '../model/facts.js';
+import { isRunningAndReady } from '../util/pod.js';
 import { selectorToString } from '../util/selector.js';
 
 export interface SourceSpec {
@@ -36,7 +37,7 @@ export async function resolveSourcePod(api: Api, spec: SourceSpec): Promise<Read
     ...WORKLOADS.map((w) => api.read<Workload>('/' + w.path.replace('%s', ns).replace('%s', n))),
   ]);
   if (pod.state === 'ok') {
-    return { state: 'ok', value: { resolvedVia: 'pod', resolvedFrom: `pod/${name}`, pod: pod.value, candidates: 1, readyCandidates: isReady(pod.value) ? 1 : 0 } };
+    return { state: 'ok', value: { resolvedVia: 'pod', resolvedFrom: `pod/${name}`, pod: pod.value, candidates: 1, readyCandidates: isRunningAndReady(pod.value) ? 1 : 0 } };
   }
   const failures = [pod, ...workloads].filter((r) => r.state !== 'ok' && r.state !== 'not-found');
   for (const [i, w] of workloads.entries()) {
@@ -72,15 +73,12 @@ async function pickFrom(
   if (r.state !== 'ok') return r;
   const pods = r.value.filter((p) => !p.metadata.deletionTimestamp);
   if (pods.length === 0) return { state: 'not-found', message: `${from} matches no pods in namespace "${namespace}"` };
-  const ready = pods.filter(isReady).sort((a, b) => a.metadata.name.localeCompare(b.metadata.name));
+  const ready = pods.filter(isRunningAndReady).sort((a, b) => a.metadata.name.localeCompare(b.metadata.name));
   const running = pods.filter((p) => p.status?.phase === 'Running');
   const pod = ready[0] ?? running[0] ?? pods[0]!;
   return { state: 'ok', value: { resolvedVia: via, resolvedFrom: from, pod, candidates: pods.length, readyCandidates: ready.length } };
 }
 
-export function isReady(p: Pod): boolean {
-  return p.status?.phase === 'Running' && !!p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True');
-}
 
 /** Containers to try, in order: the one asked for, the default-container annotation, then all running ones. */
 export function containerOrder(pod: Pod, asked?: string): string[] {

@@ -5,7 +5,7 @@
 import type { Api } from '../cluster/api.js';
 import { qs } from '../cluster/api.js';
 import { reviewAccess, isDenied } from '../cluster/access.js';
-import { closeNames } from '../checks/lib/labels.js';
+import { closeNames } from '../util/similar-names.js';
 import { ClusterError, UserError } from '../errors.js';
 import type { DiagnoseRequest, Facts, Read, SourceFacts, StepTiming } from '../model/facts.js';
 import type { EndpointSlice, Ingress, IngressClass, Namespace, NetworkPolicy, Node, Pod, Service, Workload } from '../model/k8s.js';

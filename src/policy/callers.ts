@@ -6,13 +6,14 @@ import type { NetworkPolicy, NetworkPolicyPeer, Pod } from '../model/k8s.js';
 import { directionAllows, policyRef } from './evaluate.js';
 import { describePeer } from './peers.js';
 import { matchPolicyPort } from './ports.js';
-import { matchesSelector } from './selector.js';
+import { matchesSelector } from '../util/selector.js';
 import type { PeerReach, PortReach, Reach } from '../model/verdict.js';
 import type { Protocol } from './types.js';
 
 // The reach types live in model/ (policy findings carry them); re-exported for the engine's users.
 export type { PeerReach, PortReach, Reach } from '../model/verdict.js';
-import { podNamespace, type WorldIndex } from './world-index.js';
+import { type WorldIndex } from './world-index.js';
+import { podNamespace } from '../util/pod.js';
 
 /** What the caller knows about the world: which namespaces' pods were all read, and whether namespace labels are complete. */
 export interface Knowledge {

@@ -9,7 +9,8 @@ import { renderMatrix, renderPolicyReport, type OutputFormat } from './render.js
 import { resolveEndpoint, type ResolvedEndpoint } from './resolve.js';
 import { suggestAllowRule } from './suggest.js';
 import type { Lint, PolicyReport, PolicyWorld } from './types.js';
-import { podNamespace, WorldIndex } from './world-index.js';
+import { WorldIndex } from './world-index.js';
+import { podNamespace } from '../util/pod.js';
 
 export interface PolicyCommandOptions {
   src?: string;

@@ -4,7 +4,8 @@ import type { NetworkPolicy, NetworkPolicyPeer, NetworkPolicyPort, Pod } from '.
 import { matchPeer, type PeerCheck } from './peers.js';
 import { matchPolicyPort, type PortCheck } from './ports.js';
 import type { Direction, DirectionResult, Flow, Miss, Party, PartyRef, PolicyRef, Protocol, RuleRef, Verdict } from './types.js';
-import { podIps, podNamespace, type WorldIndex } from './world-index.js';
+import { type WorldIndex } from './world-index.js';
+import { podIPs, podNamespace } from '../util/pod.js';
 
 export function policyRef(p: NetworkPolicy): PolicyRef {
   return { namespace: p.metadata.namespace ?? 'default', name: p.metadata.name };
@@ -12,7 +13,7 @@ export function policyRef(p: NetworkPolicy): PolicyRef {
 
 export function partyRef(p: Party): PartyRef {
   if (p.kind === 'external') return { kind: 'external', ip: p.ip };
-  const ips = podIps(p.pod);
+  const ips = podIPs(p.pod);
   return {
     kind: 'pod',
     namespace: podNamespace(p.pod),
@@ -137,7 +138,7 @@ export function evaluateFlow(idx: WorldIndex, flow: Flow): Verdict {
   for (const [role, p] of [['source', flow.src], ['destination', flow.dst]] as const) {
     if (p.kind === 'pod') {
       if (p.origin) notes.push(`${role} ${describeParty(p)}: ${p.origin}`);
-      if (podIps(p.pod).length === 0 && !p.template) notes.push(`${role} ${describeParty(p)} has no IP yet: selectors still apply to it, ipBlock rules cannot`);
+      if (podIPs(p.pod).length === 0 && !p.template) notes.push(`${role} ${describeParty(p)} has no IP yet: selectors still apply to it, ipBlock rules cannot`);
     }
   }
   if (flow.src.kind === 'pod' && flow.src.pod.spec?.hostNetwork && flow.dst.kind === 'pod' && ingress.isolated) {

@@ -5,7 +5,7 @@ import { UsageError } from './errors.js';
 import { resolveNamedPort } from './ports.js';
 import type { ResolvedEndpoint } from './resolve.js';
 import { PROTOCOLS, type Flow, type Party, type Protocol } from './types.js';
-import { podNamespace } from './world-index.js';
+import { podNamespace } from '../util/pod.js';
 
 export interface FlowPlan {
   flows: Flow[];

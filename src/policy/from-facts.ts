@@ -2,9 +2,9 @@
 
 import type { Facts, Read } from '../model/facts.js';
 import type { NetworkPolicy, Pod } from '../model/k8s.js';
-import { matchesSelector } from './selector.js';
+import { matchesSelector } from '../util/selector.js';
 import type { PolicyWorld } from './types.js';
-import { podIps } from './world-index.js';
+import { isPodReady, podIPs } from '../util/pod.js';
 
 export interface Unreadable {
   /** "list networkpolicies in namespace payments" */
@@ -23,10 +23,6 @@ export interface FactsWorld {
   missing: string[];
 }
 
-function isReady(pod: Pod): boolean {
-  return pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
-}
-
 /** Pods behind the Service: selector matches, filtered to ready EndpointSlice addresses when slices were read. */
 export function destinationPods(facts: Facts): { pods: Pod[]; missing?: string } {
   if (facts.service.state !== 'ok') return { pods: [], missing: 'the Service could not be read' };
@@ -41,9 +37,9 @@ export function destinationPods(facts: Facts): { pods: Pod[]; missing?: string }
     for (const s of facts.endpointSlices.value) {
       for (const e of s.endpoints ?? []) if (e.conditions?.ready !== false) for (const a of e.addresses) ready.add(a);
     }
-    pods = selected.filter((p) => podIps(p).some((ip) => ready.has(ip)));
+    pods = selected.filter((p) => podIPs(p).some((ip) => ready.has(ip)));
   } else {
-    pods = selected.filter(isReady);
+    pods = selected.filter(isPodReady);
   }
   if (pods.length === 0) pods = selected; // judge the selected pods anyway; step 1 reports the missing endpoints
   return pods.length > 0 ? { pods } : { pods, missing: 'the Service selects no pods' };

@@ -4,9 +4,10 @@ import type { NetworkPolicy, NetworkPolicyPeer, Pod } from '../model/k8s.js';
 import { resolvePeer, type Knowledge } from './callers.js';
 import { isFlowAllowed, policyRef } from './evaluate.js';
 import { templatePod } from './resolve.js';
-import { matchesSelector } from './selector.js';
+import { matchesSelector } from '../util/selector.js';
 import type { Flow, Lint, Party, Protocol, Verdict } from './types.js';
-import { podNamespace, type WorldIndex } from './world-index.js';
+import { type WorldIndex } from './world-index.js';
+import { podNamespace } from '../util/pod.js';
 
 /** Two peers, one namespaceSelector-only and one podSelector-only: OR where AND was likely meant. */
 export function lintOrInsteadOfAnd(p: NetworkPolicy): Lint[] {

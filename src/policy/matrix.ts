@@ -5,7 +5,8 @@ import { isFlowAllowed } from './evaluate.js';
 import { resolveNamedPort } from './ports.js';
 import { templatePod } from './resolve.js';
 import type { Protocol } from './types.js';
-import { podNamespace, type WorldIndex } from './world-index.js';
+import { type WorldIndex } from './world-index.js';
+import { podNamespace } from '../util/pod.js';
 
 export interface MatrixCell {
   /** Pod pairs (source pod, destination pod) whose flow is allowed. */

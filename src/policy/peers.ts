@@ -2,9 +2,10 @@
 
 import type { NetworkPolicyPeer } from '../model/k8s.js';
 import { cidrContains, parseCidr, parseIp } from './cidr.js';
-import { describeLabels, describeSelector, unmetRequirements } from './selector.js';
+import { describeLabels, describeSelector, unmetRequirements } from '../util/selector.js';
 import type { Party } from './types.js';
-import { podIps, podNamespace, type WorldIndex } from './world-index.js';
+import { type WorldIndex } from './world-index.js';
+import { podIPs, podNamespace } from '../util/pod.js';
 
 export interface PeerCheck {
   ok: boolean;
@@ -73,13 +74,13 @@ function matchIpBlock(block: { cidr: string; except?: string[] }, other: Party):
   if (!cidr) return { ...base, ok: false, score: 0, lacks: [`ipBlock cidr "${block.cidr}" is not a valid CIDR`] };
   if (other.kind === 'pod') {
     const notes: string[] = [];
-    for (const ipText of podIps(other.pod)) {
+    for (const ipText of podIPs(other.pod)) {
       const ip = parseIp(ipText);
       if (ip && cidrContains(cidr, ip) && !exceptHit(block.except, ipText)) {
         notes.push(`ipBlock ${block.cidr} contains pod IP ${ipText}: implementation-dependent (Calico matches pod IPs by CIDR; Cilium and others match pods only by selectors). k8snet judges pod-to-pod traffic by selectors.`);
       }
     }
-    const where = podIps(other.pod).length === 0 ? ' (the pod has no IP yet)' : '';
+    const where = podIPs(other.pod).length === 0 ? ' (the pod has no IP yet)' : '';
     return { ...base, notes, ok: false, score: 0, lacks: [`ipBlock ${block.cidr} is for addresses outside the cluster; pod ${podNamespace(other.pod)}/${other.pod.metadata.name} is judged by selectors${where}`] };
   }
   const ip = parseIp(other.ip);

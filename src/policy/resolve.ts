@@ -3,9 +3,10 @@
 import type { Pod, Service, Workload } from '../model/k8s.js';
 import { looksLikeAddress, parseIp } from './cidr.js';
 import { UsageError } from './errors.js';
-import { matchesSelector } from './selector.js';
+import { matchesSelector } from '../util/selector.js';
 import type { Party } from './types.js';
-import { podNamespace, type WorldIndex } from './world-index.js';
+import { type WorldIndex } from './world-index.js';
+import { isPodReady, podNamespace } from '../util/pod.js';
 
 export interface ResolvedEndpoint {
   spec: string;
@@ -25,10 +26,6 @@ const KIND_ALIASES: Record<string, 'pod' | 'service' | string> = {
   rs: 'ReplicaSet', replicaset: 'ReplicaSet', replicasets: 'ReplicaSet',
   job: 'Job', jobs: 'Job', cj: 'CronJob', cronjob: 'CronJob', cronjobs: 'CronJob',
 };
-
-function isReady(pod: Pod): boolean {
-  return pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
-}
 
 /** A workload's pod template as a pod (no IP); CronJob templates sit one level deeper. */
 export function templatePod(w: Workload): Pod {
@@ -58,7 +55,7 @@ function servicePods(idx: WorldIndex, svc: Service): { parties: Party[]; how: st
       'name the backend pods or their addresses instead (k8snet policy SRC ns/pod)');
   }
   const pods = idx.selectPods(ns, { matchLabels: sel });
-  const ready = pods.filter(isReady);
+  const ready = pods.filter(isPodReady);
   const chosen = ready.length > 0 ? ready : pods;
   if (chosen.length > 0) {
     const how = ready.length > 0 ? `${ready.length} ready endpoint pod(s)` : `${pods.length} selected pod(s), none Ready`;

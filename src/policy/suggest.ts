@@ -3,7 +3,8 @@
 import { stringify } from 'yaml';
 import type { LabelSelector, NetworkPolicy, NetworkPolicyPeer, Pod } from '../model/k8s.js';
 import type { Flow, Party, Verdict } from './types.js';
-import { NS_NAME_LABEL, podNamespace } from './world-index.js';
+import { NS_NAME_LABEL } from './world-index.js';
+import { podNamespace } from '../util/pod.js';
 
 const IDENTITY_KEYS = ['app.kubernetes.io/name', 'app', 'k8s-app', 'name', 'component'];
 const VOLATILE_KEYS = new Set(['pod-template-hash', 'controller-revision-hash', 'pod-template-generation', 'statefulset.kubernetes.io/pod-name', 'batch.kubernetes.io/job-name', 'job-name', 'batch.kubernetes.io/controller-uid', 'controller-uid']);

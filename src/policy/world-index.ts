@@ -2,7 +2,8 @@
 
 import type { LabelSelector, Namespace, NetworkPolicy, Pod } from '../model/k8s.js';
 import { parseIp } from './cidr.js';
-import { matchesSelector } from './selector.js';
+import { podIPs, podNamespace } from '../util/pod.js';
+import { matchesSelector } from '../util/selector.js';
 import type { Direction, PolicyWorld } from './types.js';
 
 export const NS_NAME_LABEL = 'kubernetes.io/metadata.name';
@@ -23,16 +24,7 @@ export function effectivePolicyTypes(p: NetworkPolicy): Set<Direction> {
   return out;
 }
 
-export function podIps(pod: Pod): string[] {
-  const ips = new Set<string>();
-  if (pod.status?.podIP) ips.add(pod.status.podIP);
-  for (const p of pod.status?.podIPs ?? []) if (p.ip) ips.add(p.ip);
-  return [...ips];
-}
 
-export function podNamespace(pod: Pod): string {
-  return pod.metadata.namespace ?? 'default';
-}
 
 interface SelectingCache {
   ingress: NetworkPolicy[];
@@ -60,7 +52,7 @@ export class WorldIndex {
       let byLabel = this.podsByLabel.get(ns);
       if (!byLabel) this.podsByLabel.set(ns, (byLabel = new Map()));
       for (const [k, v] of Object.entries(pod.metadata.labels ?? {})) push(byLabel, `${k}=${v}`, pod);
-      for (const ip of podIps(pod)) {
+      for (const ip of podIPs(pod)) {
         const key = ipKey(ip);
         if (key && !this.podByIp.has(key)) this.podByIp.set(key, pod);
       }

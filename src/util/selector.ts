@@ -1,10 +1,78 @@
-// Label selector helpers shared by gathering and checks: parse "a=b,c!=d,e in (x,y)" and match.
+// Kubernetes label selectors, in one place: matching (matchLabels AND matchExpressions, and the
+// Service-style equality map), rendering as kubectl -l text, why a selector missed, and parsing
+// what the user typed ("a=b,c!=d,e in (x,y)").
 
-import type { LabelSelector } from '../model/k8s.js';
+import type { LabelSelector, LabelSelectorRequirement } from '../model/k8s.js';
 
-/** The one implementation of selector matching lives with the policy engine. */
-export { matchesSelector } from '../policy/selector.js';
-import { matchesSelector } from '../policy/selector.js';
+type Labels = Record<string, string> | undefined;
+
+/** One requirement, with the exact Kubernetes meaning (NotIn and DoesNotExist match a missing key). */
+export function matchesRequirement(req: LabelSelectorRequirement, labels: Labels): boolean {
+  const has = labels !== undefined && Object.prototype.hasOwnProperty.call(labels, req.key);
+  const value = has ? labels![req.key] : undefined;
+  const values = req.values ?? [];
+  switch (req.operator) {
+    case 'In': return has && values.includes(value!);
+    case 'NotIn': return !has || !values.includes(value!);
+    case 'Exists': return has;
+    case 'DoesNotExist': return !has;
+    default: return false; // the API server rejects unknown operators; match nothing rather than guess
+  }
+}
+
+/** An empty selector ({}) matches everything; all matchLabels and matchExpressions are ANDed. */
+export function matchesSelector(sel: LabelSelector, labels: Labels): boolean {
+  const ml = sel.matchLabels;
+  if (ml) {
+    for (const k in ml) {
+      if (labels === undefined || labels[k] !== ml[k]) return false;
+    }
+  }
+  const me = sel.matchExpressions;
+  if (me) {
+    for (const r of me) if (!matchesRequirement(r, labels)) return false;
+  }
+  return true;
+}
+
+/** True for {} (selects everything). */
+export function isEmptySelector(sel: LabelSelector | undefined): boolean {
+  return sel !== undefined && Object.keys(sel.matchLabels ?? {}).length === 0 && (sel.matchExpressions ?? []).length === 0;
+}
+
+function describeRequirement(r: LabelSelectorRequirement): string {
+  const vs = (r.values ?? []).join(',');
+  switch (r.operator) {
+    case 'In': return `${r.key} in (${vs})`;
+    case 'NotIn': return `${r.key} notin (${vs})`;
+    case 'Exists': return r.key;
+    case 'DoesNotExist': return `!${r.key}`;
+    default: return `${r.key} ${r.operator} (${vs})`;
+  }
+}
+
+/** kubectl-style text: "app=web,tier in (a,b)"; "{} (all)" for an empty selector. */
+export function describeSelector(sel: LabelSelector): string {
+  return selectorToString(sel) || '{} (all)';
+}
+
+/** "{app: web, tier: db}" - labels as quoted in explanations. */
+export function describeLabels(labels: Labels): string {
+  const e = Object.entries(labels ?? {});
+  return e.length === 0 ? '{}' : `{${e.map(([k, v]) => `${k}: ${v}`).join(', ')}}`;
+}
+
+/** The parts of a selector that the labels do not satisfy (empty when it matches). */
+export function unmetRequirements(sel: LabelSelector, labels: Labels): string[] {
+  const out: string[] = [];
+  for (const [k, v] of Object.entries(sel.matchLabels ?? {})) {
+    if (labels?.[k] !== v) out.push(`${k}=${v}`);
+  }
+  for (const r of sel.matchExpressions ?? []) {
+    if (!matchesRequirement(r, labels)) out.push(describeRequirement(r));
+  }
+  return out;
+}
 
 /** A Service-style selector map (every key must equal). An empty map matches nothing here. */
 export function matchesMap(sel: Record<string, string> | undefined, labels: Record<string, string> | undefined): boolean {
@@ -12,16 +80,12 @@ export function matchesMap(sel: Record<string, string> | undefined, labels: Reco
   return matchesSelector({ matchLabels: sel }, labels);
 }
 
-/** Render a LabelSelector as the string kubectl -l accepts. */
+/** Render a LabelSelector as the string kubectl -l accepts ("" for an empty selector). */
 export function selectorToString(sel: LabelSelector): string {
-  const parts = Object.entries(sel.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`);
-  for (const e of sel.matchExpressions ?? []) {
-    if (e.operator === 'In') parts.push(`${e.key} in (${(e.values ?? []).join(',')})`);
-    else if (e.operator === 'NotIn') parts.push(`${e.key} notin (${(e.values ?? []).join(',')})`);
-    else if (e.operator === 'Exists') parts.push(e.key);
-    else if (e.operator === 'DoesNotExist') parts.push(`!${e.key}`);
-  }
-  return parts.join(',');
+  return [
+    ...Object.entries(sel.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`),
+    ...(sel.matchExpressions ?? []).map(describeRequirement),
+  ].join(',');
 }
 
 const KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;

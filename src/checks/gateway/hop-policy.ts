@@ -13,10 +13,11 @@ import { worldFromFacts } from '../../policy/from-facts.js';
 import { resolveNamedPort } from '../../policy/ports.js';
 import { suggestAllowRule } from '../../policy/suggest.js';
 import type { Flow, Protocol } from '../../policy/types.js';
-import { podNamespace, WorldIndex } from '../../policy/world-index.js';
+import { WorldIndex } from '../../policy/world-index.js';
+import { podNamespace } from '../../util/pod.js';
 import { backendRefsOf, isGatewayParent, isServiceRef, parentRefsOf } from '../../gateway/routes.js';
 import { detectCni } from '../cni.js';
-import { isPodReady } from '../lib/pod-state.js';
+import { isPodReady } from '../../util/pod.js';
 import { gf, routeName, routeSubject } from './lib.js';
 
 function targetPortOn(pod: Pod, sp: ServicePort): number | undefined {

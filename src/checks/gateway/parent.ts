@@ -6,7 +6,7 @@ import type { Finding } from '../../model/finding.js';
 import type { Gateway, GatewayClass, GatewayRoute } from '../../model/gateway-api.js';
 import type { ParentRefN } from '../../gateway/routes.js';
 import { gatewayReasonWords } from '../../gateway/reasons.js';
-import { isPodReady } from '../lib/pod-state.js';
+import { isPodReady } from '../../util/pod.js';
 import { unreadableSentence } from '../lib/read.js';
 import { condition, conditionText, gf, routeGetCommand, routeName, routeSubject } from './lib.js';
 

@@ -1,46 +1,8 @@
-// Label-selector evaluation, edit distance, and "near miss" pods for a Service selector.
+// "Near miss" pods for a Service selector: pods one label away from being selected.
 
 import type { NearMiss } from '../../model/finding-data.js';
 import type { Pod } from '../../model/k8s.js';
-import { matchesMap } from '../../util/selector.js';
-
-/** Service selectors are plain equality maps; an empty map selects nothing for a Service. */
-export function matchesSelector(labels: Record<string, string> | undefined, selector: Record<string, string>): boolean {
-  return matchesMap(selector, labels);
-}
-
-/** "app=payments-api,tier=backend" */
-export function formatSelector(selector: Record<string, string>): string {
-  return Object.entries(selector)
-    .map(([k, v]) => `${k}=${v}`)
-    .join(',');
-}
-
-/** Levenshtein distance (small strings only: names and label values). */
-export function editDistance(a: string, b: string): number {
-  if (a === b) return 0;
-  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) {
-      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    prev = cur;
-  }
-  return prev[b.length]!;
-}
-
-/** Names within a small edit distance of `name` (or sharing a prefix), closest first. */
-export function closeNames(name: string, candidates: string[], max = 3): string[] {
-  const limit = Math.max(2, Math.floor(name.length / 4));
-  return candidates
-    .filter((c) => c !== name)
-    .map((c) => ({ c, d: editDistance(name, c) }))
-    .filter(({ c, d }) => d <= limit || c.startsWith(name) || name.startsWith(c))
-    .sort((x, y) => x.d - y.d || x.c.localeCompare(y.c))
-    .slice(0, max)
-    .map(({ c }) => c);
-}
+import { editDistance } from '../../util/similar-names.js';
 
 export type { NearMiss } from '../../model/finding-data.js';
 

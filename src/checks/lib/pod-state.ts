@@ -3,19 +3,8 @@
 import type { NotReadyKind } from '../../model/finding-data.js';
 import type { Container, ContainerStatus, Pod } from '../../model/k8s.js';
 
-export function isPodReady(pod: Pod): boolean {
-  return pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
-}
+import { isPodReady, isTerminating } from '../../util/pod.js';
 
-export function podIPs(pod: Pod): string[] {
-  const ips = pod.status?.podIPs?.map((p) => p.ip) ?? [];
-  if (ips.length === 0 && pod.status?.podIP) ips.push(pod.status.podIP);
-  return ips;
-}
-
-export function isTerminating(pod: Pod): boolean {
-  return Boolean(pod.metadata.deletionTimestamp);
-}
 
 export type { NotReadyKind } from '../../model/finding-data.js';
 

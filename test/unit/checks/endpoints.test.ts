@@ -2,7 +2,8 @@
 
 import { describe, expect, it } from 'vitest';
 import { checkEndpoints } from '../../../src/checks/endpoints.js';
-import { closeNames, editDistance, nearMisses } from '../../../src/checks/lib/labels.js';
+import { nearMisses } from '../../../src/checks/lib/labels.js';
+import { closeNames, editDistance } from '../../../src/util/similar-names.js';
 import type { Facts } from '../../../src/model/facts.js';
 import type { Pod, Service } from '../../../src/model/k8s.js';
 import { loadFacts } from '../helpers.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { LabelSelector } from '../../../src/model/k8s.js';
-import { describeSelector, matchesSelector, unmetRequirements } from '../../../src/policy/selector.js';
+import { describeSelector, matchesSelector, unmetRequirements } from '../../../src/util/selector.js';
 
 const L = { app: 'web', tier: 'front' };
 
