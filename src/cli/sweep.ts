@@ -51,7 +51,8 @@ function parseConcurrency(text: string): number {
 
 export async function runSweep(namespacesText: string | undefined, opts: SweepOptions, io: Io): Promise<number> {
   const output = parseOutput(opts.output, io.stdoutIsTty);
-  const namespaces = parseNamespaces(namespacesText, !!opts.allNamespaces);
+  // kubectl habit: `-n payments` names the namespace when no list is given
+  const namespaces = parseNamespaces(namespacesText ?? (opts.allNamespaces ? undefined : opts.namespace), !!opts.allNamespaces);
   const probeTimeoutMs = parseDuration(opts.probeTimeout, '--probe-timeout');
   const timeoutMs = parseDuration(opts.timeout, '--timeout');
   const concurrency = parseConcurrency(opts.concurrency);

@@ -28,6 +28,13 @@ describe('k8snet sweep usage errors (exit 2)', () => {
     expect(io.text()).not.toMatch(/\n\s+at .+:\d+:\d+/);
   });
 
+  it('-n names the namespace when no list is given (kubectl habit): gets past validation to the kubeconfig', async () => {
+    const io = capture();
+    await main([...N, 'sweep', '-n', 'payments', ...KC], io);
+    expect(io.text()).not.toMatch(/needs the namespaces/);
+    expect(io.text()).toMatch(/k8snet-test-kubeconfig/);
+  });
+
   it('parses and de-duplicates a namespace list', () => {
     expect(parseNamespaces('payments, orders,payments', false)).toEqual(['payments', 'orders']);
     expect(parseNamespaces(undefined, true)).toBe('all');
