@@ -29,6 +29,13 @@ function policyCell(r: SweepRow): string {
   }
 }
 
+/** "Ingress production/api-ingress api.example.com/orders" -> "ingress api-ingress api.example.com/orders" in the row's namespace. */
+function shortEntry(e: string, ns: string): string {
+  const m = /^(\S+) ([^/\s]+)\/(\S+)(.*)$/.exec(e);
+  if (!m) return e;
+  return `${m[1]!.toLowerCase()} ${m[2] === ns ? '' : `${m[2]}/`}${m[3]}${m[4]}`;
+}
+
 function scope(r: SweepReport): string {
   return r.request.namespaces === 'all' ? 'all namespaces' : r.request.namespaces.join(', ');
 }
@@ -67,7 +74,7 @@ export function renderSweepTable(r: SweepReport, o: SweepTableOptions): string {
   }
   if (r.rows.length > 0) {
     const head = ['Service', 'Type', 'Ready', 'Ports', 'Policy', 'Entry', ...(live ? ['Live'] : []), 'Verdict', 'Layer', 'Reason'];
-    const widths = live ? [24, 11, 7, 15, 14, 20, 12, 11, 13, 40] : [26, 11, 7, 15, 14, 22, 11, 13, 46];
+    const widths = live ? [24, 11, 7, 15, 14, 24, 12, 11, 13, 40] : [26, 11, 7, 15, 14, 26, 11, 13, 46];
     const t = new Table({ head: head.map((h) => p.bold(h)), style: { head: [], border: [], compact: true }, colWidths: widths, wordWrap: true });
     for (const row of r.rows) {
       t.push([
@@ -76,7 +83,7 @@ export function renderSweepTable(r: SweepReport, o: SweepTableOptions): string {
         row.endpoints ? `${row.endpoints.ready}/${row.endpoints.total}` : '-',
         clean(row.ports.join(' ')) || '-',
         policyCell(row),
-        clean(row.entry.join('\n')) || '-',
+        clean(row.entry.map((e) => shortEntry(e, row.namespace)).join('\n')) || '-',
         ...(live ? [row.live ? `${row.live.state === 'ok' ? p.status('pass', 'ok') : row.live.state === 'failed' ? p.status('fail', 'failed') : p.status('unknown', 'not probed')}` : '-'] : []),
         verdictWord(row, p),
         row.layer ?? '-',
