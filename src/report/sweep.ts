@@ -74,7 +74,7 @@ export function renderSweepTable(r: SweepReport, o: SweepTableOptions): string {
   }
   if (r.rows.length > 0) {
     const head = ['Service', 'Type', 'Ready', 'Ports', 'Policy', 'Entry', ...(live ? ['Live'] : []), 'Verdict', 'Layer', 'Reason'];
-    const widths = live ? [24, 11, 7, 15, 14, 24, 12, 11, 13, 40] : [26, 11, 7, 15, 14, 26, 11, 13, 46];
+    const widths = live ? [27, 11, 7, 15, 14, 24, 12, 11, 13, 40] : [27, 11, 7, 15, 14, 26, 11, 13, 46];
     const t = new Table({ head: head.map((h) => p.bold(h)), style: { head: [], border: [], compact: true }, colWidths: widths, wordWrap: true });
     for (const row of r.rows) {
       t.push([
