@@ -108,7 +108,8 @@ export function renderSweepTable(r: SweepReport, o: SweepTableOptions): string {
     for (const row of withCallers) {
       for (const c of row.callers!) {
         const who = c.callers.map((x) => `${x.namespace}/${x.workload}${x.pods > 1 ? ` x${x.pods}` : ''}${x.egressBlocked ? ' (its egress blocks)' : ''}`);
-        lines.push(`  ${clean(`${row.namespace}/${row.name}`)} ${c.protocol} ${c.port}: ${clean(who.join(', ')) || 'nobody among the pods read'}`);
+        const more = c.unreadNamespaces?.length ? `; also admitted, pods not read: ${c.unreadNamespaces.join(', ')}` : '';
+        lines.push(`  ${clean(`${row.namespace}/${row.name}`)} ${c.protocol} ${c.port}: ${clean(who.join(', ')) || 'nobody among the pods read'}${clean(more)}`);
       }
     }
   }

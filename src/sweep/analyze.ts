@@ -119,21 +119,25 @@ function rowOf(sf: SweepFacts, facts: Facts, svc: Service | undefined, callers: 
   const live = liveColumn(facts, findings);
   if (live) row.live = live;
   if (d.verdict !== 'healthy' || d.warnings.length > 0) row.next = diagnoseCommand(sf, t.namespace, t.name);
-  if (callers && svc) row.callers = callersRow(facts);
+  if (callers && svc) row.callers = callersRow(facts, findings);
   return row;
 }
 
 /** --callers: per port, the workloads policy lets in (both directions judged), from every pod read. */
-function callersRow(facts: Facts): SweepRow['callers'] {
+function callersRow(facts: Facts, findings: Finding[]): SweepRow['callers'] {
   const dst = destinationPods(facts).pods[0];
   if (!dst) return [];
   const { idx } = policyWorldOf(facts);
+  const reach = findings.find((f) => f.data?.reach)?.data?.reach as Reach | undefined;
   const out: NonNullable<SweepRow['callers']> = [];
   for (const sp of servicePorts(facts)) {
     const port = targetPortOn(dst, sp);
     if (port === undefined) continue;
     const protocol = (sp.protocol ?? 'TCP').toUpperCase() as Protocol;
-    out.push({ port, protocol, callers: callersOf(idx, dst, port, protocol, idx.world.pods) });
+    const pr = reach?.ports.find((x) => x.port === port && x.protocol === protocol);
+    // peers that may match pods k8snet did not read (namespaces not swept): named, not guessed
+    const unread = [...new Set((pr?.peers ?? []).flatMap((x) => x.unread))].filter((n) => n !== '*');
+    out.push({ port, protocol, callers: callersOf(idx, dst, port, protocol, idx.world.pods), ...(unread.length ? { unreadNamespaces: unread } : {}) });
   }
   return out;
 }
