@@ -128,7 +128,7 @@ function callersRow(facts: Facts, findings: Finding[]): SweepRow['callers'] {
   const dst = destinationPods(facts).pods[0];
   if (!dst) return [];
   const { idx } = policyWorldOf(facts);
-  const reach = findings.find((f) => f.data?.reach)?.data?.reach as Reach | undefined;
+  const reach = findings.find((x): x is FindingOf<(typeof REACH_CODES)[number]> => hasCode(x, REACH_CODES))?.data?.reach;
   const out: NonNullable<SweepRow['callers']> = [];
   for (const sp of servicePorts(facts)) {
     const port = targetPortOn(dst, sp);
