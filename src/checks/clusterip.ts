@@ -144,9 +144,11 @@ function pathFinding(facts: Facts, kind: Kind, transport: ProbeFact, app: ProbeF
 /** A UDP DNS port: the query is the only probe (UDP has no handshake), so its answer is the evidence. */
 function udpDnsFinding(kind: Kind, p: ProbeFact): Finding {
   const a = parseApp(p);
-  const w = `${kind === 'clusterip' ? 'ClusterIP' : 'Pod IP'} ${target(p)}/UDP${p.servicePort?.name ? ` (${p.servicePort.name})` : ''}`;
+  // a DNS probe's target.host is the name asked; the address probed is the server
+  const addr = `${p.target.server ?? p.target.host}:${p.target.port ?? 53}`;
+  const w = `${kind === 'clusterip' ? 'ClusterIP' : 'Pod IP'} ${addr}/UDP${p.servicePort?.name ? ` (${p.servicePort.name})` : ''}`;
   const ev = probeEvidence(p, a.detail);
-  const data = { probeId: p.id, target: `${target(p)}/udp`, servicePort: p.servicePort, app: a.kind, protocol: 'dns' };
+  const data = { probeId: p.id, target: `${addr}/udp`, servicePort: p.servicePort, app: a.kind, protocol: 'dns' };
   if (a.kind === 'answered') return make(`${kind}/reachable`, STEP, 'pass', `${w} answered a DNS query (${a.answer})`, ev, { data: { ...data, outcome: 'ok' } });
   if (a.kind === 'not-run') return make(`${kind}/not-probed`, STEP, 'unknown', `${w} could not be probed: ${a.detail}`, ev, { data: { ...data, outcome: 'tool-missing' } });
   if (a.kind === 'silent') {

@@ -31,7 +31,7 @@ export function checkTargetPorts(facts: Facts, svc: Service, ports: ServicePort[
         { subject, next: [`kubectl get pod ${first.metadata.name} -n ${ns} -o jsonpath='{.spec.containers[*].ports}'`], data: { port: p.port, targetPort: target } }));
       continue;
     }
-    const hits = pods.map((pod) => ({ pod, r: resolveTargetPort(pod, target) }));
+    const hits = pods.map((pod) => ({ pod, r: resolveTargetPort(pod, target, p.protocol ?? 'TCP') }));
     if (!named && hits.every((h) => !h.r.hit)) {
       const first = pods[0]!;
       findings.push(make('service/target-port-undeclared', STEP, 'warn',

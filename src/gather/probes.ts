@@ -197,8 +197,10 @@ export function planProbes(input: ProbePlanInput): PlannedProbe[] {
   if (svc.spec.type === 'ExternalName') plans.push(dns('dns/fqdn/pod-resolver', `${fqdn} (a CNAME to ${svc.spec.externalName ?? '?'}) via the pod's resolver`, { host: fqdn, recordType: 'A' }));
   if (svc.spec.type !== 'ExternalName') {
     plans.push(dns('dns/fqdn/pod-resolver', `${fqdn} via the pod's resolver`, { host: fqdn, recordType: 'A' }));
-    // name.namespace: what an app in another namespace should use (the search list completes it)
-    plans.push(dns('dns/namespaced/pod-resolver', `${svc.metadata.name}.${ns} via the pod's resolver`, { host: `${svc.metadata.name}.${ns}`, recordType: 'A' }));
+    // name.namespace: what an app in another namespace should use (the search list completes it). Only
+    // with a tool that applies the search list as libc does: busybox nslookup sends a dotted name as is
+    // (recorded in the lab: "kube-dns.kube-system: SERVFAIL"), which no application would do.
+    if (tools.dig || tools.getent) plans.push(dns('dns/namespaced/pod-resolver', `${svc.metadata.name}.${ns} via the pod's resolver`, { host: `${svc.metadata.name}.${ns}`, recordType: 'A' }));
     plans.push(dns('dns/short/pod-resolver', `"${svc.metadata.name}" as an app in namespace ${input.sourceNamespace} would look it up`, { host: svc.metadata.name, recordType: 'A' }));
     if (input.kubeDnsIP) {
       plans.push(dns('dns/fqdn/kube-dns-udp', `${fqdn} via kube-dns ${input.kubeDnsIP} (UDP)`, { host: fqdn, server: input.kubeDnsIP, transport: 'udp', recordType: 'A' }));

@@ -36,11 +36,13 @@ export function declaredPorts(pod: Pod): ContainerPortHit[] {
 }
 
 /** Resolve a targetPort on a pod: the numeric port, or undefined when a named port is not declared. */
-export function resolveTargetPort(pod: Pod, target: number | string): { port?: number; hit?: ContainerPortHit } {
+export function resolveTargetPort(pod: Pod, target: number | string, protocol?: string): { port?: number; hit?: ContainerPortHit } {
   const decl = declaredPorts(pod);
   if (typeof target === 'number' || /^\d+$/.test(String(target))) {
     const n = Number(target);
-    return { port: n, hit: decl.find((d) => d.port.containerPort === n) };
+    // one number may be declared twice (kube-dns: 53/UDP and 53/TCP): the Service port's protocol picks
+    const same = decl.filter((d) => d.port.containerPort === n);
+    return { port: n, hit: same.find((d) => (d.port.protocol ?? 'TCP') === (protocol ?? 'TCP')) ?? same[0] };
   }
   const hit = decl.find((d) => d.port.name === target);
   return hit ? { port: hit.port.containerPort, hit } : {};
