@@ -41,6 +41,9 @@ phase "end-to-end scenarios against the lab"
 status=0
 node test/e2e/run.mjs || status=1
 
+phase "kubectl plugin (krew archive, real kubectl) and shell completion against the lab"
+node test/e2e/plugin.mjs || status=1
+
 phase "NetworkPolicy engine vs the real enforcer"
 node test/e2e/policy-agreement.mjs || status=1
 [ "$status" = 0 ] || { echo "end-to-end tests failed"; exit 1; }
