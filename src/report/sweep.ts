@@ -16,7 +16,9 @@ export function clean(s: string): string {
 function verdictWord(r: SweepRow, p: Paint): string {
   if (r.verdict === 'fault') return p.status('fail', 'FAULT');
   if (r.verdict === 'inconclusive') return p.status('unknown', 'UNKNOWN');
-  return r.warnings > 0 ? p.status('warn', 'OK (warn)') : p.status('pass', 'OK');
+  if (r.warnings > 0) return p.status('warn', 'OK (warn)');
+  // healthy as far as checked, with something that could not be checked: say so in the cell
+  return r.unknowns > 0 ? p.status('unknown', `OK (${r.unknowns}?)`) : p.status('pass', 'OK');
 }
 
 function policyCell(r: SweepRow): string {
@@ -95,7 +97,7 @@ export function renderSweepTable(r: SweepReport, o: SweepTableOptions): string {
     lines.push(p.dim('no Services in the namespaces checked'));
   }
   if (o.verbose) {
-    for (const row of r.rows.filter((x) => x.verdict !== 'healthy' || x.warnings > 0)) {
+    for (const row of r.rows.filter((x) => x.verdict !== 'healthy' || x.warnings > 0 || x.unknowns > 0)) {
       lines.push('', p.bold(clean(`${row.namespace}/${row.name}`)));
       for (const f of row.findings.filter((x) => x.status !== 'pass')) lines.push(`  ${p.status(f.status, MARK[f.status])} ${clean(f.summary)} ${p.dim(`[${f.code}]`)}`);
     }
@@ -135,7 +137,7 @@ export function renderSweepMarkdown(r: SweepReport): string {
   for (const n of r.namespaces.filter((x) => x.status === 'not-checked')) lines.push(`- **NOT CHECKED** \`${cell(n.name)}\`: ${cell(n.why ?? '')}`);
   lines.push('', `| Service | Type | Ready | Ports | Policy | Entry |${live ? ' Live |' : ''} Verdict | Layer | Reason |`, `|---|---|---|---|---|---|${live ? '---|' : ''}---|---|---|`);
   for (const row of r.rows) {
-    lines.push(`| ${cell(`${row.namespace}/${row.name}`)} | ${row.type} | ${row.endpoints ? `${row.endpoints.ready}/${row.endpoints.total}` : '-'} | ${cell(row.ports.join(', ')) || '-'} | ${policyCell(row)} | ${cell(row.entry.join('; ')) || '-'} |${live ? ` ${row.live?.state ?? '-'} |` : ''} ${row.verdict === 'fault' ? '**FAULT**' : row.verdict === 'inconclusive' ? 'UNKNOWN' : row.warnings ? 'OK (warn)' : 'OK'} | ${row.layer ? LAYER_TITLES[row.layer] : '-'} | ${cell(row.reason)} |`);
+    lines.push(`| ${cell(`${row.namespace}/${row.name}`)} | ${row.type} | ${row.endpoints ? `${row.endpoints.ready}/${row.endpoints.total}` : '-'} | ${cell(row.ports.join(', ')) || '-'} | ${policyCell(row)} | ${cell(row.entry.join('; ')) || '-'} |${live ? ` ${row.live?.state ?? '-'} |` : ''} ${row.verdict === 'fault' ? '**FAULT**' : row.verdict === 'inconclusive' ? 'UNKNOWN' : row.warnings ? 'OK (warn)' : row.unknowns ? `OK (${row.unknowns}?)` : 'OK'} | ${row.layer ? LAYER_TITLES[row.layer] : '-'} | ${cell(row.reason)} |`);
   }
   const hy = hygieneLines(r, { bold: (s) => `### ${s}`, dim: (s) => s, status: (_s, x) => x }, (f) => `- **${WORD[f.status]}** ${cell(f.summary)} \`${f.code}\``);
   if (hy.length) lines.push('', ...hy);

@@ -114,6 +114,7 @@ function rowOf(sf: SweepFacts, facts: Facts, svc: Service | undefined, callers: 
     reason: d.verdict === 'healthy' && d.warnings.length > 0 ? `${d.headline}; warning: ${d.warnings[0]!.summary}` : d.headline,
     confidence: d.confidence,
     warnings: d.warnings.length,
+    unknowns: d.unknowns.length,
     findings: findings.filter((f) => f.status !== 'info').map((f) => ({ code: f.code, status: f.status, summary: f.summary })),
   };
   const live = liveColumn(facts, findings);

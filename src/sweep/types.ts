@@ -40,6 +40,8 @@ export interface SweepRow {
   confidence: Confidence;
   /** Number of warnings of the diagnosis. */
   warnings: number;
+  /** Number of things the diagnosis could not check (forbidden reads, probes that did not run). */
+  unknowns: number;
   /** The command to run next for a row that is not cleanly healthy. */
   next?: string;
   /** Every finding of the Service except info, in check order. */

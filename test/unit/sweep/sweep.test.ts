@@ -162,3 +162,16 @@ describe('Gateway API in a sweep', () => {
     expect(byName(r, 'svc-0').entry).toEqual(['HTTPRoute shop/to-0 via infra/gw']);
   });
 });
+
+describe('what could not be checked stays visible on healthy rows', () => {
+  it('a forbidden route list: the row is healthy as far as checked, shows "OK (1?)", and -v names the unknown', () => {
+    const sf = world({ services: 1 });
+    const no = { state: 'forbidden' as const, message: 'httproutes.gateway.networking.k8s.io is forbidden' };
+    sf.gateway = { discovery: { state: 'ok', value: [{ kind: 'HTTPRoute', resource: 'httproutes', version: 'v1' }] }, routes: [{ kind: 'HTTPRoute', read: no }], gateways: {}, classes: { state: 'skipped', message: 'x' }, controllers: [], dataPlanes: {}, referenceGrants: {}, backendServices: {}, certificates: [] } as never;
+    const r = analyzeSweep(sf);
+    expect(r.rows[0]).toMatchObject({ verdict: 'healthy', unknowns: 1 });
+    const t = renderSweepTable(r, { color: false, verbose: true });
+    expect(t).toMatch(/OK \(1\?\)/);
+    expect(t).toMatch(/\? list httproutes\.gateway\.networking\.k8s\.io \(cluster-wide\): forbidden/);
+  });
+});
