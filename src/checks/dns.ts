@@ -10,6 +10,8 @@ import { addressesFromSlices } from './lib/endpoint-addresses.js';
 import { make } from './lib/make.js';
 import { isPodReady } from '../util/pod.js';
 import { notReadyReason } from './lib/pod-state.js';
+import { describeNearMiss, formatSelector, matchesSelector as matchesLabels, nearMisses } from './lib/labels.js';
+import type { Pod } from '../model/k8s.js';
 import { dnsOutcome, execForbidden, isNotRun, parseResolvConf, probeEvidence, probesWithPrefix } from './lib/probe-evidence.js';
 import { readMessage, unreadableSentence } from './lib/read.js';
 import { ephemeralHint, sourceCannotProbe } from './source.js';
@@ -118,8 +120,12 @@ export function checkKubeDns(d: Facts['dns']): Finding[] {
   if (d.endpointSlices.state === 'ok') {
     const ready = addressesFromSlices(d.endpointSlices.value).filter((a) => a.ready);
     if (ready.length === 0) {
-      out.push(make('dns/kube-dns-no-endpoints', STEP, 'fail', `kube-dns (${ip}) has no ready endpoints: no CoreDNS pod answers`, podLines, {
-        subject, next: [KUBE_DNS_CMD, 'kubectl -n kube-system logs -l k8s-app=kube-dns --tail=50'],
+      const why = kubeDnsNoEndpointsWhy(d.service.value.spec.selector, pods, readyPods.length);
+      out.push(make('dns/kube-dns-no-endpoints', STEP, 'fail', `kube-dns (${ip}) has no ready endpoints: ${why.text}`, [...why.evidence, ...podLines], {
+        subject,
+        next: why.selectorMismatch
+          ? ["kubectl -n kube-system get service kube-dns -o jsonpath='{.spec.selector}'", 'kubectl -n kube-system get pods -l k8s-app=kube-dns --show-labels']
+          : [KUBE_DNS_CMD, 'kubectl -n kube-system logs -l k8s-app=kube-dns --tail=50'],
       }));
     }
   } else if (d.endpointSlices.state !== 'not-found') {
@@ -136,6 +142,32 @@ export function checkKubeDns(d: Facts['dns']): Finding[] {
     out.unshift(make('dns/kube-dns-ok', STEP, 'pass', `kube-dns ${ip} has ${readyPods.length} Ready CoreDNS pod(s)`, podLines, { subject }));
   }
   return out;
+}
+
+/**
+ * Why kube-dns has no ready endpoints, from the objects alone (the same near-miss analysis as a
+ * Service's step 1, run on kube-dns): its selector matches none of the CoreDNS pods, none of the
+ * matched pods is Ready, no CoreDNS pods exist, or matched Ready pods have no endpoints yet. Says
+ * only what the objects show: nothing here probed the pods, so never "no pod answers".
+ */
+function kubeDnsNoEndpointsWhy(selector: Record<string, string> | undefined, pods: Pod[] | undefined, ready: number): { text: string; evidence: string[]; selectorMismatch: boolean } {
+  if (!selector || Object.keys(selector).length === 0) return { text: 'the Service has no selector and its EndpointSlices list no ready address', evidence: [], selectorMismatch: false };
+  const sel = formatSelector(selector);
+  if (pods === undefined) return { text: `its selector ${sel} selects no Ready pod (the CoreDNS pods could not be read)`, evidence: [], selectorMismatch: false };
+  if (pods.length === 0) return { text: 'no CoreDNS pods (label k8s-app=kube-dns) exist', evidence: [], selectorMismatch: false };
+  const matched = pods.filter((p) => matchesLabels(p.metadata.labels, selector));
+  if (matched.length === 0) {
+    const misses = nearMisses(pods, selector);
+    const first = misses[0];
+    return {
+      text: `its selector ${sel} matches none of the ${pods.length} CoreDNS pod(s) (${ready} Ready)${first ? `; ${describeNearMiss(first)}` : ''}`,
+      evidence: [`selector ${sel} matches 0 of ${pods.length} CoreDNS pods`, ...misses.map((m) => `selector ${m.key}=${m.want}; ${describeNearMiss(m)}`)],
+      selectorMismatch: true,
+    };
+  }
+  const matchedReady = matched.filter(isPodReady).length;
+  if (matchedReady === 0) return { text: `none of the ${matched.length} CoreDNS pod(s) its selector ${sel} matches is Ready`, evidence: [], selectorMismatch: false };
+  return { text: `${matchedReady} CoreDNS pod(s) matching ${sel} are Ready but not listed as ready endpoints (EndpointSlices lag or the endpoint controller is not running)`, evidence: [], selectorMismatch: false };
 }
 
 /** The source pod's dnsPolicy and resolv.conf, compared with kube-dns. */

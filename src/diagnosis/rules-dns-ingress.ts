@@ -51,7 +51,8 @@ export const DNS_RULES: Rule[] = [
       const fails = dnsFailures(ctx);
       return {
         layer: 'dns',
-        headline: `Cluster DNS is down: ${down.summary.charAt(0).toLowerCase()}${down.summary.slice(1)}`,
+        // "down" only when lookups failed; otherwise say what the objects show (issue 16 item 12)
+        headline: `${fails.length > 0 ? 'Cluster DNS is down' : 'Cluster DNS has no backend that can answer'}: ${down.summary.charAt(0).toLowerCase()}${down.summary.slice(1)}`,
         evidence: [down, ...fails],
         confirmed: fails.length > 0,
         next: [KUBE_DNS, 'kubectl -n kube-system logs -l k8s-app=kube-dns --tail=50', 'kubectl -n kube-system get endpointslices -l kubernetes.io/service-name=kube-dns'],
