@@ -10,7 +10,8 @@ import { addressesFromSlices } from './lib/endpoint-addresses.js';
 import { make } from './lib/make.js';
 import { isPodReady } from '../util/pod.js';
 import { notReadyReason } from './lib/pod-state.js';
-import { describeNearMiss, formatSelector, matchesSelector as matchesLabels, nearMisses } from './lib/labels.js';
+import { describeNearMiss, nearMisses } from './lib/labels.js';
+import { matchesMap, selectorToString } from '../util/selector.js';
 import type { Pod } from '../model/k8s.js';
 import { dnsOutcome, execForbidden, isNotRun, parseResolvConf, probeEvidence, probesWithPrefix } from './lib/probe-evidence.js';
 import { readMessage, unreadableSentence } from './lib/read.js';
@@ -152,10 +153,10 @@ export function checkKubeDns(d: Facts['dns']): Finding[] {
  */
 function kubeDnsNoEndpointsWhy(selector: Record<string, string> | undefined, pods: Pod[] | undefined, ready: number): { text: string; evidence: string[]; selectorMismatch: boolean } {
   if (!selector || Object.keys(selector).length === 0) return { text: 'the Service has no selector and its EndpointSlices list no ready address', evidence: [], selectorMismatch: false };
-  const sel = formatSelector(selector);
+  const sel = selectorToString({ matchLabels: selector });
   if (pods === undefined) return { text: `its selector ${sel} selects no Ready pod (the CoreDNS pods could not be read)`, evidence: [], selectorMismatch: false };
   if (pods.length === 0) return { text: 'no CoreDNS pods (label k8s-app=kube-dns) exist', evidence: [], selectorMismatch: false };
-  const matched = pods.filter((p) => matchesLabels(p.metadata.labels, selector));
+  const matched = pods.filter((p) => matchesMap(selector, p.metadata.labels));
   if (matched.length === 0) {
     const misses = nearMisses(pods, selector);
     const first = misses[0];
