@@ -134,11 +134,16 @@ export function processWatchDeps(gather: () => Promise<Facts>): WatchDeps {
     now: () => new Date(),
     sleep: (ms, signal) =>
       new Promise((resolve) => {
-        const t = setTimeout(resolve, ms);
-        signal.addEventListener('abort', () => {
+        // one listener per sleep, removed when the timer fires (a long watch must not pile them up)
+        const onAbort = () => {
           clearTimeout(t);
           resolve();
-        }, { once: true });
+        };
+        const t = setTimeout(() => {
+          signal.removeEventListener('abort', onAbort);
+          resolve();
+        }, ms);
+        signal.addEventListener('abort', onAbort, { once: true });
       }),
     onInterrupt: (fn) => {
       process.on('SIGINT', fn);
