@@ -100,7 +100,8 @@ function reasonOf(fs: Finding[], state: HopState): string | undefined {
   const f = fs.find((x) => x.status === want);
   if (!f) return undefined;
   const outcome = hasCode(f, PROBE_CODES) ? f.data?.outcome : undefined;
-  return outcome ? OUTCOME_WORDS[outcome] ?? outcome : shortCode(f.code);
+  // "ok" on a failed finding (a 404 through a controller: connected, wrong answer) says nothing: word it by its code
+  return outcome && outcome !== 'ok' ? OUTCOME_WORDS[outcome] ?? outcome : shortCode(f.code);
 }
 
 const OUTCOME_WORDS: Record<string, string> = {
