@@ -151,6 +151,26 @@ build_traefik() {
   mv "$BIN/traefik.tmp" "$BIN/traefik"
 }
 
+# ---------------------------------------------------------------- gateway api CRDs
+# Standard-channel CRDs of the Gateway API version Traefik implements (its go.mod names it). The
+# module zip on the Go proxy carries config/crd/standard/*.yaml; they are joined into one file in
+# the component's own cache dir, so adding them did not change the core cache key.
+gateway_api_crds() { echo "$(extra_dir gateway-api "$GATEWAY_API_VERSION")/standard-install.yaml"; }
+build_gateway_api_crds() {
+  local out dir; out=$(gateway_api_crds)
+  mkdir -p "$(dirname "$out")" && cd "$(dirname "$out")"   # outside any go.mod
+  dir=$(go mod download -json "sigs.k8s.io/gateway-api@$GATEWAY_API_VERSION" | sed -n 's/.*"Dir": "\(.*\)",/\1/p')
+  [ -d "$dir/config/crd/standard" ] || { echo "sigs.k8s.io/gateway-api@$GATEWAY_API_VERSION has no config/crd/standard"; return 1; }
+  mkdir -p "$(dirname "$out")"
+  local f
+  for f in "$dir"/config/crd/standard/gateway.networking.k8s.io_*.yaml; do
+    printf -- '---\n# from sigs.k8s.io/gateway-api@%s %s\n' "$GATEWAY_API_VERSION" "${f#"$dir"/}"
+    cat "$f"
+  done > "$out.tmp"
+  grep -q 'kind: CustomResourceDefinition' "$out.tmp" || { echo "no CRDs in $out.tmp"; return 1; }
+  mv "$out.tmp" "$out"
+}
+
 # ---------------------------------------------------------------- small things
 build_pause() {
   local src="$SRC/pause.c"
@@ -191,6 +211,7 @@ echo_current() {
 main() {
   local total0=$SECONDS only="${1:-all}"
   log "cache: $KEYDIR"
+  if [ "$only" = "gateway-api" ]; then [ -f "$(gateway_api_crds)" ] || timed gateway-api build_gateway_api_crds; return; fi
   timed apt apt_install
   [ -x "$BIN/pause" ] || timed pause build_pause
   echo_current || timed echo build_echo
@@ -202,6 +223,7 @@ main() {
     [ -f "$BIN/kube-router.drop-patched" ] || timed kube-router build_kube_router
     [ -x "$BIN/traefik" ] || timed traefik build_traefik
   fi
+  [ -f "$(gateway_api_crds)" ] || timed gateway-api build_gateway_api_crds
   [ -x "$BIN/pause" ] || { log "pause missing"; exit 1; }
   # pause is built after k8s is downloaded when possible; rebuild from k8s source once available
   timed images bash "$LAB_DIR/images.sh"

@@ -441,7 +441,19 @@ system_files() { echo "$LAB_DIR/../../deploy/rbac.yaml"; ls "$LAB_DIR"/manifests
 
 apply_system() {
   local f
+  apply_gateway_crds
   for f in $(system_files); do render "$f"; echo "---"; done | kc apply -f - >/dev/null
+}
+
+# Gateway API CRDs (standard channel, the version Traefik implements), before the system manifests
+# that create a GatewayClass and a Gateway. Server-side apply: the HTTPRoute CRD (340 KB) is larger
+# than the last-applied annotation of a client-side apply may be.
+gateway_crds_file() { echo "$(extra_dir gateway-api "$GATEWAY_API_VERSION")/standard-install.yaml"; }
+apply_gateway_crds() {
+  local crds; crds=$(gateway_crds_file)
+  [ -f "$crds" ] || bash "$LAB_DIR/build.sh" gateway-api >&2
+  kc apply --server-side --force-conflicts --field-manager=k8snet-lab -f "$crds" >/dev/null
+  kc wait --for=condition=Established --timeout=60s -f "$crds" >/dev/null
 }
 
 apply_baseline() {
@@ -460,6 +472,7 @@ wait_baseline() {
   done
   kc -n payments wait --for=condition=Ready pod/debug-pod --timeout=120s >/dev/null
   wait_for 60 "ingress status" ingress_admitted
+  wait_for 60 "httproute accepted" httproute_accepted
   wait_for 60 "kube-router policy rules for payments pods" netpol_synced
 }
 
@@ -469,6 +482,10 @@ netpol_synced() { # kube-router has a DROP rule for every running pod in payment
   for p in $(kc -n payments get pods --field-selector=status.phase=Running -o jsonpath='{.items[*].metadata.name}'); do
     grep -q "name:$p namespace: payments" <<<"$rules" || return 1
   done
+}
+
+httproute_accepted() { # Traefik accepted the baseline HTTPRoute for its parent Gateway
+  [ "$(kc -n production get httproute api-route -o jsonpath='{.status.parents[0].conditions[?(@.type=="Accepted")].status}' 2>/dev/null)" = True ]
 }
 
 ingress_admitted() {
@@ -688,6 +705,14 @@ cmd_reset() {
     kc -n "$ns" delete pods -l "$sel" --grace-period=0 --force --ignore-not-found >/dev/null 2>&1 || true
   done
   kc delete netpol -n traefik -l "$sel" --ignore-not-found >/dev/null 2>&1 || true
+  # Gateway API objects scenarios added (routes, grants, gateways, classes)
+  if kc get crd httproutes.gateway.networking.k8s.io >/dev/null 2>&1; then
+    for ns in payments orders production default traefik; do
+      kc -n "$ns" delete httproutes.gateway.networking.k8s.io,grpcroutes.gateway.networking.k8s.io,referencegrants.gateway.networking.k8s.io,gateways.gateway.networking.k8s.io \
+        -l "$sel" --ignore-not-found --wait=false >/dev/null 2>&1 || true
+    done
+    kc delete gatewayclasses.gateway.networking.k8s.io -l "$sel" --ignore-not-found --wait=false >/dev/null 2>&1 || true
+  fi
   kc delete netpol -n kube-system --all --ignore-not-found >/dev/null 2>&1 || true
   kc uncordon "$NODE_NAME" >/dev/null 2>&1 || true
   rstep "scenario objects deleted"
