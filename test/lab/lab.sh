@@ -70,8 +70,9 @@ start_daemon() { # start_daemon <name> <binary> <args...>: runs inside the lab n
   mkdir -p "$PIDS" "$LOGS"
   if pid_of "$name" >/dev/null; then return 0; fi
   echo "---- start $(date -Is): $*" >> "$LOGS/$name.log"
-  # fd 9 is the lab.lock; a daemon must not inherit it
-  setsid nsenter --net="$NETNS_PATH" "$@" >> "$LOGS/$name.log" 2>&1 < /dev/null 9>&- &
+  # fd 9 is the lab.lock; a daemon must not inherit it, nor fd 3-8: `flock FILE lab.sh ...` (the
+  # helpers' lab lock) holds FILE on fd 3, and a daemon that inherits it holds that lock forever
+  setsid nsenter --net="$NETNS_PATH" "$@" >> "$LOGS/$name.log" 2>&1 < /dev/null 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&- &
   echo $! > "$PIDS/$name.pid"
 }
 
