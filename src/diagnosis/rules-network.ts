@@ -117,6 +117,9 @@ export const NETWORK_RULES: Rule[] = [
       if (podDrops.length === 0 || ctx.pod('ok').length > 0) return undefined;
       const drop = ctx.all('crosscheck/dropped-despite-allow');
       const policyKnown = ctx.verdicts.length > 0;
+      // never name a layer below one that was not evaluated: with NetworkPolicy unknown, a policy
+      // may be what drops the packets (issue 16 item 13)
+      if (!policyKnown && ctx.findings.some((f) => f.step === 'policy' && f.status === 'unknown')) return undefined;
       // busybox wget cannot say whether it connected: a hanging app then looks like a drop
       const unsure = podDrops.some((f) => f.data?.connected === undefined);
       return {
