@@ -1,0 +1,2 @@
+set -euo pipefail
+"$KUBECTL" -n payments delete networkpolicy allow-orders-to-payments
