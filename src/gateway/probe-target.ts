@@ -44,15 +44,19 @@ export function dataPlaneEndpoint(gateway: Gateway, listener: Listener, dp: Gate
   const services = dp?.services.state === 'ok' ? dp.services.value : [];
   const pods = dp?.pods.state === 'ok' ? dp.pods.value : [];
   const addresses = gateway.status?.addresses ?? [];
+  const mapped = new Set<string>();
   for (const a of addresses) {
     const svc = serviceForAddress(services, a.value, clusterDomain);
+    if (svc) mapped.add(a.value);
     if (svc?.spec.clusterIP && svc.spec.clusterIP !== 'None') {
       const port = servicePortFor(svc, listener.port, pods);
       if (port !== undefined) return { host: svc.spec.clusterIP, port, via: `Gateway address ${a.value} = Service ${svc.metadata.namespace}/${svc.metadata.name}` };
     }
   }
-  // An address that is not a data-plane Service (a load balancer IP or name): probe it on the listener port.
-  const first = addresses.find((a) => a.value);
+  // An address that is not a data-plane Service (a load balancer IP or name): probe it on the listener
+  // port. An address that IS a data-plane Service without a port for the listener cannot carry it:
+  // the data-plane pods are tried instead.
+  const first = addresses.find((a) => a.value && !mapped.has(a.value));
   if (first) return { host: first.value, port: listener.port, via: `Gateway address ${first.value}` };
   for (const svc of services) {
     if (!svc.spec.clusterIP || svc.spec.clusterIP === 'None') continue;

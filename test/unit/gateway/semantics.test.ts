@@ -139,5 +139,8 @@ describe('probe request and data-plane endpoint', () => {
     // no address: the Service port that forwards to the listener port; no Service: a Ready pod on the listener port
     expect(dataPlaneEndpoint(gateway([web]), web, dp, 'cluster.local')).toMatchObject({ host: '10.96.5.5', port: 80 });
     expect(dataPlaneEndpoint(gateway([web]), web, { ...dp, services: { state: 'ok', value: [] } }, 'cluster.local')).toMatchObject({ host: '10.244.0.9', port: 8000 });
+    // the address is the data-plane Service, but it has no port for the listener: the pod, not the name
+    const noPort = { ...dp, services: { state: 'ok' as const, value: [{ ...svc, spec: { ...svc.spec, ports: [{ name: 'admin', port: 9000, targetPort: 9000 }] } }] } };
+    expect(dataPlaneEndpoint(g, web, noPort, 'cluster.local')).toMatchObject({ host: '10.244.0.9', port: 8000 });
   });
 });
