@@ -45,6 +45,10 @@ function how(p: ProbeFact): string {
   return `${p.target.host} via the pod's resolver`;
 }
 
+function externalNameTarget(facts: Facts): boolean {
+  return facts.service.state === 'ok' && facts.service.value.spec.type === 'ExternalName';
+}
+
 /** The address a StatefulSet pod's own name must resolve to: the endpoint with that hostname. */
 function podNameAddresses(facts: Facts, p: ProbeFact): string[] | undefined {
   if (facts.endpointSlices.state !== 'ok') return undefined;
@@ -80,6 +84,12 @@ function probeFinding(facts: Facts, p: ProbeFact): Finding {
       return make('dns/wrong-answer', STEP, 'fail', `${how(p)} answered ${o.addresses.join(', ')}, expected ${want.join(', ')}`, ev, { data });
     }
     return make('dns/resolves', STEP, 'pass', `${how(p)} -> ${o.addresses.join(', ') || '(answer)'}`, ev, { data });
+  }
+  // ExternalName: the server answers the alias with its CNAME (CoreDNS does not always add the target's
+  // records); the application's resolver follows it, so the CNAME is the answer
+  const cname = /^\S+\s+\d+\s+IN\s+CNAME\s+(\S+)/m.exec(p.exec?.stdout ?? '')?.[1] ?? /canonical name = (\S+)/.exec(p.exec?.stdout ?? '')?.[1];
+  if (externalNameTarget(facts) && o.kind === 'no-answer' && cname) {
+    return make('dns/resolves', STEP, 'pass', `${how(p)} -> CNAME ${cname.replace(/\.$/, '')} (the ExternalName alias; the client's resolver follows it)`, ev, { data });
   }
   if (isNotRun(o.kind) || o.kind === 'error') {
     // DNS over TCP needs dig; busybox nslookup has no TCP mode: a coverage note, not an unknown

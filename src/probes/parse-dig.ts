@@ -37,9 +37,13 @@ export function parseDig(exec: ExecResult, target: ProbeTarget): DnsOutcome {
 
 /** A/AAAA/CNAME records between ";; ANSWER SECTION:" and the next blank line. */
 function answerRecords(stdout: string): { name: string; type: string; data: string }[] {
-  const m = /^;; ANSWER SECTION:\n([\s\S]*?)(?:\n\n|$)/m.exec(stdout);
-  if (!m) return [];
-  return m[1]
+  // the section runs to the next blank line (a CNAME chain puts the target's A record on a later line;
+  // a multiline `$` here used to stop at the first record)
+  const start = stdout.indexOf(';; ANSWER SECTION:\n');
+  if (start < 0) return [];
+  const rest = stdout.slice(start + ';; ANSWER SECTION:\n'.length);
+  const end = rest.indexOf('\n\n');
+  return (end < 0 ? rest : rest.slice(0, end))
     .split('\n')
     .map((l) => l.trim().split(/\s+/))
     .filter((f) => f.length >= 5)

@@ -51,3 +51,12 @@ describe('parseApp on recorded tool output', () => {
     expect(parseApp({ ...as('curl-http-200', 'http'), tool: null, exec: undefined }).kind).toBe('not-run');
   });
 });
+
+describe('dig answers with a CNAME chain (recorded in the lab: an ExternalName alias)', () => {
+  it('reads the A record after the CNAME line', async () => {
+    const { parseDns } = await import('../../../src/probes/index.js');
+    const out = parseDns(recorded('lab-dig-cname-chain').probe);
+    expect(out.kind).toBe('answer');
+    expect(out.addresses).toHaveLength(1);
+  });
+});
