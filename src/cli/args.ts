@@ -4,6 +4,7 @@
 import { UserError } from '../errors.js';
 import type { NsName } from '../model/facts.js';
 import type { RouteKind } from '../model/gateway-api.js';
+import type { OutputFormat } from '../report/types.js';
 import { parseSelector } from '../util/selector.js';
 
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -87,21 +88,7 @@ export function parseDuration(text: string, flag: string, maxMs = 3600000): numb
   return Math.round(ms);
 }
 
-/** --port: a Service port name (IANA_SVC_NAME) or number. */
-export function parsePortArg(text: string): string {
-  const t = text.trim();
-  if (/^\d+$/.test(t)) {
-    const n = Number(t);
-    if (n >= 1 && n <= 65535) return t;
-  } else if (/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(t) && t.length <= 15 && /[a-z]/.test(t)) {
-    return t;
-  }
-  throw new UserError({
-    message: `--port: "${text}" is not a port`,
-    why: 'a port is a number 1-65535 or a Service port name (lower-case letters, digits, "-", at most 15 characters)',
-    next: 'list the ports with `kubectl get service NAME -o jsonpath={.spec.ports}`',
-  });
-}
+export { parsePortArg } from '../util/port.js';
 
 /** --path: an absolute HTTP path without spaces, quotes or control characters. */
 export function parsePath(text: string): string {
@@ -114,8 +101,6 @@ export function parsePath(text: string): string {
   }
   return text;
 }
-
-export type OutputFormat = 'table' | 'json' | 'markdown';
 
 export function parseOutput(text: string | undefined, isTty: boolean): OutputFormat {
   if (text === undefined) return isTty ? 'table' : 'table';

@@ -1,7 +1,6 @@
 // Command-line wiring: commander commands, options, exit codes. Logic lives elsewhere.
 
 import { Command, CommanderError, Option } from 'commander';
-import { readFileSync } from 'node:fs';
 import { UserError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { processIo, reportError, type Io } from './output.js';
@@ -242,16 +241,3 @@ export async function main(rawArgv: string[], io: Io = processIo, mainOpts: Main
   }
 }
 
-export function readJsonFile(file: string, what: string): unknown {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new UserError({ message: `cannot read ${what} ${file}`, why: (e as Error).message, next: 'check the path' });
-  }
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    throw new UserError({ message: `${what} ${file} is not valid JSON`, why: (e as Error).message, next: 'pass a file written by `k8snet diagnose --save`' });
-  }
-}

@@ -37,13 +37,7 @@ export function reportError(e: unknown, rawIo: Io, debug: boolean): number {
     if (debug && e.cause) io.err(String((e.cause as Error).stack ?? e.cause));
     return e.exitCode;
   }
-  const err = e as { message?: string; why?: string; next?: string; name?: string; exitCode?: number };
-  if (err && err.name === 'UsageError' && typeof err.message === 'string') {
-    io.err(`error: ${err.message}`);
-    if (err.why) io.err(`  why:  ${err.why}`);
-    if (err.next) io.err(`  next: ${err.next}`);
-    return 2;
-  }
+  const err = e as { message?: string };
   io.err(`error: k8snet failed unexpectedly: ${err?.message ?? String(e)}`);
   io.err('  why:  this is a bug in k8snet, not a finding about your cluster');
   io.err('  next: re-run with --debug and report the output');

@@ -1,12 +1,55 @@
-// `k8snet policy`: builds the world (live cluster or --manifests) and runs the policy engine.
+// `k8snet policy SRC DST` and `k8snet policy --matrix`: builds the world (live cluster or --manifests),
+// asks the policy engine, renders the answer.
 
 import { isIP } from 'node:net';
 import { UserError } from '../errors.js';
-import { runPolicyCommand } from '../policy/command.js';
+import { buildPolicyReport, type PolicyQuestion } from '../policy/build-report.js';
+import { parseProtocol } from '../policy/flows.js';
+import { namespaceMatrix } from '../policy/matrix.js';
+import { WorldIndex } from '../policy/world-index.js';
+import { renderMatrix, renderPolicyReport } from '../report/policy.js';
+import type { OutputFormat } from '../report/types.js';
+import { portNumberOrName } from '../util/port.js';
 import { formatProblem } from '../manifests/problems.js';
 import type { PolicyWorld } from '../policy/types.js';
 import { parseDuration, parseOutput, validateNamespace } from './args.js';
 import { useColor, type Io } from './output.js';
+
+function matrixNamespaces(idx: WorldIndex, spec: string): string[] {
+  if (spec === 'all' || spec === '*' || spec === '') return idx.namespaceNames();
+  const names = spec.split(',').map((s) => s.trim()).filter(Boolean);
+  const unknown = names.filter((n) => !idx.hasNamespace(n) && !idx.world.workloads.some((w) => w.metadata.namespace === n));
+  if (unknown.length > 0) {
+    throw new UserError({ message: `unknown namespace(s) in --matrix: ${unknown.join(', ')}`, why: 'the world has no namespace, pod or workload there', next: `known namespaces: ${idx.namespaceNames().join(', ') || 'none'}` });
+  }
+  return names;
+}
+
+/** Everything the policy runner needs: the question, the matrix request, and how to render. */
+export interface PolicyCommandOptions extends PolicyQuestion {
+  manifests?: string[];
+  /** Namespaces for a reachability matrix: "ns1,ns2,..." or "all". */
+  matrix?: string;
+  output: OutputFormat;
+  color: boolean;
+}
+
+/**
+ * Runs the policy command on an already-built world. Exit 0: allowed (or a matrix), 1: denied.
+ * Invalid input throws UserError (the CLI maps it to exit 2).
+ */
+export async function runPolicyCommand(opts: PolicyCommandOptions, world: PolicyWorld): Promise<{ text: string; exitCode: 0 | 1 }> {
+  const idx = new WorldIndex(world);
+  if (opts.matrix !== undefined) {
+    if (opts.src || opts.dst) throw new UserError({ message: '--matrix takes no SRC or DST', why: 'a matrix covers every pair of the listed namespaces', next: 'k8snet policy --matrix ns1,ns2 --port 8080' });
+    const port = portNumberOrName(opts.port);
+    if (port === undefined) throw new UserError({ message: '--matrix needs --port', why: 'reachability depends on the port', next: 'add --port 8080 (the pod port)' });
+    const m = namespaceMatrix(idx, matrixNamespaces(idx, opts.matrix), port, parseProtocol(opts.protocol) ?? 'TCP');
+    return { text: renderMatrix(m, opts.output, opts.color), exitCode: 0 };
+  }
+  const report = buildPolicyReport(opts, world, idx);
+  return { text: renderPolicyReport(report, opts.output, opts.color), exitCode: report.allowed ? 0 : 1 };
+}
 
 interface PolicyCliOptions {
   port?: string;

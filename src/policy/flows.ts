@@ -1,11 +1,12 @@
 // Turns resolved endpoints plus --port/--protocol into concrete flows on the destination POD's port.
 
 import type { Pod, Service, ServicePort } from '../model/k8s.js';
-import { UsageError } from './errors.js';
+import { UserError } from '../errors.js';
 import { resolveNamedPort } from './ports.js';
 import type { ResolvedEndpoint } from './resolve.js';
 import { PROTOCOLS, type Flow, type Party, type Protocol } from './types.js';
 import { podNamespace } from '../util/pod.js';
+import { portNumberOrName } from '../util/port.js';
 
 export interface FlowPlan {
   flows: Flow[];
@@ -15,23 +16,11 @@ export interface FlowPlan {
   folded: string[];
 }
 
-/** --port: a number 1-65535 or a port name (IANA_SVC_NAME: lowercase letters, digits, '-', max 15). */
-export function parsePortArg(port: string | undefined): number | string | undefined {
-  if (port === undefined || port === '') return undefined;
-  if (/^\d+$/.test(port)) {
-    const n = Number(port);
-    if (n >= 1 && n <= 65535) return n;
-  } else if (/^[a-z0-9]([a-z0-9-]{0,13}[a-z0-9])?$/.test(port) && /[a-z]/.test(port)) {
-    return port;
-  }
-  throw new UsageError(`invalid --port "${port}"`, 'a port is a number from 1 to 65535 or a container/service port name', 'e.g. --port 8080 or --port http');
-}
-
 export function parseProtocol(p: string | undefined): Protocol | undefined {
   if (p === undefined || p === '') return undefined;
   const up = p.toUpperCase();
   if ((PROTOCOLS as readonly string[]).includes(up)) return up as Protocol;
-  throw new UsageError(`invalid --protocol "${p}"`, 'NetworkPolicy knows TCP, UDP and SCTP', 'use --protocol TCP, UDP or SCTP');
+  throw new UserError({ message: `invalid --protocol "${p}"`, why: 'NetworkPolicy knows TCP, UDP and SCTP', next: 'use --protocol TCP, UDP or SCTP' });
 }
 
 function signature(p: Party): string {
@@ -59,9 +48,7 @@ function servicePortsFor(svc: Service, port: number | string | undefined, protoc
   const chosen = all.filter((sp) => (port === undefined || sp.port === port || sp.name === port) && (!protocol || (sp.protocol ?? 'TCP').toUpperCase() === protocol));
   if (chosen.length === 0) {
     const list = all.map((sp) => `${sp.name ? `${sp.name}=` : ''}${sp.port}/${sp.protocol ?? 'TCP'}->${sp.targetPort ?? sp.port}`).join(', ') || 'none';
-    throw new UsageError(`service ${svc.metadata.namespace}/${svc.metadata.name} has no port ${port ?? ''}${protocol ? `/${protocol}` : ''}`.replace(/ +$/, ''),
-      `its ports are: ${list} (--port names the Service port; k8snet checks policies on the targetPort)`,
-      `use --port ${all[0]?.port ?? 80}`);
+    throw new UserError({ message: `service ${svc.metadata.namespace}/${svc.metadata.name} has no port ${port ?? ''}${protocol ? `/${protocol}` : ''}`.replace(/ +$/, ''), why: `its ports are: ${list} (--port names the Service port; k8snet checks policies on the targetPort)`, next: `use --port ${all[0]?.port ?? 80}` });
   }
   return chosen;
 }
@@ -79,7 +66,7 @@ function podPorts(pod: Pod, protocol: Protocol | undefined): { port: number; pro
 
 /** Flows from every source party to every destination party, on the destination pod's port(s). */
 export function planFlows(src: ResolvedEndpoint, dst: ResolvedEndpoint, portArg: string | undefined, protocolArg: string | undefined): FlowPlan {
-  const port = parsePortArg(portArg);
+  const port = portNumberOrName(portArg);
   const protocol = parseProtocol(protocolArg);
   const plan: FlowPlan = { flows: [], skipped: [], folded: [] };
   const srcs = fold(src.parties, plan.folded);
@@ -103,13 +90,13 @@ export function planFlows(src: ResolvedEndpoint, dst: ResolvedEndpoint, portArg:
       const proto = protocol ?? 'TCP';
       const resolved = d.kind === 'pod' ? resolveNamedPort(d.pod, port, proto) : undefined;
       if (resolved === undefined) {
-        throw new UsageError(`port "${port}" is not a ${proto} container port of the destination`, d.kind === 'pod' ? `pod ${podNamespace(d.pod)}/${d.pod.metadata.name} declares no port named ${port}` : 'an address outside the cluster has no named ports', 'give the port number instead, e.g. --port 8080');
+        throw new UserError({ message: `port "${port}" is not a ${proto} container port of the destination`, why: d.kind === 'pod' ? `pod ${podNamespace(d.pod)}/${d.pod.metadata.name} declares no port named ${port}` : 'an address outside the cluster has no named ports', next: 'give the port number instead, e.g. --port 8080' });
       }
       targets.push({ port: resolved, protocol: proto });
     } else {
       const declared = d.kind === 'pod' ? podPorts(d.pod, protocol) : [];
       if (declared.length === 0) {
-        throw new UsageError('--port is required here', d.kind === 'pod' ? `the destination ${podNamespace(d.pod)}/${d.pod.metadata.name} declares no container ports${protocol ? ` for ${protocol}` : ''}` : 'the destination is an address outside the cluster', 'add --port 8080 (the pod port; for a Service, its port)');
+        throw new UserError({ message: '--port is required here', why: d.kind === 'pod' ? `the destination ${podNamespace(d.pod)}/${d.pod.metadata.name} declares no container ports${protocol ? ` for ${protocol}` : ''}` : 'the destination is an address outside the cluster', next: 'add --port 8080 (the pod port; for a Service, its port)' });
       }
       targets.push(...declared);
     }

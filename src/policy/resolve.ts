@@ -2,7 +2,7 @@
 
 import type { Pod, Service, Workload } from '../model/k8s.js';
 import { looksLikeAddress, parseIp } from './cidr.js';
-import { UsageError } from './errors.js';
+import { UserError } from '../errors.js';
 import { matchesSelector } from '../util/selector.js';
 import type { Party } from './types.js';
 import { type WorldIndex } from './world-index.js';
@@ -50,9 +50,7 @@ function servicePods(idx: WorldIndex, svc: Service): { parties: Party[]; how: st
   const ns = svc.metadata.namespace ?? 'default';
   const sel = svc.spec.selector;
   if (!sel || Object.keys(sel).length === 0) {
-    throw new UsageError(`service ${ns}/${svc.metadata.name} has no selector`,
-      'its endpoints are maintained by hand, so k8snet cannot tell which pods stand behind it',
-      'name the backend pods or their addresses instead (k8snet policy SRC ns/pod)');
+    throw new UserError({ message: `service ${ns}/${svc.metadata.name} has no selector`, why: 'its endpoints are maintained by hand, so k8snet cannot tell which pods stand behind it', next: 'name the backend pods or their addresses instead (k8snet policy SRC ns/pod)' });
   }
   const pods = idx.selectPods(ns, { matchLabels: sel });
   const ready = pods.filter(isPodReady);
@@ -76,17 +74,17 @@ export function resolveEndpoint(idx: WorldIndex, spec: string, role: 'source' | 
   const text = spec.trim();
   if (parseIp(text)) return resolveAddress(idx, text);
   if (looksLikeAddress(text)) {
-    throw new UsageError(`"${text}" is not a valid IPv4 or IPv6 address`, `the ${role} looks like an address but does not parse (a prefix, zone or extra octet is not allowed)`, 'write a single address such as 203.0.113.7 or 2001:db8::7, or ns/name for a pod, workload or service');
+    throw new UserError({ message: `"${text}" is not a valid IPv4 or IPv6 address`, why: `the ${role} looks like an address but does not parse (a prefix, zone or extra octet is not allowed)`, next: 'write a single address such as 203.0.113.7 or 2001:db8::7, or ns/name for a pod, workload or service' });
   }
   const parts = text.split('/');
   if (parts.length < 2 || parts.length > 3 || parts.some((p) => p === '')) {
-    throw new UsageError(`cannot read ${role} "${text}"`, 'an endpoint is ns/name, ns/kind/name, or an IP address', `e.g. k8snet policy orders/orders-api payments/svc/payments-api --port 80`);
+    throw new UserError({ message: `cannot read ${role} "${text}"`, why: 'an endpoint is ns/name, ns/kind/name, or an IP address', next: `e.g. k8snet policy orders/orders-api payments/svc/payments-api --port 80` });
   }
   const ns = parts[0];
   const name = parts[parts.length - 1];
   const kind = parts.length === 3 ? KIND_ALIASES[parts[1].toLowerCase()] : undefined;
   if (parts.length === 3 && !kind) {
-    throw new UsageError(`unknown kind "${parts[1]}" in ${role} "${text}"`, 'k8snet resolves pods, workloads (deploy, sts, ds, rs, job, cronjob) and services', `write ${ns}/pod/${name}, ${ns}/deploy/${name} or ${ns}/svc/${name}`);
+    throw new UserError({ message: `unknown kind "${parts[1]}" in ${role} "${text}"`, why: 'k8snet resolves pods, workloads (deploy, sts, ds, rs, job, cronjob) and services', next: `write ${ns}/pod/${name}, ${ns}/deploy/${name} or ${ns}/svc/${name}` });
   }
   // A destination named like both a workload and a Service is the Service: traffic is sent to Services,
   // and the flow is then checked on their targetPort (the port NetworkPolicy sees after DNAT).
@@ -95,7 +93,7 @@ export function resolveEndpoint(idx: WorldIndex, spec: string, role: 'source' | 
     if (!svc) return undefined;
     const { parties, how } = servicePods(idx, svc);
     if (parties.length === 0) {
-      throw new UsageError(`service ${ns}/${name} selects no pods`, `no pod or workload template in namespace ${ns} carries its selector ${JSON.stringify(svc.spec.selector)}`, `check the selector: kubectl get pods -n ${ns} --show-labels (or load the workload manifests too)`);
+      throw new UserError({ message: `service ${ns}/${name} selects no pods`, why: `no pod or workload template in namespace ${ns} carries its selector ${JSON.stringify(svc.spec.selector)}`, next: `check the selector: kubectl get pods -n ${ns} --show-labels (or load the workload manifests too)` });
     }
     return { spec: text, kind: 'service', description: `service ${ns}/${name} -> ${how}`, parties, service: svc };
   };
@@ -121,5 +119,5 @@ export function resolveEndpoint(idx: WorldIndex, spec: string, role: 'source' | 
     if (r) return r;
   }
   const where = idx.hasNamespace(ns) ? `namespace ${ns} has no ${kind ? kind.toLowerCase() : 'pod, workload or service'} named ${name}` : `namespace ${ns} is not in the world`;
-  throw new UsageError(`${role} "${text}" not found`, where, `list what exists: kubectl get pods,deploy,svc -n ${ns} (or check the --manifests paths)`);
+  throw new UserError({ message: `${role} "${text}" not found`, why: where, next: `list what exists: kubectl get pods,deploy,svc -n ${ns} (or check the --manifests paths)` });
 }

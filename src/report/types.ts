@@ -6,6 +6,9 @@ import type { PathPicture } from './path-model.js';
 
 export const REPORT_SCHEMA = 'k8snet.diagnose/v1' as const;
 
+/** The output formats every command renders (-o). */
+export type OutputFormat = 'table' | 'json' | 'markdown';
+
 /** A finding as reported: the finding plus its layer and title from the catalogue. */
 export type ReportFinding = Finding & {
   layer: Layer | null;

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { NetworkPolicy } from '../../../src/model/k8s.js';
-import { buildPolicyReport, runPolicyCommand } from '../../../src/policy/command.js';
-import { UsageError } from '../../../src/policy/errors.js';
+import { runPolicyCommand } from '../../../src/cli/policy.js';
+import { buildPolicyReport } from '../../../src/policy/build-report.js';
+import { UserError } from '../../../src/errors.js';
 import { ns, pod, policy, world } from './world-helpers.js';
 
 const web = pod('shop', 'web', { app: 'web' }, { ip: '10.1.0.5', ports: [{ name: 'http', containerPort: 8080 }] });
@@ -30,11 +31,11 @@ describe('external addresses (issue 6)', () => {
     ['an unisolated pod reaches any address', 'shop/web', '192.0.2.1', '25', true],
     ['an address that is a pod IP is that pod (pod judged by selectors)', '10.1.0.5', 'shop/worker', '8080', true],
   ])('%s', (_n, src, dst, port, expected) => {
-    expect(buildPolicyReport({ src, dst, port, output: 'json', color: false }, W).allowed).toBe(expected);
+    expect(buildPolicyReport({ src, dst, port }, W).allowed).toBe(expected);
   });
 
   it('explains which ipBlock and which except missed, and skips the external side', () => {
-    const r = buildPolicyReport({ src: '203.0.113.200', dst: 'shop/web', port: '8080', output: 'json', color: false }, W);
+    const r = buildPolicyReport({ src: '203.0.113.200', dst: 'shop/web', port: '8080' }, W);
     const v = r.verdicts[0];
     expect(v.src).toEqual({ kind: 'external', ip: '203.0.113.200' });
     expect(v.egress.evaluated).toBe(false);
@@ -44,19 +45,19 @@ describe('external addresses (issue 6)', () => {
   });
 
   it('names the rule and ipBlock peer that allowed', () => {
-    const r = buildPolicyReport({ src: 'shop/worker', dst: '198.51.100.9', port: '443', output: 'json', color: false }, W);
+    const r = buildPolicyReport({ src: 'shop/worker', dst: '198.51.100.9', port: '443' }, W);
     expect(r.verdicts[0].egress.allowedBy[0]).toMatchObject({ policy: { name: 'to-bank' }, ruleIndex: 0, peerIndex: 1, portIndex: 0, matchedBy: 'ipBlock' });
     expect(r.verdicts[0].ingress.evaluated).toBe(false);
   });
 
   it('an address owned by a pod says so (IPv6 compared by value)', () => {
-    const r = buildPolicyReport({ src: 'shop/web', dst: 'fd00:0:0::5', port: '80', output: 'json', color: false }, W);
+    const r = buildPolicyReport({ src: 'shop/web', dst: 'fd00:0:0::5', port: '80' }, W);
     expect(r.destination.description).toMatch(/belongs to pod shop\/worker/);
     expect(r.verdicts[0].dst).toMatchObject({ kind: 'pod', name: 'worker' });
   });
 
-  it.each(['203.0.113.999', '203.0.113.7/32', '2001:db8:::7', '10.1.2'])('malformed address %s is a UsageError (exit 2)', async (a) => {
-    await expect(runPolicyCommand({ src: a, dst: 'shop/web', port: '8080', output: 'table', color: false }, W)).rejects.toBeInstanceOf(UsageError);
+  it.each(['203.0.113.999', '203.0.113.7/32', '2001:db8:::7', '10.1.2'])('malformed address %s is a UserError (exit 2)', async (a) => {
+    await expect(runPolicyCommand({ src: a, dst: 'shop/web', port: '8080', output: 'table', color: false }, W)).rejects.toBeInstanceOf(UserError);
   });
 
   it('exit code follows the verdict', async () => {

@@ -1,9 +1,10 @@
 // The seed article's two policies, loaded from test/fixtures/policy/seed-payments with the real loader.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadManifests } from '../../../src/manifests/load.js';
-import { buildPolicyReport, runPolicyCommand } from '../../../src/policy/command.js';
+import { runPolicyCommand } from '../../../src/cli/policy.js';
+import { buildPolicyReport } from '../../../src/policy/build-report.js';
 import { evaluateFlow } from '../../../src/policy/evaluate.js';
-import { UsageError } from '../../../src/policy/errors.js';
+import { UserError } from '../../../src/errors.js';
 import { resolveEndpoint } from '../../../src/policy/resolve.js';
 import type { PolicyWorld } from '../../../src/policy/types.js';
 import { WorldIndex } from '../../../src/policy/world-index.js';
@@ -12,7 +13,7 @@ import { WorldBuilder } from '../../../src/manifests/build-world.js';
 
 const DIR = new URL('../../fixtures/policy/seed-payments/', import.meta.url).pathname;
 let W: PolicyWorld;
-const q = (src: string, dst: string, port?: string) => buildPolicyReport({ src, dst, port, output: 'json', color: false }, W);
+const q = (src: string, dst: string, port?: string) => buildPolicyReport({ src, dst, port }, W);
 
 beforeAll(async () => {
   const r = await loadManifests([DIR]);
@@ -103,7 +104,7 @@ describe('seed: default-deny-ingress + allow-orders-to-payments', () => {
     ['missing DST', { src: 'orders/orders-api' }],
     ['no --port and no declared port', { src: 'orders/orders-api', dst: 'tools/debug' }],
   ])('usage error: %s', async (_n, o) => {
-    await expect(runPolicyCommand({ ...o, output: 'table', color: false }, W)).rejects.toSatisfy((e: unknown) => e instanceof UsageError && e.why.length > 0 && e.next.length > 0);
+    await expect(runPolicyCommand({ ...o, output: 'table', color: false }, W)).rejects.toSatisfy((e: unknown) => e instanceof UserError && (e.why ?? '').length > 0 && (e.next ?? '').length > 0);
   });
 
   it('namespace matrix on the pod port', async () => {

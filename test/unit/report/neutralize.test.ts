@@ -132,7 +132,7 @@ describe('json stays lossless', () => {
 
 describe('k8snet policy output and error messages', () => {
   it('policy table and markdown neutralise labels and names from the cluster or manifests', async () => {
-    const { runPolicyCommand } = await import('../../../src/policy/command.js');
+    const { runPolicyCommand } = await import('../../../src/cli/policy.js');
     const { ns, pod, policy, world } = await import('../policy/world-helpers.js');
     const W = world({
       namespaces: [ns('a'), ns('b')],

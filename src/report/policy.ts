@@ -1,13 +1,13 @@
 // Renders policy reports and matrices as table, JSON (schema k8snet.policy/v1) or Markdown. Pure.
 
 import Table from 'cli-table3';
-import { describeFlowPort, describePartyRef, directionCell, explainVerdict } from './explain.js';
-import type { NamespaceMatrix } from './matrix.js';
-import type { Lint, PolicyReport, Verdict } from './types.js';
-import { escapeJsonForTerminal, markdownFence, markdownText, neutralizeDeep } from '../report/neutralize.js';
+import { describeFlowPort, describePartyRef, directionCell, explainVerdict } from '../policy/explain.js';
+import type { NamespaceMatrix } from '../policy/matrix.js';
+import type { Lint, PolicyReport, Verdict } from '../policy/types.js';
+import { escapeJsonForTerminal, markdownFence, markdownText, neutralizeDeep } from './neutralize.js';
+import type { OutputFormat } from './types.js';
 
 export const POLICY_SCHEMA = 'k8snet.policy/v1';
-export type OutputFormat = 'table' | 'json' | 'markdown';
 
 const paint = (on: boolean, code: number) => (s: string) => (on ? `\u001b[${code}m${s}\u001b[0m` : s);
 
