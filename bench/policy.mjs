@@ -1,5 +1,5 @@
 // Benchmark of the NetworkPolicy engine on a synthetic cluster (10,000 pods, 2,000 policies, 200 namespaces).
-// Imports the compiled engine from dist/ (builds it with tsc first when missing). Prints median and p95.
+// Builds dist/ first (refuses to run on a failed build), then imports the compiled engine. Prints median and p95.
 
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -7,15 +7,21 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+// Always build first: benchmarking a stale dist/ (or one a failed build left behind) measures old code.
+console.log('building dist/ (npx tsc -p tsconfig.build.json) ...');
+try {
+  execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
+} catch {
+  console.error('error: the build failed, so bench/policy.mjs will not measure what dist/ holds');
+  console.error('  why:  tsc reported errors (above); dist/ may be stale or partly written');
+  console.error('  next: fix the type errors, then re-run npm run bench:policy');
+  process.exit(2);
+}
 if (!existsSync(join(root, 'dist/policy/evaluate.js'))) {
-  console.log('dist/ missing: running npx tsc -p tsconfig.build.json ...');
-  try {
-    execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
-  } catch (e) {
-    // tsc still emits when other files have type errors; go on if the engine was compiled.
-    if (!existsSync(join(root, 'dist/policy/evaluate.js'))) throw e;
-    console.log('tsc reported errors (see above); the policy engine was emitted, continuing');
-  }
+  console.error('error: dist/policy/evaluate.js is missing after the build');
+  console.error('  why:  tsconfig.build.json did not emit the policy engine');
+  console.error('  next: check tsconfig.build.json includes src/policy');
+  process.exit(2);
 }
 const { WorldIndex } = await import(join(root, 'dist/policy/world-index.js'));
 const { evaluateFlow } = await import(join(root, 'dist/policy/evaluate.js'));
