@@ -216,7 +216,15 @@ if (scenarios.length === 0) {
 const tmp = path.join(root, '.lab/e2e');
 mkdirSync(tmp, { recursive: true });
 const rows = [];
+const labNodes = Number(env.K8SNET_LAB_NODE_COUNT ?? 1);
+const notRun = [];
 for (const sc of scenarios) {
+  // a scenario that needs more nodes than the lab has is reported as not run, never as passed
+  if ((sc.spec.nodes ?? 1) > labNodes) {
+    notRun.push({ scenario: sc.name, why: `needs ${sc.spec.nodes} nodes; this lab has ${labNodes} (boot it with K8SNET_LAB_NODES=${sc.spec.nodes})` });
+    process.stderr.write(`\n-- ${sc.name}: NOT RUN (needs ${sc.spec.nodes} nodes, the lab has ${labNodes})\n`);
+    continue;
+  }
   process.stderr.write(`\n-- ${sc.name}: ${sc.spec.description ?? ''}\n`);
   const reset = sh('bash', [lab, 'reset'], { timeoutMs: 240000 });
   const setupProblems = [];
@@ -280,6 +288,8 @@ for (const r of rows) {
 }
 const passed = rows.filter((r) => r.pass).length;
 const failed = rows.length - passed;
+for (const n of notRun) console.log([pad(n.scenario, 34), pad('-', 14), pad('-', 14), pad('NOTRUN', 6), pad('-', 8), pad('-', 7)].join(' '));
 writeFileSync(path.join(tmp, 'results.json'), JSON.stringify(rows, null, 2));
-console.log(`\n${passed} passed, ${failed} failed`);
+if (notRun.length) writeFileSync(path.join(tmp, 'not-run.json'), JSON.stringify(notRun, null, 2));
+console.log(`\n${passed} passed, ${failed} failed${notRun.length ? `, ${notRun.length} not run (${notRun[0].why})` : ''}`);
 process.exit(failed ? 1 : 0);

@@ -171,6 +171,25 @@ build_gateway_api_crds() {
   mv "$out.tmp" "$out"
 }
 
+# ---------------------------------------------------------------- flannel (two-node layout)
+# Built from a copy of the module (like kube-router): main.go registers every backend, and two of
+# them cannot be built here: tencentvpc needs a tencentcloud SDK version the proxy does not serve,
+# udp needs cgo. The lab uses VXLAN only, so the copy drops those two imports. Own cache dir.
+build_flannel() {
+  local mod=github.com/flannel-io/flannel
+  local dir; dir=$(go mod download -json "$mod@$FLANNEL_VERSION" | sed -n 's/.*"Dir": "\(.*\)",/\1/p')
+  local d="$FLANNEL_DIR/src/flannel"
+  mkdir -p "$FLANNEL_DIR/bin"
+  rm -rf "$d"; cp -r "$dir" "$d"; chmod -R u+w "$d"
+  sed -i -e '/pkg\/backend\/tencentvpc"/d' -e '/pkg\/backend\/udp"/d' "$d/main.go"
+  grep -q 'pkg/backend/vxlan"' "$d/main.go" || { echo "flannel main.go has no vxlan backend import"; return 1; }
+  cd "$d"
+  go build -p "$BUILD_P" -trimpath -ldflags "-s -w -X $mod/pkg/version.Version=$FLANNEL_VERSION" \
+    -o "$FLANNEL_DIR/bin/flanneld.tmp" .
+  mv "$FLANNEL_DIR/bin/flanneld.tmp" "$FLANNEL_DIR/bin/flanneld"
+  cd / && rm -rf "$d"
+}
+
 # ---------------------------------------------------------------- small things
 build_pause() {
   local src="$SRC/pause.c"
@@ -222,6 +241,7 @@ main() {
     [ -x "$BIN/coredns" ] || timed coredns build_coredns
     [ -f "$BIN/kube-router.drop-patched" ] || timed kube-router build_kube_router
     [ -x "$BIN/traefik" ] || timed traefik build_traefik
+    if [ -n "${FLANNEL_VERSION:-}" ] && [ ! -x "$FLANNEL_DIR/bin/flanneld" ]; then mkdir -p "$FLANNEL_DIR"; timed flannel build_flannel; fi
   fi
   [ -f "$(gateway_api_crds)" ] || timed gateway-api build_gateway_api_crds
   [ -x "$BIN/pause" ] || { log "pause missing"; exit 1; }

@@ -112,4 +112,31 @@ if [ -x "$BIN/traefik" ] && fresh traefik "$BIN/traefik"; then
   r=$(base_root); cp "$BIN/traefik" "$r/traefik"
   mkimage traefik "lab.local/traefik:$TRAEFIK_VERSION" "$r" '["/traefik"]'
 fi
+# flannel (two-node layout): flanneld + busybox (install-cni script) + Debian's iptables (nft
+# backend, the same one kube-proxy and kube-router use on the node), in flannel's own cache dir
+if [ -x "$FLANNEL_DIR/bin/flanneld" ]; then
+  fimg="$FLANNEL_DIR/images"; mkdir -p "$fimg"
+  if [ ! -f "$fimg/flannel.tar" ] || [ "$FLANNEL_DIR/bin/flanneld" -nt "$fimg/flannel.tar" ] || [ "$LAB_DIR/images.sh" -nt "$fimg/flannel.tar" ]; then
+    r=$(base_root); cp "$FLANNEL_DIR/bin/flanneld" "$r/flanneld"
+    copy_with_libs "$r" /usr/sbin/xtables-nft-multi
+    mkdir -p "$r/usr/lib/x86_64-linux-gnu"; cp -r /usr/lib/x86_64-linux-gnu/xtables "$r/usr/lib/x86_64-linux-gnu/"
+    mkdir -p "$r/usr/sbin" "$r/run"
+    for t in iptables iptables-save iptables-restore ip6tables ip6tables-save ip6tables-restore; do
+      ln -sf xtables-nft-multi "$r/usr/sbin/$t"
+    done
+    add_busybox "$r"
+    ( IMAGES=$fimg; mkimage flannel "lab.local/flannel:$FLANNEL_VERSION" "$r" '["/flanneld"]' )
+  fi
+  # kube-router as a DaemonSet (two-node layout): the lab's patched binary + iptables (nft) + ipset
+  if [ -x "$BIN/kube-router" ] && { [ ! -f "$fimg/kube-router.tar" ] || [ "$BIN/kube-router" -nt "$fimg/kube-router.tar" ] || [ "$LAB_DIR/images.sh" -nt "$fimg/kube-router.tar" ]; }; then
+    r=$(base_root); cp "$BIN/kube-router" "$r/kube-router"
+    copy_with_libs "$r" /usr/sbin/xtables-nft-multi /usr/sbin/ipset
+    mkdir -p "$r/usr/lib/x86_64-linux-gnu"; cp -r /usr/lib/x86_64-linux-gnu/xtables "$r/usr/lib/x86_64-linux-gnu/"
+    mkdir -p "$r/usr/sbin" "$r/run"
+    for t in iptables iptables-save iptables-restore ip6tables ip6tables-save ip6tables-restore; do
+      ln -sf xtables-nft-multi "$r/usr/sbin/$t"
+    done
+    ( IMAGES=$fimg; mkimage kube-router "lab.local/kube-router:$KUBE_ROUTER_VERSION-lab" "$r" '["/kube-router"]' )
+  fi
+fi
 ls -la "$IMAGES"

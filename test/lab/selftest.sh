@@ -98,5 +98,30 @@ check "Ingress: Host api.example.com /orders/x routed to orders-api" retry 10 t_
 check "Ingress: unknown Host -> 404" retry 10 t_ingress_unknown
 check "RBAC: readonly user lists pods, cannot read secrets" t_readonly
 check "audit log written at Metadata level" t_audit
+# Two nodes: every payments-api replica (one per node) and every CoreDNS replica answers from
+# orders-api, so both the same-node and the cross-node (VXLAN) path work.
+if [ "$LAB_NODES" = 2 ]; then
+  t_spread() { # t_spread <ns> <selector> <want>: one Running pod per node
+    local nodes; nodes=$(kc -n "$1" get pods -l "$2" --field-selector=status.phase=Running -o jsonpath='{range .items[*]}{.spec.nodeName}{"\n"}{end}' | sort -u | wc -l)
+    [ "$nodes" = "$3" ] || { echo "$1 $2: pods on $nodes node(s), want $3"; return 1; }
+  }
+  t_each_payments() {
+    local ip node
+    while read -r ip node; do
+      [ "$(orders_tb wget -q -O - "http://$ip:8080/health")" = ok ] || { echo "payments pod $ip on $node did not answer"; return 1; }
+    done < <(kc -n payments get pods -l app=payments-api -o jsonpath='{range .items[*]}{.status.podIP} {.spec.nodeName}{"\n"}{end}')
+  }
+  t_each_coredns() {
+    local ip node out
+    while read -r ip node; do
+      out=$(debug dig +short +time=2 +tries=1 @"$ip" kube-dns.kube-system.svc.cluster.local) || { echo "CoreDNS $ip on $node: dig failed"; return 1; }
+      [ "$out" = "$DNS_IP" ] || { echo "CoreDNS $ip on $node answered '$out'"; return 1; }
+    done < <(kc -n kube-system get pods -l k8s-app=kube-dns -o jsonpath='{range .items[*]}{.status.podIP} {.spec.nodeName}{"\n"}{end}')
+  }
+  check "two nodes: payments-api has one pod per node" t_spread payments app=payments-api 2
+  check "two nodes: CoreDNS has one pod per node" t_spread kube-system k8s-app=kube-dns 2
+  check "two nodes: orders -> every payments pod IP (same node + VXLAN)" retry 10 t_each_payments
+  check "two nodes: debug-pod -> every CoreDNS pod IP" retry 10 t_each_coredns
+fi
 if [ $FAILS = 0 ]; then echo "self-test: all checks passed"; else echo "self-test: $FAILS check(s) FAILED"; fi
 exit $((FAILS > 0))
