@@ -38,7 +38,9 @@ function target(p: ProbeFact): string {
 function what(kind: Kind, p: ProbeFact): string {
   const sp = p.servicePort;
   const port = sp && (sp.name || kind === 'endpoint') ? ` (Service port ${sp.name ? `${sp.name} ` : ''}${sp.port})` : '';
-  return `${kind === 'clusterip' ? 'ClusterIP' : 'Pod IP'} ${target(p)}${port}`;
+  // every endpoint probe carries its pod and node
+  const where = kind === 'endpoint' ? [p.target.pod, p.target.node ? `on node ${p.target.node}` : ''].filter(Boolean).join(' ') : '';
+  return `${kind === 'clusterip' ? 'ClusterIP' : 'Pod IP'} ${target(p)}${port}${where ? ` [${where}]` : ''}`;
 }
 
 function sentence(kind: Kind, p: ProbeFact, o: ConnectOutcome): string {
@@ -82,7 +84,8 @@ function legacyFinding(kind: Kind, p: ProbeFact): Finding {
   return make(code, STEP, status, sentence(kind, p, o), probeEvidence(p, o.detail), {
     next,
     forbidden: execForbidden(p),
-    data: { probeId: p.id, outcome: o.kind === 'timeout' && o.connected === true ? 'no-response' : o.kind, connected: o.connected, httpStatus: o.httpStatus, target: target(p) },
+    data: { probeId: p.id, outcome: o.kind === 'timeout' && o.connected === true ? 'no-response' : o.kind, connected: o.connected, httpStatus: o.httpStatus, target: target(p),
+      ...(p.target.pod ? { pod: p.target.pod } : {}), ...(p.target.node ? { node: p.target.node } : {}) },
   });
 }
 
@@ -109,7 +112,8 @@ function pathFinding(facts: Facts, kind: Kind, transport: ProbeFact, app: ProbeF
   const evidence = [...probeEvidence(transport, t.detail), ...(app ? probeEvidence(app, a!.detail) : [])];
   if (proto) evidence.push(`protocol: ${protocolText(proto)}`);
   const w = what(kind, transport);
-  const base = { probeId: transport.id, appProbeId: app?.id, target: target(transport), servicePort: transport.servicePort, app: a?.kind, protocol: proto?.app };
+  const base = { probeId: transport.id, appProbeId: app?.id, target: target(transport), servicePort: transport.servicePort, app: a?.kind, protocol: proto?.app,
+    ...(transport.target.pod ? { pod: transport.target.pod } : {}), ...(transport.target.node ? { node: transport.target.node } : {}) };
   // the application probe saw the server: a connection was made whatever the transport probe says
   const appConnected = a !== undefined && (a.kind === 'answered' || a.kind === 'silent' && a.connected === true || a.kind === 'closed' || a.kind === 'protocol-error');
   const connected = t.kind === 'ok' || (appConnected && app?.kind !== 'dns');

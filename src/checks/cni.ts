@@ -6,7 +6,7 @@ import type { Container, Node, Workload } from '../model/k8s.js';
 
 export type { CniInfo } from '../model/finding-data.js';
 
-interface Hit { name: string; enforces: boolean | null; why: string }
+interface Hit { name: string; enforces: boolean | null; why: string; stopped?: string }
 
 function containersOf(ds: Workload): Container[] {
   const spec = ds.spec?.template?.spec;
@@ -85,7 +85,7 @@ export function detectCniFrom(daemonSets: Read<Workload[]>, nodes: Read<Node[]>)
   if (facts.daemonSets.state === 'ok') {
     for (const ds of facts.daemonSets.value) {
       const h = fingerprint(ds);
-      if (h) hits.push(h);
+      if (h) hits.push(notRunning(ds, h) ?? h);
     }
   } else {
     evidence.push(`DaemonSets could not be listed (${facts.daemonSets.state}${'message' in facts.daemonSets && facts.daemonSets.message ? `: ${facts.daemonSets.message}` : ''})`);
@@ -103,6 +103,35 @@ export function detectCniFrom(daemonSets: Read<Workload[]>, nodes: Read<Node[]>)
   }
   // A policy engine next to a plain network plugin (Flannel + Calico policy, ...) decides.
   const enforcing = hits.find((h) => h.enforces === true);
-  const chosen = enforcing ?? hits.find((h) => h.enforces === null) ?? hits[0];
-  return { name: chosen.name, enforcesPolicy: chosen.enforces, evidence: [...evidence, ...hits.map((h) => h.why)] };
+  const chosen = enforcing ?? hits.find((h) => h.enforces === null) ?? hits.find((h) => !POLICY_ONLY.has(h.name)) ?? hits[0];
+  // a policy-only enforcer (kube-router, Azure NPM) next to the network plugin: name both
+  const network = enforcing && POLICY_ONLY.has(enforcing.name) ? hits.find((h) => h.enforces === false && !POLICY_ONLY.has(h.name)) : undefined;
+  const name = network ? `${network.name} + ${chosen.name}` : chosen.name;
+  const stopped = enforcing ? undefined : hits.find((h) => h.stopped)?.stopped;
+  return { name, enforcesPolicy: chosen.enforces, evidence: [...evidence, ...hits.map((h) => h.why)], ...(stopped ? { stoppedEnforcer: stopped } : {}) };
+}
+
+/** Agents that enforce NetworkPolicy but do not provide the pod network themselves. */
+const POLICY_ONLY = new Set(['kube-router', 'azure-npm']);
+
+/**
+ * The role of a DaemonSet on each node, for the per-node evidence: the CNI agent, a policy-only
+ * enforcer, or kube-proxy; undefined for anything else.
+ */
+export function agentRole(ds: Workload): 'cni' | 'policy' | 'kube-proxy' | undefined {
+  const labels = { ...(ds.metadata.labels ?? {}), ...(ds.spec?.template?.metadata?.labels ?? {}) };
+  if (ds.metadata.name === 'kube-proxy' || labels['k8s-app'] === 'kube-proxy' || containersOf(ds).some((c) => /\/kube-proxy(:|@|$)/.test(c.image ?? ''))) return 'kube-proxy';
+  const hit = fingerprint(ds);
+  if (!hit) return undefined;
+  return POLICY_ONLY.has(hit.name) ? 'policy' : 'cni';
+}
+
+/**
+ * An enforcer whose DaemonSet runs no ready pod enforces nothing (Flannel with the policy agent
+ * stopped, scaled away or crash-looping). Only judged when the DaemonSet's status was read.
+ */
+function notRunning(ds: Workload, h: Hit): Hit | undefined {
+  const st = ds.status;
+  if (h.enforces !== true || !st || st.numberReady === undefined || st.numberReady > 0) return undefined;
+  return { ...h, enforces: false, stopped: `${ds.metadata.namespace ?? ''}/${ds.metadata.name}`, why: `${h.why}, but DaemonSet ${ds.metadata.namespace ?? ''}/${ds.metadata.name} has no ready pod (numberReady 0 of ${st.desiredNumberScheduled ?? '?'} scheduled): nothing enforces NetworkPolicy` };
 }

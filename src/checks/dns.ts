@@ -229,7 +229,8 @@ export function checkDns(facts: Facts): Finding[] {
         `Could not resolve ${facts.request.target.name}.${facts.request.target.namespace} from the source pod: the source container has no shell; --ephemeral would add an ephemeral debug container`,
         [], { next: [ephemeralHint(facts)] }));
     } else {
-      const probes = probesWithPrefix(facts, 'dns/');
+      // probes through single CoreDNS replicas are judged per replica (checks/dns-replicas.ts)
+      const probes = probesWithPrefix(facts, 'dns/').filter((p) => !p.id.startsWith('dns/replica/'));
       for (const p of probes) out.push(probeFinding(facts, p));
       const denied = execDenied(facts);
       if (probes.length === 0) {

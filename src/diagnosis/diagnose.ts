@@ -11,9 +11,10 @@ import { DNS_RULES, INGRESS_RULES } from './rules-dns-ingress.js';
 import { NETWORK_RULES } from './rules-network.js';
 import { SERVICE_RULES } from './rules-service.js';
 import { GATEWAY_RULES } from './rules-gateway.js';
+import { DNS_REPLICA_RULES, NODE_RULES } from './rules-nodes.js';
 
 /** Every rule, in the order they are tried. */
-export const RULES: Rule[] = [...SERVICE_RULES, ...NETWORK_RULES, ...DNS_RULES, ...INGRESS_RULES, ...GATEWAY_RULES];
+export const RULES: Rule[] = [...SERVICE_RULES, ...NODE_RULES, ...NETWORK_RULES, ...DNS_REPLICA_RULES, ...DNS_RULES, ...INGRESS_RULES, ...GATEWAY_RULES];
 
 const MAX_NEXT = 6;
 /** The passing findings that show a healthy path: probes, DNS and the Service itself. */

@@ -16,6 +16,8 @@ import { gatherGateway } from './gateway.js';
 import { gatewayProbeTargets } from '../gateway/probe-plan.js';
 import { planTargetProbes, probeSite, runProbes } from './probes.js';
 import { containerOrder, resolveSourcePod } from './source.js';
+import { gatherNodeAgents } from './node-agents.js';
+import { isPodReady } from '../checks/lib/pod-state.js';
 
 export interface GatherContext {
   api: Api;
@@ -107,6 +109,13 @@ export async function gatherFacts(ctx: GatherContext): Promise<Facts> {
   ctx.onStep?.('Probing from the source pod and reading the Ingress controller');
   const ingressPromise = step('ingress', () => gatherIngress(api, request.target, request.ingress));
   const gatewayPromise = step('gateway', () => gatherGateway(api, request.target, request.route));
+  // Node agents (CNI, policy enforcer, kube-proxy) on every node involved, beside the probes.
+  const involvedNodes = [
+    sourceFacts.state === 'ok' ? sourceFacts.value.pod.spec.nodeName ?? '' : '',
+    ...(endpointSlices.state === 'ok' ? endpointSlices.value.flatMap((s) => (s.endpoints ?? []).map((e) => e.nodeName ?? '')) : []),
+    ...(dnsPods.state === 'ok' ? dnsPods.value.map((p) => p.spec.nodeName ?? '') : []),
+  ];
+  const agentsPromise = step('node-agents', () => gatherNodeAgents(api, daemonSets, involvedNodes));
 
   const probes = await step('probes', async () => {
     if (sourceFacts.state !== 'ok' || !sourceFacts.value.tools || service.state !== 'ok') return [];
@@ -124,11 +133,15 @@ export async function gatherFacts(ctx: GatherContext): Promise<Facts> {
       kubeDnsIP: dnsService.state === 'ok' ? dnsService.value.spec.clusterIP : undefined,
       ingress: ingress.facts,
       extraEntryProbes: gwProbes.probes,
+      dnsReplicas: dnsPods.state === 'ok'
+        ? dnsPods.value.filter((p) => p.status?.podIP && isPodReady(p) && !p.metadata.deletionTimestamp).map((p) => ({ ip: p.status!.podIP!, pod: p.metadata.name, node: p.spec.nodeName }))
+        : [],
     });
     return runProbes(api, probeSite(src), plans, request.probeTimeoutMs);
   });
   const ingress = await ingressPromise;
   const gateway = await gatewayPromise;
+  const nodeAgents = await agentsPromise;
 
   // Policies of the controller namespaces (Ingress -> backend traffic crosses them), and of the
   // Gateway data planes' namespaces (gateway pods -> backend).
@@ -161,6 +174,7 @@ export async function gatherFacts(ctx: GatherContext): Promise<Facts> {
     timings,
     requests: api.stats.requests,
     notes,
+    nodeAgents,
   });
 }
 

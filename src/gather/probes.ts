@@ -29,8 +29,58 @@ export interface PlannedProbe {
   app?: ProbeFact['app'];
 }
 
-/** Endpoint probes per Service port: enough to tell "all endpoints" from "one bad pod". */
-export const MAX_ENDPOINT_PROBES = 3;
+/**
+ * Endpoint probes per Service port: bounded however many replicas there are, and chosen so every
+ * node that hosts a ready endpoint gets at least one (a node fault shows as "the pods on node X").
+ */
+export const MAX_ENDPOINT_PROBES = 8;
+
+/** MTU probe: request size (bytes of one padding header), well above any overlay MTU. */
+export const MTU_PROBE_BYTES = 4000;
+
+/** DNS probes through single CoreDNS replicas (by pod IP), bounded. */
+export const MAX_DNS_REPLICA_PROBES = 4;
+
+export interface EndpointCandidate {
+  ip: string;
+  pod?: string;
+  node?: string;
+}
+
+/**
+ * Pick at most `max` endpoints, round-robin over their nodes (nodes in name order, endpoints in
+ * address order), so every node hosting an endpoint is covered before any node gets a second probe.
+ */
+export function pickEndpoints<T extends EndpointCandidate>(cands: T[], max = MAX_ENDPOINT_PROBES): T[] {
+  const byNode = new Map<string, T[]>();
+  const seen = new Set<string>();
+  for (const c of cands) {
+    if (seen.has(c.ip)) continue;
+    seen.add(c.ip);
+    const k = c.node ?? '';
+    byNode.set(k, [...(byNode.get(k) ?? []), c]);
+  }
+  const queues = [...byNode.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, v]) => [...v].sort((x, y) => x.ip.localeCompare(y.ip, 'en', { numeric: true })));
+  const out: T[] = [];
+  while (out.length < max && queues.some((q) => q.length > 0)) {
+    for (const q of queues) {
+      const c = q.shift();
+      if (c && out.length < max) out.push(c);
+    }
+  }
+  return out;
+}
+
+/** "endpoint 10.244.1.3:8080 (pod payments-api-x on node k8snet-node-b)" */
+function endpointLabel(ep: { ip: string; port: number; pod?: string; node?: string }, suffix = ''): string {
+  const where = [ep.pod ? `pod ${ep.pod}` : '', ep.node ? `on node ${ep.node}` : ''].filter(Boolean).join(' ');
+  return `endpoint ${ep.ip}:${ep.port}${suffix}${where ? ` (${where})` : ''}`;
+}
+
+/** pod and node of an endpoint, as ProbeTarget fields */
+function whereOf(ep: { pod?: string; node?: string }): Pick<ProbeTarget, 'pod' | 'node'> {
+  return { ...(ep.pod ? { pod: ep.pod } : {}), ...(ep.node ? { node: ep.node } : {}) };
+}
 
 /** Pick the Service ports to probe: --port NAME|NUMBER, or all. */
 export function selectPorts(svc: Service, port?: string): ServicePort[] {
@@ -127,24 +177,26 @@ export interface ProbePlanInput {
   /** --probe: what to speak on every selected port, overriding appProtocol, names and numbers. */
   probe?: ProbeOverride;
   ingressProbes: { id: string; label: string; host: string; port: number; hostHeader?: string; path: string }[];
+  /** Ready CoreDNS replicas (pod IP, pod, node): DNS is asked through each one as well as the ClusterIP. */
+  dnsReplicas?: EndpointCandidate[];
 }
 
-/** Ready endpoints of one Service port (by port name), at most MAX_ENDPOINT_PROBES distinct IPs. */
-function endpointsFor(slices: EndpointSlice[], p: ServicePort): { ip: string; port: number; pod?: string; hostname?: string }[] {
-  const out: { ip: string; port: number; pod?: string; hostname?: string }[] = [];
-  const seen = new Set<string>();
+type Ep = { ip: string; port: number; pod?: string; hostname?: string; node?: string };
+
+/** Ready endpoints of one Service port (by port name): at most MAX_ENDPOINT_PROBES, covering every node first. */
+function endpointsFor(slices: EndpointSlice[], p: ServicePort): Ep[] {
+  const out: Ep[] = [];
   for (const slice of slices) {
     const sp = (slice.ports ?? []).find((x) => (x.name ?? '') === (p.name ?? '') && (x.protocol ?? 'TCP') === (p.protocol ?? 'TCP'));
     if (!sp?.port) continue;
     for (const ep of slice.endpoints ?? []) {
       if (ep.conditions?.ready === false) continue;
       const ip = ep.addresses[0];
-      if (!ip || seen.has(ip) || seen.size >= MAX_ENDPOINT_PROBES) continue;
-      seen.add(ip);
-      out.push({ ip, port: sp.port, pod: ep.targetRef?.kind === 'Pod' || ep.targetRef?.kind === undefined ? ep.targetRef?.name : `${ep.targetRef.kind} ${ep.targetRef.name}`, hostname: ep.hostname });
+      if (!ip) continue;
+      out.push({ ip, port: sp.port, pod: ep.targetRef?.kind === 'Pod' || ep.targetRef?.kind === undefined ? ep.targetRef?.name : `${ep.targetRef.kind} ${ep.targetRef.name}`, hostname: ep.hostname, ...(ep.nodeName ? { node: ep.nodeName } : {}) });
     }
   }
-  return out;
+  return pickEndpoints(out);
 }
 
 /**
@@ -156,6 +208,7 @@ function endpointsFor(slices: EndpointSlice[], p: ServicePort): { ip: string; po
 export function planProbes(input: ProbePlanInput): PlannedProbe[] {
   const { service: svc, tools, timeoutSec } = input;
   const plans: PlannedProbe[] = [];
+  let mtuPlanned = false;
   const headless = svc.spec.clusterIP === 'None';
   const clusterIP = svc.spec.clusterIP && svc.spec.clusterIP !== 'None' ? svc.spec.clusterIP : undefined;
   const ns = svc.metadata.namespace!;
@@ -171,8 +224,8 @@ export function planProbes(input: ProbePlanInput): PlannedProbe[] {
         if (a) plans.push(a);
       }
       for (const ep of eps) {
-        const a = appProbe(`endpoint/${ep.ip}/${ep.port}/udp`, `endpoint ${ep.ip}:${ep.port}/UDP${ep.pod ? ` (pod ${ep.pod})` : ''}`, ep.ip, proto, { ...sp, port: ep.port }, input);
-        if (a) plans.push(a);
+        const a = appProbe(`endpoint/${ep.ip}/${ep.port}/udp`, endpointLabel(ep, '/UDP'), ep.ip, proto, { ...sp, port: ep.port }, input);
+        if (a) plans.push({ ...a, target: { ...a.target, ...whereOf(ep) } });
       }
       continue;
     }
@@ -185,10 +238,21 @@ export function planProbes(input: ProbePlanInput): PlannedProbe[] {
     }
     for (const ep of eps) {
       const id = `endpoint/${ep.ip}/${ep.port}`;
-      const label = `endpoint ${ep.ip}:${ep.port}${ep.pod ? ` (pod ${ep.pod})` : ''}`;
-      plans.push(transportProbe(id, label, { host: ep.ip, port: ep.port }, sp, tools, timeoutSec));
+      const label = endpointLabel(ep);
+      plans.push(transportProbe(id, label, { host: ep.ip, port: ep.port, ...whereOf(ep) }, sp, tools, timeoutSec));
       const a = appProbe(id, label, ep.ip, proto, { ...sp, port: ep.port }, input);
-      if (a) plans.push(a);
+      if (a) plans.push({ ...a, target: { ...a.target, ...whereOf(ep) } });
+    }
+    // MTU: next to the small HTTP request, one large request per node hosting an endpoint (first HTTP port)
+    if (proto.app === 'http' && !mtuPlanned && (tools.curl === true || tools.wget === true)) {
+      mtuPlanned = true;
+      const perNode = eps.filter((ep, i) => eps.findIndex((x) => (x.node ?? '') === (ep.node ?? '')) === i);
+      for (const ep of perNode) {
+        const target: ProbeTarget = { host: ep.ip, port: ep.port, path: input.path, padBytes: MTU_PROBE_BYTES, ...whereOf(ep) };
+        const refused: string[] = [];
+        const command = safeBuild(() => buildHttpProbe(tools, target, timeoutSec), refused);
+        plans.push({ id: `endpoint-large/${ep.ip}/${ep.port}`, kind: 'http', label: `${MTU_PROBE_BYTES}-byte HTTP request to ${endpointLabel(ep)}${refused.length ? ` (not run: ${refused[0]})` : ''}`, target, command, servicePort: { ...sp, port: ep.port } });
+      }
     }
   }
   const fqdn = `${svc.metadata.name}.${ns}.svc.${input.clusterDomain}`;
@@ -205,6 +269,11 @@ export function planProbes(input: ProbePlanInput): PlannedProbe[] {
     if (input.kubeDnsIP) {
       plans.push(dns('dns/fqdn/kube-dns-udp', `${fqdn} via kube-dns ${input.kubeDnsIP} (UDP)`, { host: fqdn, server: input.kubeDnsIP, transport: 'udp', recordType: 'A' }));
       plans.push(dns('dns/fqdn/kube-dns-tcp', `${fqdn} via kube-dns ${input.kubeDnsIP} (TCP)`, { host: fqdn, server: input.kubeDnsIP, transport: 'tcp', recordType: 'A' }));
+    }
+    // each CoreDNS replica by its pod IP: one unreachable replica fails about 1 lookup in n through the ClusterIP
+    for (const r of pickEndpoints(input.dnsReplicas ?? [], MAX_DNS_REPLICA_PROBES)) {
+      const who = [r.pod ? `CoreDNS pod ${r.pod}` : `CoreDNS ${r.ip}`, r.node ? `on node ${r.node}` : ''].filter(Boolean).join(' ');
+      plans.push(dns(`dns/replica/${r.ip}`, `${fqdn} via ${who} (${r.ip}, UDP)`, { host: fqdn, server: r.ip, transport: 'udp', recordType: 'A', ...whereOf(r) }));
     }
     // StatefulSet pods behind a headless Service get their own names: <hostname>.<service>.<ns>.svc.<domain>
     if (headless) {
@@ -286,6 +355,8 @@ export function planTargetProbes(input: {
   ingress: IngressFacts;
   /** Further through-the-entry probes (Gateway API routes), planned by their own module. */
   extraEntryProbes?: ProbePlanInput['ingressProbes'];
+  /** Ready CoreDNS replicas: DNS through each one by its pod IP. */
+  dnsReplicas?: EndpointCandidate[];
 }): PlannedProbe[] {
   const { service, request, source: src } = input;
   const resolv = src.resolvConf ? parseResolvConf(src.resolvConf) : undefined;
@@ -309,6 +380,7 @@ export function planTargetProbes(input: {
     kubeDnsIP: input.kubeDnsIP,
     ...(request.probe ? { probe: request.probe } : {}),
     ingressProbes: [...ingressProbeTargets(ingresses, request.target, ctrlSvcs, controllerOf), ...(input.extraEntryProbes ?? [])],
+    ...(input.dnsReplicas ? { dnsReplicas: input.dnsReplicas } : {}),
   });
 }
 

@@ -101,6 +101,19 @@ export const CORE_CODES = {
   'ingress/probe-failed': { layer: 'ingress', title: 'Controller could not be reached' },
   'ingress/not-probed': { layer: 'ingress', title: 'Route through the controller could not be probed' },
 
+  // Pod network across nodes: partial failures, the MTU probe, per-node facts, CoreDNS replicas
+  'endpoint/node-unreachable': { layer: 'pod-network', title: 'Endpoints on some nodes do not answer from the source node' },
+  'endpoint/partial-failure': { layer: 'service', title: 'Some endpoints fail while others answer' },
+  'mtu/large-packets-ok': { layer: 'pod-network', title: 'Full-size packets reach the endpoint node' },
+  'mtu/large-packets-dropped': { layer: 'pod-network', title: 'Small requests pass, large ones stall (MTU)' },
+  'node/not-ready': { layer: 'pod-network', title: 'An involved node is NotReady' },
+  'node/network-unavailable': { layer: 'pod-network', title: 'An involved node reports NetworkUnavailable' },
+  'node/agent-ok': { layer: 'pod-network', title: 'Node agent (CNI, enforcer, kube-proxy) is running' },
+  'node/agent-not-ready': { layer: 'pod-network', title: 'Node agent pod is not Ready' },
+  'node/agent-missing': { layer: 'pod-network', title: 'Node agent DaemonSet has no pod on the node' },
+  'dns/replica-ok': { layer: 'dns', title: 'CoreDNS replica answers by its pod IP' },
+  'dns/replica-unreachable': { layer: 'dns', title: 'A CoreDNS replica does not answer (intermittent DNS)' },
+
   // Mesh
   'mesh/sidecar': { layer: 'mesh', title: 'A service-mesh sidecar is in the path' },
 

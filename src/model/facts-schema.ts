@@ -110,7 +110,11 @@ const ingress = obj({
 });
 const ingressClass = obj({ metadata: meta, spec: obj({ controller: opt(str) }) });
 const workload = obj({ kind: opt(str), metadata: meta, spec: obj({ selector: opt(selector), template: opt(obj({ metadata: opt(obj({ labels: strMap })), spec: opt(any) })) }) });
-const node = obj({ metadata: meta });
+const node = obj({
+  metadata: meta,
+  spec: opt(obj({ podCIDR: opt(str), podCIDRs: opt(arr(str)) })),
+  status: opt(obj({ conditions: opt(arr(obj({ type: str, status: str, reason: opt(str), message: opt(str) }))) })),
+});
 
 const READ_FAIL = ['not-found', 'forbidden', 'timeout', 'unreachable', 'error', 'skipped'];
 /** Read<T>: {state: 'ok', value: T} or {state: <failure>, message?}. */
@@ -140,7 +144,7 @@ const probeFact = obj({
   id: str,
   kind: oneOf('http', 'tcp', 'dns', 'detect', 'file'),
   label: str,
-  target: obj({ host: str, port: opt(num), path: opt(str), hostHeader: opt(str), server: opt(str), transport: opt(oneOf('udp', 'tcp')), recordType: opt(str) }),
+  target: obj({ host: str, port: opt(num), path: opt(str), hostHeader: opt(str), server: opt(str), transport: opt(oneOf('udp', 'tcp')), recordType: opt(str), pod: opt(str), node: opt(str), padBytes: opt(num) }),
   tool: nullable(str),
   exec: opt(exec),
   kubectl: opt(str),
@@ -256,4 +260,5 @@ export const FACTS_SHAPE: Check = obj({
   requests: num,
   notes: arr(str),
   peerPods: opt(rec(read(arr(pod)))),
+  nodeAgents: opt(read(arr(obj({ node: str, role: oneOf('cni', 'policy', 'kube-proxy'), daemonSet: str, pod: nullable(pod), container: opt(str), logs: opt(read(arr(str))), previousLogs: opt(bool) })))),
 });

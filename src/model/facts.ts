@@ -139,6 +139,23 @@ export interface DnsFacts {
   pods: Read<Pod[]>;
 }
 
+/**
+ * A node agent's pod on a node this run involves (the source's node, the nodes of the endpoints and
+ * of the CoreDNS replicas): the CNI (Flannel, Calico, ...), the policy enforcer, kube-proxy.
+ */
+export interface NodeAgentFact {
+  node: string;
+  role: 'cni' | 'policy' | 'kube-proxy';
+  /** "kube-flannel/kube-flannel-ds" */
+  daemonSet: string;
+  /** The DaemonSet's pod on this node; null when it runs none there. */
+  pod: Pod | null;
+  /** Main container of that pod and its recent log lines (bounded tail; the previous run's when it is crash-looping). */
+  container?: string;
+  logs?: Read<string[]>;
+  previousLogs?: boolean;
+}
+
 export interface StepTiming {
   step: string;
   ms: number;
@@ -199,4 +216,7 @@ export interface Facts {
    * against real pods. Absent in diagnose: peers in unread namespaces count as "may match".
    */
   peerPods?: Record<string, Read<Pod[]>>;
+
+  /** Node agents (CNI, policy enforcer, kube-proxy) on the nodes this run involves; absent in older facts files. */
+  nodeAgents?: Read<NodeAgentFact[]>;
 }

@@ -31,6 +31,9 @@ export interface ConnectProbeData {
   protocol?: string;
   /** A port the user did not ask for that fails while another works: a warning, not evidence. */
   secondary?: boolean;
+  /** Endpoint probes: the pod behind the address and the node it runs on. */
+  pod?: string;
+  node?: string;
 }
 
 /** A DNS lookup from the source pod. */
@@ -89,6 +92,8 @@ export interface CniInfo {
   /** true: enforces NetworkPolicy; false: known not to; null: cannot tell. */
   enforcesPolicy: boolean | null;
   evidence: string[];
+  /** An enforcer's DaemonSet that exists but runs no ready pod ("ns/name"): stopped, not absent by design. */
+  stoppedEnforcer?: string;
 }
 
 export interface CniData {
@@ -209,4 +214,51 @@ export interface FindingDataByCode {
   'policy/dns-egress-blocked': DnsEgressData;
   'policy/cni-detected': CniData;
   'policy/cni-unknown': CniData;
+
+  // Pod network across nodes (checks/pod-network.ts, checks/dns-replicas.ts)
+  'endpoint/node-unreachable': SpreadData & { sourceToNodes: string[] };
+  'endpoint/partial-failure': SpreadData & { traits: string[] };
+  'mtu/large-packets-ok': MtuData;
+  'mtu/large-packets-dropped': MtuData & { small: string; large: string };
+  'node/not-ready': { node: string; pods: string[] };
+  'node/network-unavailable': { node: string };
+  'node/agent-missing': NodeAgentData;
+  'node/agent-ok': NodeAgentData & { pod: string; ready: boolean; restarts: number };
+  'node/agent-not-ready': NodeAgentData & { pod: string; ready: boolean; restarts: number };
+  'dns/replica-ok': DnsReplicaData;
+  'dns/replica-unreachable': DnsReplicaData;
+}
+
+/** Some endpoints answer and some do not: which, where, from which node. */
+export interface SpreadData {
+  sourceNode?: string;
+  failing: { pod?: string; ip: string; node?: string; outcome: string }[];
+  answering: { pod?: string; ip: string; node?: string }[];
+  failingNodes: string[];
+  total: number;
+}
+
+/** The large-request probe to one endpoint node. */
+export interface MtuData {
+  node?: string;
+  sourceNode?: string;
+  bytes: number;
+}
+
+/** A node agent (CNI, policy enforcer, kube-proxy) on one node. */
+export interface NodeAgentData {
+  node: string;
+  role: 'cni' | 'policy' | 'kube-proxy';
+  daemonSet: string;
+}
+
+/** A DNS query through one CoreDNS replica by its pod IP. */
+export interface DnsReplicaData {
+  server?: string;
+  pod?: string;
+  node?: string;
+  sourceNode?: string;
+  outcome: DnsOutcomeKind;
+  replicas: number;
+  failing: number;
 }

@@ -218,7 +218,7 @@ export interface Workload {
     replicas?: number;
     template?: { metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> }; spec?: Pod['spec'] };
   };
-  status?: { readyReplicas?: number; replicas?: number; availableReplicas?: number; numberReady?: number };
+  status?: { readyReplicas?: number; replicas?: number; availableReplicas?: number; numberReady?: number; desiredNumberScheduled?: number };
 }
 
 export interface Node {

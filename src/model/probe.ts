@@ -54,6 +54,13 @@ export interface ProbeTarget {
   recordType?: 'A' | 'AAAA';
   /** HTTP probes: plain HTTP/1.1 (default), HTTPS (TLS handshake, certificate not verified) or h2c (HTTP/2 prior knowledge). */
   scheme?: 'http' | 'https' | 'h2c';
+  /** The pod behind the address (endpoint probes, DNS through one CoreDNS replica). */
+  pod?: string;
+  /** The node that pod runs on: every endpoint probe carries its node. */
+  node?: string;
+  /** HTTP: pad the request with one header this many bytes long, so the request travels in
+   * full-size packets (the MTU probe next to the small one). */
+  padBytes?: number;
 }
 
 /**

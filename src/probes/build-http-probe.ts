@@ -29,12 +29,14 @@ export function buildHttpProbe(tools: ToolSet, target: ProbeTarget, timeoutSec: 
   const hostHeader = target.hostHeader === undefined ? undefined : validateHostHeader(target.hostHeader);
   const t = String(validateTimeout(timeoutSec));
   const url = `${scheme === 'https' ? 'https' : 'http'}://${urlHost(host)}:${port}${path}`;
+  const pad = padHeader(target.padBytes);
   if (has(tools, 'curl')) {
     const argv = ['curl', '-v', '-sS', '-g', '--noproxy', '*', '-o', '/dev/null', '-w', scheme === 'https' ? CURL_WRITE_OUT_TLS : CURL_WRITE_OUT];
     if (scheme === 'https') argv.push('-k');
     if (scheme === 'h2c') argv.push('--http2-prior-knowledge');
     argv.push('--connect-timeout', t, '--max-time', t);
     if (hostHeader) argv.push('-H', `Host: ${hostHeader}`);
+    if (pad) argv.push('-H', pad);
     argv.push(url);
     return { tool: 'curl', argv };
   }
@@ -42,8 +44,23 @@ export function buildHttpProbe(tools: ToolSet, target: ProbeTarget, timeoutSec: 
     const argv = ['wget', '-q', '-S', '-Y', 'off', '-O', '/dev/null'];
     if (scheme === 'https') argv.push('--no-check-certificate');
     if (hostHeader) argv.push('--header', `Host: ${hostHeader}`);
+    if (pad) argv.push('--header', pad);
     argv.push(url);
     return { tool: 'wget', argv: withTimeout(tools, Number(t), argv) };
   }
   return null;
+}
+
+/** Largest padding header: well under the 8 KB per-header limit common servers (nginx, Envoy) enforce. */
+export const MAX_PAD_BYTES = 6000;
+
+/**
+ * The MTU probe's padding: one header of n bytes ("X-K8snet-Pad: xxx..."), so the request's first
+ * TCP segment is full-size and a path that drops large packets never delivers the request.
+ */
+export function padHeader(n: number | undefined): string | undefined {
+  if (n === undefined) return undefined;
+  if (!Number.isInteger(n) || n < 64 || n > MAX_PAD_BYTES) throw new RangeError(`pad size ${n} is not an integer in 64..${MAX_PAD_BYTES}`);
+  const name = 'X-K8snet-Pad: ';
+  return name + 'x'.repeat(n - name.length);
 }
