@@ -9,7 +9,7 @@ import type { Node, Pod } from '../model/k8s.js';
 import type { ProbeFact } from '../model/probe.js';
 import { make } from './lib/make.js';
 import { connectOutcome, isNotRun, probeEvidence, probesWithPrefix } from './lib/probe-evidence.js';
-import { isPodReady } from './lib/pod-state.js';
+import { isPodReady } from '../util/pod.js';
 
 const STEP = 'clusterip' as const;
 

@@ -17,7 +17,7 @@ import { gatewayProbeTargets } from '../gateway/probe-plan.js';
 import { planTargetProbes, probeSite, runProbes } from './probes.js';
 import { containerOrder, resolveSourcePod } from './source.js';
 import { gatherNodeAgents } from './node-agents.js';
-import { isPodReady } from '../checks/lib/pod-state.js';
+import { isPodReady } from '../util/pod.js';
 
 export interface GatherContext {
   api: Api;
