@@ -61,7 +61,8 @@ export class Api {
   }
 
   async getText(path: string, opts: RequestOptions = {}): Promise<string> {
-    return this.request('GET', path, undefined, { accept: 'text/plain', ...opts });
+    // the log subresource answers 406 to a bare "text/plain" (Kubernetes 1.34): accept anything else too
+    return this.request('GET', path, undefined, { accept: 'text/plain, */*', ...opts });
   }
 
   async postJson<T>(path: string, payload: unknown, opts: RequestOptions = {}): Promise<T> {

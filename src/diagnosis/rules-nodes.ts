@@ -80,7 +80,7 @@ export const NODE_RULES: Rule[] = [
     name: 'node-pair-pod-network',
     why: 'Endpoints on one node time out from the source while endpoints elsewhere answer: the pod network between the two nodes (overlay tunnel, routes, FDB, the CNI agent on one of them) is broken, not the app.',
     match: (ctx) => {
-      const f = ctx.failed('endpoint/node-unreachable');
+      const f = ctx.failed('endpoints/node-unreachable');
       if (!f) return undefined;
       const bad = (dv(f).failingNodes as string[] | undefined) ?? [];
       const src = sourceNode(ctx);
@@ -101,7 +101,7 @@ export const NODE_RULES: Rule[] = [
     name: 'some-endpoints-fail',
     why: 'Some endpoints answer and some do not without a node pattern: the failing pods differ (ReplicaSet/revision, readiness, declared ports); the Service fails for about that share of connections.',
     match: (ctx) => {
-      const f = ctx.failed('endpoint/partial-failure');
+      const f = ctx.failed('endpoints/partial-failure');
       if (!f) return undefined;
       const failing = (dv(f).failing as { outcome: string }[] | undefined) ?? [];
       if (ctx.denied.length > 0) return policyToo(ctx, f);

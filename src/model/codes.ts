@@ -102,8 +102,8 @@ export const CORE_CODES = {
   'ingress/not-probed': { layer: 'ingress', title: 'Route through the controller could not be probed' },
 
   // Pod network across nodes: partial failures, the MTU probe, per-node facts, CoreDNS replicas
-  'endpoint/node-unreachable': { layer: 'pod-network', title: 'Endpoints on some nodes do not answer from the source node' },
-  'endpoint/partial-failure': { layer: 'service', title: 'Some endpoints fail while others answer' },
+  'endpoints/node-unreachable': { layer: 'pod-network', title: 'Endpoints on some nodes do not answer from the source node' },
+  'endpoints/partial-failure': { layer: 'service', title: 'Some endpoints fail while others answer' },
   'mtu/large-packets-ok': { layer: 'pod-network', title: 'Full-size packets reach the endpoint node' },
   'mtu/large-packets-dropped': { layer: 'pod-network', title: 'Small requests pass, large ones stall (MTU)' },
   'node/not-ready': { layer: 'pod-network', title: 'An involved node is NotReady' },

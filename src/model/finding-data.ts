@@ -216,8 +216,8 @@ export interface FindingDataByCode {
   'policy/cni-unknown': CniData;
 
   // Pod network across nodes (checks/pod-network.ts, checks/dns-replicas.ts)
-  'endpoint/node-unreachable': SpreadData & { sourceToNodes: string[] };
-  'endpoint/partial-failure': SpreadData & { traits: string[] };
+  'endpoints/node-unreachable': SpreadData & { sourceToNodes: string[] };
+  'endpoints/partial-failure': SpreadData & { traits: string[] };
   'mtu/large-packets-ok': MtuData;
   'mtu/large-packets-dropped': MtuData & { small: string; large: string };
   'node/not-ready': { node: string; pods: string[] };
