@@ -112,8 +112,13 @@ export async function runDiagnose(targetText: string, opts: DiagnoseOptions, io:
     let facts: Facts;
     try {
       spinner.text(`Connecting to ${loaded.context.server}`);
-      await checkReachable(api, loaded.context.server ?? '?', loaded.context.user);
-      facts = await gatherFacts({ api, context: loaded.context, request, onStep: (t) => spinner.text(t) });
+      // The reachability check runs beside the gather instead of before it (one round trip less);
+      // when it fails, its error is the one reported.
+      const reachable = checkReachable(api, loaded.context.server ?? '?', loaded.context.user);
+      const gathered = gatherFacts({ api, context: loaded.context, request, onStep: (t) => spinner.text(t) });
+      gathered.catch(() => undefined);
+      await reachable;
+      facts = await gathered;
     } finally {
       spinner.stop();
       api.close();

@@ -5,6 +5,7 @@ import http from 'node:http';
 import https from 'node:https';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { ClusterError, type ClusterErrorKind } from '../errors.js';
+import { countRequest } from './request-count.js';
 import type { Read } from '../model/facts.js';
 import { prepareCredentials } from './credentials.js';
 
@@ -144,6 +145,7 @@ export class Api {
     const shared = await this.sharedAgent(reqOpts);
     if (shared) reqOpts.agent = shared;
     this.stats.requests++;
+    countRequest();
     const lib = url.protocol === 'http:' ? http : https;
     return new Promise<string>((resolve, reject) => {
       const req = lib.request(url, reqOpts, (res) => {

@@ -2,6 +2,7 @@
 // hard deadline; the exit code comes from the status object the API returns, never from text.
 
 import WebSocket from 'ws';
+import { countRequest } from './request-count.js';
 import type { Api } from './api.js';
 import type { ExecResult } from '../model/probe.js';
 
@@ -48,6 +49,7 @@ export async function runExec(api: Api, req: ExecRequest): Promise<ExecResult> {
   const opts: Record<string, unknown> = {};
   await api.applyAuth(opts as never);
   api.stats.requests++;
+  countRequest();
 
   return new Promise<ExecResult>((resolve) => {
     const out: Buffer[] = [];

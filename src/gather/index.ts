@@ -5,6 +5,7 @@ import type { Api } from '../cluster/api.js';
 import { qs } from '../cluster/api.js';
 import { reviewAccess, isDenied } from '../cluster/access.js';
 import { runExec } from '../cluster/exec.js';
+import { countRequests } from '../cluster/request-count.js';
 import type { EndpointSlice, Endpoints, Namespace, NetworkPolicy, Node, Pod, Service, Workload } from '../model/k8s.js';
 import { FACTS_SCHEMA_VERSION, type DiagnoseRequest, type Facts, type Read, type SourceFacts, type StepTiming } from '../model/facts.js';
 import { buildReadFileArgv, detectToolsArgv, parseResolvConf, parseToolDetection } from '../probes/index.js';
@@ -33,46 +34,95 @@ export async function gatherFacts(ctx: GatherContext): Promise<Facts> {
   const { api, request } = ctx;
   const timings: StepTiming[] = [];
   const notes: string[] = [];
+  const start = Date.now();
+  // Steps overlap: each counts the requests made inside it, and records when it started.
   const step = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
     const t0 = Date.now();
-    const r0 = api.stats.requests;
-    const out = await fn();
-    timings.push({ step: name, ms: Date.now() - t0, requests: api.stats.requests - r0 });
+    const counted = countRequests(fn);
+    const out = await counted.result;
+    timings.push({ step: name, ms: Date.now() - t0, requests: counted.requests(), startMs: t0 - start });
     return out;
   };
   const tns = request.target.namespace;
   const sns = request.from?.namespace ?? tns;
 
+  // Every read starts as soon as its inputs exist. The preflight gates only the reads it may skip;
+  // the source pod (then its inspection) and the Ingress step start at once and run beside the reads.
   ctx.onStep?.('Reading the Service, pods, endpoints and policies');
-  const access = await step('preflight', () => reviewAccess(api, [tns, sns]));
-  const denied = (verb: string, group: string, resource: string, ns: string, sub?: string) => isDenied(access, verb, group, resource, ns, sub);
+  const accessPromise = step('preflight', () => reviewAccess(api, [tns, sns]));
+  const denied = async (verb: string, group: string, resource: string, ns: string, sub?: string) => isDenied(await accessPromise, verb, group, resource, ns, sub);
   const skip = (what: string): Read<never> => ({ state: 'forbidden', message: `${what}: forbidden (preflight)` });
-
   const policyNamespaces = [...new Set([tns, sns])];
-  const [service, namespacePods, endpointSlices, namespaces, policiesList, nodes, daemonSets, dnsService, dnsSlices, dnsPods, source] = await step(
+
+  // the source pod's node, as soon as the pod is resolved (the node agents step needs it)
+  let setSourceNode: (node: string) => void = () => undefined;
+  const sourceNode = new Promise<string>((resolve) => (setSourceNode = resolve));
+  const sourcePromise: Promise<Read<SourceFacts>> = request.from
+    ? step('source', async () => {
+        const source = await resolveSourcePod(api, { namespace: sns, name: request.from!.name, selector: request.from!.selector }).then(
+          (r) => (setSourceNode(r.state === 'ok' ? r.value.pod.spec.nodeName ?? '' : ''), r),
+          (e: unknown) => (setSourceNode(''), Promise.reject(e)),
+        );
+        if (source.state !== 'ok') return source;
+        // Source container: find one with a shell, or add an ephemeral debug container.
+        ctx.onStep?.('Inspecting the source container');
+        const execDenied = (await denied('create', '', 'pods', sns, 'exec')) || (await denied('get', '', 'pods', sns, 'exec'));
+        return inspectSource(api, { state: 'ok', value: { ...source.value, container: '', tools: null, hasShell: null } }, request, execDenied, notes);
+      })
+    : Promise.resolve({ state: 'skipped', message: 'no --from given: live probes need a source pod' });
+  if (!request.from) setSourceNode('');
+
+  // Ingress and Gateway API (need nothing from the reads or probes), then the policies of the
+  // controller namespaces (Ingress -> backend traffic crosses them) as soon as they are named,
+  const ingressPromise = step('ingress', () => gatherIngress(api, request.target, request.ingress));
+  const gatewayPromise = step('gateway', () => gatherGateway(api, request.target, request.route));
+  // and of the Gateway data planes' namespaces (gateway pods -> backend)
+  const controllerPoliciesPromise = Promise.all([ingressPromise, gatewayPromise]).then(([ing, gw]) =>
+    Promise.all(
+      [...new Set([...ing.controllerNamespaces, ...gw.dataPlaneNamespaces])]
+        .filter((ns) => !policyNamespaces.includes(ns))
+        .map(async (ns) => [ns, await api.list<NetworkPolicy>(`/apis/networking.k8s.io/v1/namespaces/${enc(ns)}/networkpolicies`)] as const),
+    ),
+  );
+
+  // awaited below; a failure must surface there, not as an unhandled rejection meanwhile
+  for (const p of [accessPromise, sourcePromise, ingressPromise, gatewayPromise, controllerPoliciesPromise]) p.catch(() => undefined);
+
+  const [service, namespacePods, endpointSlices, namespaces, policiesList, nodes, daemonSets, dnsService, dnsSlices, dnsPods] = await step(
     'read',
     () =>
       Promise.all([
         api.read<Service>(`/api/v1/namespaces/${enc(tns)}/services/${enc(request.target.name)}`),
-        denied('list', '', 'pods', tns) ? skip(`list pods in ${tns}`) : api.list<Pod>(`/api/v1/namespaces/${enc(tns)}/pods`),
-        denied('list', 'discovery.k8s.io', 'endpointslices', tns)
-          ? skip(`list endpointslices in ${tns}`)
-          : api.list<EndpointSlice>(`/apis/discovery.k8s.io/v1/namespaces/${enc(tns)}/endpointslices${qs({ labelSelector: `kubernetes.io/service-name=${request.target.name}` })}`),
+        denied('list', '', 'pods', tns).then((d) => (d ? skip(`list pods in ${tns}`) : api.list<Pod>(`/api/v1/namespaces/${enc(tns)}/pods`))),
+        denied('list', 'discovery.k8s.io', 'endpointslices', tns).then((d) =>
+          d
+            ? skip(`list endpointslices in ${tns}`)
+            : api.list<EndpointSlice>(`/apis/discovery.k8s.io/v1/namespaces/${enc(tns)}/endpointslices${qs({ labelSelector: `kubernetes.io/service-name=${request.target.name}` })}`),
+        ),
         api.list<Namespace>('/api/v1/namespaces'),
         Promise.all(
-          policyNamespaces.map(async (ns) => [ns, denied('list', 'networking.k8s.io', 'networkpolicies', ns) ? skip(`list networkpolicies in ${ns}`) : await api.list<NetworkPolicy>(`/apis/networking.k8s.io/v1/namespaces/${enc(ns)}/networkpolicies`)] as const),
+          policyNamespaces.map(async (ns) => [ns, (await denied('list', 'networking.k8s.io', 'networkpolicies', ns)) ? skip(`list networkpolicies in ${ns}`) : await api.list<NetworkPolicy>(`/apis/networking.k8s.io/v1/namespaces/${enc(ns)}/networkpolicies`)] as const),
         ),
         api.list<Node>('/api/v1/nodes'),
         api.list<Workload>('/apis/apps/v1/daemonsets'),
         api.read<Service>('/api/v1/namespaces/kube-system/services/kube-dns'),
         api.list<EndpointSlice>(`/apis/discovery.k8s.io/v1/namespaces/kube-system/endpointslices${qs({ labelSelector: 'kubernetes.io/service-name=kube-dns' })}`),
         api.list<Pod>(`/api/v1/namespaces/kube-system/pods${qs({ labelSelector: 'k8s-app=kube-dns' })}`),
-        request.from
-          ? resolveSourcePod(api, { namespace: sns, name: request.from.name, selector: request.from.selector })
-          : Promise.resolve<Read<never>>({ state: 'skipped', message: 'no --from given: live probes need a source pod' }),
       ]),
   );
   const policies: Facts['policies'] = Object.fromEntries(policiesList);
+
+  // Node agents (CNI, policy enforcer, kube-proxy) on every node involved, as soon as the reads and
+  // the source pod name them, beside the source inspection and the probes.
+  const agentsPromise = sourceNode.then((srcNode) => {
+    const involvedNodes = [
+      srcNode,
+      ...(endpointSlices.state === 'ok' ? endpointSlices.value.flatMap((s) => (s.endpoints ?? []).map((e) => e.nodeName ?? '')) : []),
+      ...(dnsPods.state === 'ok' ? dnsPods.value.map((p) => p.spec.nodeName ?? '') : []),
+    ];
+    return step('node-agents', () => gatherNodeAgents(api, daemonSets, involvedNodes));
+  });
+  agentsPromise.catch(() => undefined);
 
   // Fallbacks and suggestions that depend on the first reads.
   let endpoints: Read<Endpoints> | undefined;
@@ -98,25 +148,8 @@ export async function gatherFacts(ctx: GatherContext): Promise<Facts> {
     await Promise.all(jobs);
   });
 
-  // Source container: find one with a shell, or add an ephemeral debug container.
-  let sourceFacts: Read<SourceFacts> = source.state === 'ok' ? { state: 'ok', value: { ...source.value, container: '', tools: null, hasShell: null } } : source;
-  if (sourceFacts.state === 'ok') {
-    ctx.onStep?.('Inspecting the source container');
-    sourceFacts = await step('source', () => inspectSource(api, sourceFacts as { state: 'ok'; value: SourceFacts }, request, denied('create', '', 'pods', sns, 'exec') || denied('get', '', 'pods', sns, 'exec'), notes));
-  }
-
-  // Ingress (needs nothing from probes) runs beside the probes.
+  const sourceFacts = await sourcePromise;
   ctx.onStep?.('Probing from the source pod and reading the Ingress controller');
-  const ingressPromise = step('ingress', () => gatherIngress(api, request.target, request.ingress));
-  const gatewayPromise = step('gateway', () => gatherGateway(api, request.target, request.route));
-  // Node agents (CNI, policy enforcer, kube-proxy) on every node involved, beside the probes.
-  const involvedNodes = [
-    sourceFacts.state === 'ok' ? sourceFacts.value.pod.spec.nodeName ?? '' : '',
-    ...(endpointSlices.state === 'ok' ? endpointSlices.value.flatMap((s) => (s.endpoints ?? []).map((e) => e.nodeName ?? '')) : []),
-    ...(dnsPods.state === 'ok' ? dnsPods.value.map((p) => p.spec.nodeName ?? '') : []),
-  ];
-  const agentsPromise = step('node-agents', () => gatherNodeAgents(api, daemonSets, involvedNodes));
-
   const probes = await step('probes', async () => {
     if (sourceFacts.state !== 'ok' || !sourceFacts.value.tools || service.state !== 'ok') return [];
     const src = sourceFacts.value;
@@ -142,12 +175,9 @@ export async function gatherFacts(ctx: GatherContext): Promise<Facts> {
   const ingress = await ingressPromise;
   const gateway = await gatewayPromise;
   const nodeAgents = await agentsPromise;
-
-  // Policies of the controller namespaces (Ingress -> backend traffic crosses them), and of the
-  // Gateway data planes' namespaces (gateway pods -> backend).
-  for (const ns of [...new Set([...ingress.controllerNamespaces, ...gateway.dataPlaneNamespaces])]) {
-    if (!policies[ns]) policies[ns] = await api.list<NetworkPolicy>(`/apis/networking.k8s.io/v1/namespaces/${enc(ns)}/networkpolicies`);
-  }
+  for (const [ns, read] of await controllerPoliciesPromise) policies[ns] = read;
+  const access = await accessPromise;
+  timings.sort((a, b) => (a.startMs ?? 0) - (b.startMs ?? 0));
 
   // redacted here, so a live run and `analyze` of its saved file judge the same facts
   return redactFacts({

@@ -256,7 +256,7 @@ export const FACTS_SHAPE: Check = obj({
     backendServices: rec(read(service)),
     certificates: arr(obj({ namespace: str, name: str, exists: read(bool) })),
   })),
-  timings: arr(obj({ step: str, ms: num, requests: num })),
+  timings: arr(obj({ step: str, ms: num, requests: num, startMs: opt(num) })),
   requests: num,
   notes: arr(str),
   peerPods: opt(rec(read(arr(pod)))),

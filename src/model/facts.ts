@@ -160,6 +160,8 @@ export interface StepTiming {
   step: string;
   ms: number;
   requests: number;
+  /** When the step started, in ms after gathering started (steps overlap). Absent in older files. */
+  startMs?: number;
 }
 
 export interface Facts {

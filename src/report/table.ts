@@ -92,7 +92,7 @@ function probesBlock(r: Report, p: Paint): string {
 
 function timingsBlock(r: Report, p: Paint): string {
   if (r.timings.length === 0) return '';
-  const t = renderBox(['Gather step', 'ms', 'API requests'], r.timings.map((x) => [x.step, String(x.ms), String(x.requests)]), { headStyle: p.bold });
+  const t = renderBox(['Gather step', 'start ms', 'ms', 'API requests'], r.timings.map((x) => [x.step, x.startMs === undefined ? '' : String(x.startMs), String(x.ms), String(x.requests)]), { headStyle: p.bold });
   return `${t}\n${p.dim(`total API requests: ${r.requests}`)}`;
 }
 
