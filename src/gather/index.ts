@@ -8,7 +8,8 @@ import { runExec } from '../cluster/exec.js';
 import { countRequests } from '../cluster/request-count.js';
 import type { EndpointSlice, Endpoints, Namespace, NetworkPolicy, Node, Pod, Service, Workload } from '../model/k8s.js';
 import { FACTS_SCHEMA_VERSION, type DiagnoseRequest, type Facts, type Read, type SourceFacts, type StepTiming } from '../model/facts.js';
-import { buildReadFileArgv, detectToolsArgv, parseResolvConf, parseToolDetection } from '../probes/index.js';
+import { parseResolvConf } from '../probes/index.js';
+import { inspectContainerArgv, parseContainerInspection } from '../probes/inspect-container.js';
 import { VERSION } from '../version.js';
 import { redactFacts } from '../model/redact-facts.js';
 import { ensureEphemeral, DEFAULT_DEBUG_IMAGE } from './ephemeral.js';
@@ -226,9 +227,10 @@ export async function inspectSource(
     notes.push(`pods/exec is forbidden in namespace ${ns}: live probes were not run`);
     return { state: 'ok', value: { ...src.value, container: order[0]!, tools: null, hasShell: null } };
   }
+  // one exec per container: the tools it has and its /etc/resolv.conf
   const detectIn = async (container: string) => {
-    const exec = await runExec(api, { namespace: ns, pod: pod.metadata.name, container, argv: detectToolsArgv(), timeoutMs: 6000 });
-    return { container, exec, ...parseToolDetection(exec) };
+    const exec = await runExec(api, { namespace: ns, pod: pod.metadata.name, container, argv: inspectContainerArgv(), timeoutMs: 6000 });
+    return { container, exec, ...parseContainerInspection(exec) };
   };
   let chosen: Awaited<ReturnType<typeof detectIn>> | undefined;
   const tried: string[] = [];
@@ -245,7 +247,7 @@ export async function inspectSource(
   if (chosen && chosen.container !== order[0] && chosen.tools) {
     notes.push(`container ${order[0]} has no shell; probes ran from container ${chosen.container} (same pod, same network namespace)`);
   }
-  let value: SourceFacts = { ...src.value, container: chosen!.container, tools: chosen!.tools, hasShell: chosen!.hasShell };
+  let value: SourceFacts = { ...src.value, container: chosen!.container, tools: chosen!.tools, hasShell: chosen!.hasShell, resolvConf: chosen!.resolvConf };
   if (!chosen!.tools && chosen!.hasShell === false && request.ephemeral) {
     const image = request.debugImage ?? DEFAULT_DEBUG_IMAGE;
     const eph = await ensureEphemeral(api, pod, image, 30000); // 30 s or the run's deadline, whichever is first
@@ -253,13 +255,9 @@ export async function inspectSource(
       notes.push(`--ephemeral: could not add a debug container: ${eph.error}`);
     } else {
       const d = await detectIn(eph.container);
-      value = { ...value, container: eph.container, tools: d.tools, hasShell: d.hasShell, ephemeral: { container: eph.container, image, reused: eph.reused } };
+      value = { ...value, container: eph.container, tools: d.tools, hasShell: d.hasShell, resolvConf: d.resolvConf, ephemeral: { container: eph.container, image, reused: eph.reused } };
     }
   }
   if (!value.tools) notes.push(`tool detection: ${tried.join('; ')}`);
-  if (value.tools?.cat) {
-    const r = await runExec(api, { namespace: ns, pod: pod.metadata.name, container: value.container, argv: buildReadFileArgv('/etc/resolv.conf'), timeoutMs: 5000 });
-    if (r.state === 'completed' && r.exitCode === 0) value.resolvConf = r.stdout;
-  }
   return { state: 'ok', value };
 }
