@@ -1,0 +1,116 @@
+// Many probes in one exec: a fixed POSIX sh script runs every probe at once inside the pod, each
+// with its own bound, its output in its own files, then prints one length-delimited frame per
+// probe. The parser reads frames by length, never by searching the payload, so nothing a probe
+// prints (remote bytes) can forge another probe's exit status or output; every header also carries
+// a per-run nonce. Without a writable temp dir or the few tools the script needs, the script says
+// so and the caller runs the probes one exec each (the old way).
+
+import type { ExecResult } from '../model/probe.js';
+import { shellQuote } from './kubectl-command.js';
+
+const TAG = 'k8snet-batch-v1';
+/** At most this many bytes of each probe's stdout and of its stderr are returned. */
+export const BATCH_OUTPUT_CAP = 16384;
+
+export interface BatchProbe {
+  argv: string[];
+  /** Hard bound for this probe, in whole seconds: it is killed after it (then state "timeout"). */
+  boundSec: number;
+}
+
+export class BatchInputError extends Error {}
+
+function checkArgv(argv: string[]): void {
+  if (argv.length === 0) throw new BatchInputError('a probe with an empty argv');
+  for (const a of argv) if (typeof a !== 'string' || a.includes('\0')) throw new BatchInputError(`argv element ${JSON.stringify(a)} cannot be passed to a shell`);
+}
+
+/**
+ * argv for one exec that runs every probe concurrently: `sh -c '<script>'`. The script is fixed
+ * text plus, per probe, its index, its bound (an integer) and its argv, every word single-quoted.
+ * `nonce` must be 16+ lowercase hex digits (random per run).
+ */
+export function buildBatchArgv(probes: BatchProbe[], nonce: string): string[] {
+  if (!/^[0-9a-f]{16,64}$/.test(nonce)) throw new BatchInputError('the nonce must be 16 to 64 lowercase hex digits');
+  if (probes.length === 0) throw new BatchInputError('no probes');
+  const runs = probes.map((p, i) => {
+    checkArgv(p.argv);
+    if (!Number.isInteger(p.boundSec) || p.boundSec < 1 || p.boundSec > 600) throw new BatchInputError(`bound ${p.boundSec} s is not a whole number of seconds from 1 to 600`);
+    return `r ${i} ${p.boundSec} ${p.argv.map(shellQuote).join(' ')} &`;
+  });
+  const script = [
+    `n=${nonce}; cap=${BATCH_OUTPUT_CAP}`,
+    `for t in mktemp rm wc head sleep kill; do command -v "$t" >/dev/null 2>&1 || { echo "${TAG} $n fallback no $t"; exit 0; }; done`,
+    // a private temp dir: $TMPDIR, /tmp, /dev/shm, /var/tmp (a read-only root often leaves one)
+    `d=; for b in "\${TMPDIR:-/tmp}" /tmp /dev/shm /var/tmp; do d=$(mktemp -d "$b/k8snet.XXXXXX" 2>/dev/null) && [ -w "$d" ] && break; d=; done`,
+    `[ -n "$d" ] || { echo "${TAG} $n fallback no writable temp dir"; exit 0; }`,
+    `trap 'rm -rf "$d"' EXIT`,
+    // uptime in centiseconds ("12345.67" -> 1234567), or - when /proc is not there
+    `now() { if read u x </proc/uptime 2>/dev/null; then echo "\${u%.*}\${u#*.}"; else echo -; fi; }`,
+    // one probe: its own files, its own watchdog (marks k, then kills), its exit status and times
+    `r() { i=$1; b=$2; shift 2; s=$(now); "$@" >"$d/$i.o" 2>"$d/$i.e" </dev/null & c=$!; ` +
+      `( sleep "$b"; : >"$d/$i.k"; kill -9 "$c" ) >/dev/null 2>&1 </dev/null & w=$!; ` +
+      `wait "$c"; x=$?; kill "$w" 2>/dev/null; k=0; [ -e "$d/$i.k" ] && k=1; echo "$x $k $s $(now)" >"$d/$i.r"; }`,
+    ...runs,
+    'wait',
+    // frames: header with the lengths, then exactly that many bytes of stdout, then of stderr
+    `i=0; while [ "$i" -lt ${probes.length} ]; do ` +
+      `x=-; k=0; s=-; e=-; [ -f "$d/$i.r" ] && read x k s e <"$d/$i.r"; ` +
+      `ol=$(wc -c <"$d/$i.o" 2>/dev/null || echo 0); el=$(wc -c <"$d/$i.e" 2>/dev/null || echo 0); ` +
+      `ol=$((ol > cap ? cap : ol)); el=$((el > cap ? cap : el)); ` +
+      `echo "${TAG} $n $i $x $k $s $e $ol $el"; ` +
+      `head -c "$ol" "$d/$i.o" 2>/dev/null; head -c "$el" "$d/$i.e" 2>/dev/null; ` +
+      `i=$((i + 1)); done`,
+  ].join('\n');
+  return ['sh', '-c', script];
+}
+
+export type BatchParse =
+  | { kind: 'results'; results: ExecResult[] }
+  /** The batch could not run in this container: run the probes one exec each. */
+  | { kind: 'fallback'; why: string };
+
+/**
+ * Splits the batch exec's raw stdout into one ExecResult per probe. `batch` is the batch exec's
+ * own result (for its state and elapsed time); `stdout` its raw bytes.
+ */
+export function parseBatch(batch: ExecResult, stdout: Buffer, probes: BatchProbe[], nonce: string): BatchParse {
+  const base = { namespace: batch.namespace, pod: batch.pod, container: batch.container };
+  const head = stdout.subarray(0, 200).toString('latin1');
+  const fb = new RegExp(`^${TAG} ${nonce} fallback ([a-z ]{1,40})\\n`).exec(head);
+  if (fb && batch.state === 'completed') return { kind: 'fallback', why: fb[1]! };
+  if (batch.state === 'exec-failed') return { kind: 'fallback', why: `the batch exec failed: ${batch.error ?? batch.errorKind ?? 'unknown'}` };
+  const results: ExecResult[] = [];
+  let pos = 0;
+  for (let i = 0; i < probes.length; i++) {
+    const argv = probes[i]!.argv;
+    const nl = stdout.indexOf(0x0a, pos);
+    const line = nl < 0 ? '' : stdout.subarray(pos, nl).toString('latin1');
+    const m = new RegExp(`^${TAG} ${nonce} ${i} (-|\\d{1,3}) ([01]) (-|\\d{1,15}) (-|\\d{1,15}) (\\d{1,9}) (\\d{1,9})$`).exec(line);
+    const ol = m ? Number(m[5]) : 0;
+    const el = m ? Number(m[6]) : 0;
+    if (!m || ol > BATCH_OUTPUT_CAP || el > BATCH_OUTPUT_CAP || nl + 1 + ol + el > stdout.length) {
+      // no complete frame: the batch was cut short (its deadline) or its output is not ours
+      const why = batch.state === 'timeout' ? 'the batch exec hit its deadline before this probe reported' : 'no result frame for this probe in the batch output';
+      for (let j = i; j < probes.length; j++) {
+        results.push({ ...base, argv: probes[j]!.argv, state: batch.state === 'timeout' ? 'timeout' : 'exec-failed', exitCode: null, stdout: '', stderr: '', elapsedMs: batch.elapsedMs, error: why, errorKind: batch.state === 'timeout' ? undefined : 'other' });
+      }
+      break;
+    }
+    const out = stdout.subarray(nl + 1, nl + 1 + ol).toString('utf8');
+    const err = stdout.subarray(nl + 1 + ol, nl + 1 + ol + el).toString('utf8');
+    pos = nl + 1 + ol + el;
+    const [, x, killed, s, e] = m;
+    const elapsedMs = s !== '-' && e !== '-' ? (Number(e) - Number(s)) * 10 : batch.elapsedMs;
+    if (killed === '1') {
+      results.push({ ...base, argv, state: 'timeout', exitCode: null, stdout: out, stderr: err, elapsedMs, error: `no result after ${probes[i]!.boundSec} s; the probe was killed in the pod` });
+    } else if (x === '-') {
+      results.push({ ...base, argv, state: 'exec-failed', exitCode: null, stdout: out, stderr: err, elapsedMs, error: 'the probe left no exit status', errorKind: 'other' });
+    } else if (x === '127' && /not found/i.test(err)) {
+      results.push({ ...base, argv, state: 'exec-failed', exitCode: null, stdout: out, stderr: err, elapsedMs, error: err.trim().split('\n')[0], errorKind: 'not-found-binary' });
+    } else {
+      results.push({ ...base, argv, state: 'completed', exitCode: Number(x), stdout: out, stderr: err, elapsedMs });
+    }
+  }
+  return { kind: 'results', results };
+}
