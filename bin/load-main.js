@@ -11,5 +11,7 @@ export async function loadMain() {
     process.stderr.write('error: k8snet is not built\n  why:  dist/k8snet.mjs is missing\n  next: run `npm run build` in the k8snet checkout\n');
     process.exit(3);
   }
+  // --debug prints stack traces: map them from the bundle back to src/ (costs nothing otherwise)
+  if (process.argv.includes('--debug')) process.setSourceMapsEnabled(true);
   return (await import(useTsc ? tscMain.href : bundle.href)).main;
 }
