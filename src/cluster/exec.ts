@@ -15,6 +15,8 @@ export interface ExecRequest {
   timeoutMs: number;
   /** Max bytes kept per stream. */
   maxBytes?: number;
+  /** Also return stdout's raw bytes (a batch's frames are counted in bytes, not characters). */
+  rawStdout?: boolean;
 }
 
 interface ExecStatus {
@@ -29,7 +31,7 @@ const STDERR = 2;
 const STATUS = 3;
 
 /** Execute argv in the container. Never throws: every failure is an ExecResult. */
-export async function runExec(api: Api, req: ExecRequest): Promise<ExecResult> {
+export async function runExec(api: Api, req: ExecRequest): Promise<ExecResult & { stdoutRaw?: Buffer }> {
   const started = Date.now();
   const base: Omit<ExecResult, 'state' | 'exitCode' | 'stdout' | 'stderr' | 'elapsedMs'> = {
     namespace: req.namespace,
@@ -51,7 +53,7 @@ export async function runExec(api: Api, req: ExecRequest): Promise<ExecResult> {
   api.stats.requests++;
   countRequest();
 
-  return new Promise<ExecResult>((resolve) => {
+  return new Promise<ExecResult & { stdoutRaw?: Buffer }>((resolve) => {
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     let outLen = 0;
@@ -70,6 +72,7 @@ export async function runExec(api: Api, req: ExecRequest): Promise<ExecResult> {
       resolve({
         ...base,
         stdout: Buffer.concat(out).toString('utf8'),
+        ...(req.rawStdout ? { stdoutRaw: Buffer.concat(out) } : {}),
         stderr: Buffer.concat(err).toString('utf8'),
         elapsedMs: Date.now() - started,
         ...r,

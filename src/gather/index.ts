@@ -171,7 +171,7 @@ export async function gatherFacts(ctx: GatherContext): Promise<Facts> {
         ? dnsPods.value.filter((p) => p.status?.podIP && isPodReady(p) && !p.metadata.deletionTimestamp).map((p) => ({ ip: p.status!.podIP!, pod: p.metadata.name, node: p.spec.nodeName }))
         : [],
     });
-    return runProbes(api, probeSite(src), plans, request.probeTimeoutMs);
+    return runProbes(api, probeSite(src), plans, request.probeTimeoutMs, undefined, notes);
   });
   const ingress = await ingressPromise;
   const gateway = await gatewayPromise;

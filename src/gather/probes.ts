@@ -6,8 +6,9 @@ import { classOf } from './ingress.js';
 import { runExec } from '../cluster/exec.js';
 import type { DiagnoseRequest, IngressFacts, SourceFacts } from '../model/facts.js';
 import type { EndpointSlice, Ingress, Service, ServicePort } from '../model/k8s.js';
-import type { ProbeFact, ProbeTarget, ToolName, ToolSet } from '../model/probe.js';
+import type { ExecResult, ProbeFact, ProbeTarget, ToolName, ToolSet } from '../model/probe.js';
 import { buildDnsProbe, buildHttpProbe, buildTcpProbe, decidePortProtocol, kubectlCommand, parseResolvConf, ProbeInputError, type PortProtocol, type ProbeOverride } from '../probes/index.js';
+import { runProbeBatch } from './probe-batch.js';
 
 /** Where probes run. */
 export interface ProbeSite {
@@ -384,22 +385,48 @@ export function planTargetProbes(input: {
   });
 }
 
-/** Run planned probes with bounded concurrency. */
-export async function runProbes(api: Api, site: ProbeSite, plans: PlannedProbe[], probeTimeoutMs: number, concurrency = 6): Promise<ProbeFact[]> {
+/** At most this many probes share one exec, and at most this many batch execs run at once (sweep plans many). */
+const BATCH_SIZE = 12;
+const BATCHES_AT_ONCE = 2;
+
+/**
+ * Run planned probes: in batches, each one exec running its probes at once (src/probes/batch.ts);
+ * what no batch could run (the container lacks a writable temp dir or a tool the batch needs) runs
+ * one exec each, `concurrency` at a time, and `notes` says why.
+ */
+export async function runProbes(api: Api, site: ProbeSite, plans: PlannedProbe[], probeTimeoutMs: number, concurrency = 6, notes?: string[]): Promise<ProbeFact[]> {
+  const batched = new Map<PlannedProbe, ExecResult>();
+  const runnable = plans.filter((p) => p.command);
+  if (runnable.length >= 2) {
+    const chunks: PlannedProbe[][] = [];
+    for (let i = 0; i < runnable.length; i += BATCH_SIZE) chunks.push(runnable.slice(i, i + BATCH_SIZE));
+    const fallbacks = new Set<string>();
+    let nextChunk = 0;
+    const batchWorker = async () => {
+      while (nextChunk < chunks.length) {
+        const chunk = chunks[nextChunk++]!;
+        const batch = await runProbeBatch(api, site, chunk.map((p) => p.command!.argv), probeTimeoutMs);
+        if ('results' in batch) chunk.forEach((p, i) => batched.set(p, batch.results[i]!));
+        else fallbacks.add(batch.fallback);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(BATCHES_AT_ONCE, chunks.length) }, batchWorker));
+    if (fallbacks.size) notes?.push(`probes ran one exec each: the batch could not run in the container (${[...fallbacks].join('; ')})`);
+  }
   const results: ProbeFact[] = new Array(plans.length);
   let next = 0;
   const worker = async () => {
     while (next < plans.length) {
       const i = next++;
       const plan = plans[i]!;
-      results[i] = await runOne(api, site, plan, probeTimeoutMs);
+      results[i] = await runOne(api, site, plan, probeTimeoutMs, batched.get(plan));
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, plans.length) }, worker));
   return results;
 }
 
-async function runOne(api: Api, site: ProbeSite, plan: PlannedProbe, probeTimeoutMs: number): Promise<ProbeFact> {
+async function runOne(api: Api, site: ProbeSite, plan: PlannedProbe, probeTimeoutMs: number, batched?: ExecResult): Promise<ProbeFact> {
   const fact: ProbeFact = { id: plan.id, kind: plan.kind, label: plan.label, target: plan.target, tool: plan.command?.tool ?? null };
   if (plan.role) fact.role = plan.role;
   if (plan.servicePort) fact.servicePort = plan.servicePort;
@@ -407,7 +434,7 @@ async function runOne(api: Api, site: ProbeSite, plan: PlannedProbe, probeTimeou
   if (!plan.command) return fact;
   fact.kubectl = kubectlCommand({ namespace: site.namespace, pod: site.pod, container: site.container, argv: plan.command.argv });
   // the tool has probeTimeout to answer; the exec round trip gets 2 s more before k8snet gives up
-  fact.exec = await runExec(api, {
+  fact.exec = batched ?? await runExec(api, {
     namespace: site.namespace,
     pod: site.pod,
     container: site.container,
