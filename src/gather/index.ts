@@ -234,8 +234,11 @@ export async function inspectSource(
   };
   let chosen: Awaited<ReturnType<typeof detectIn>> | undefined;
   const tried: string[] = [];
-  for (const c of order) {
-    const d = await detectIn(c);
+  // the first two containers are inspected at once (a shell-less app container then costs no extra
+  // round trip); the choice below still follows the order
+  const early = order.slice(0, 2).map(detectIn);
+  for (const [i, c] of order.entries()) {
+    const d = await (early[i] ?? detectIn(c));
     tried.push(`${c}: ${d.hasShell === false ? 'no shell' : d.exec.state !== 'completed' ? `exec ${d.exec.state} (${d.exec.error ?? ''})` : 'ok'}`);
     if (!chosen) chosen = d;
     if (d.tools) {
