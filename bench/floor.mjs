@@ -81,14 +81,14 @@ try {
   const nodeStart = median(node);
   const f0 = (x) => x.toFixed(0).padStart(6);
   console.log(`physical floor of the lab (medians of ${N}, warm connections, ms)`);
-  console.log(`  a new TLS connection and one GET                ${f0(connect)}`);
-  console.log(`  one parallel round of the 11 reads (warm)       ${f0(readRound)}`);
-  console.log(`  one exec round trip (\`true\` in orders/${pod})  ${f0(execRtt)}`);
-  console.log(`  one probe (wget ${ip}:80/health, less the exec)  ${f0(probe)}`);
+  console.log(`  ${'a new TLS connection and one GET'.padEnd(48)} ${f0(connect)}`);
+  console.log(`  ${'one parallel round of the 11 reads (warm)'.padEnd(48)} ${f0(readRound)}`);
+  console.log(`  ${'one exec round trip (\`true\` in the source pod)'.padEnd(48)} ${f0(execRtt)}`);
+  console.log(`  ${`one probe (wget ${ip}:80/health, less the exec)`.padEnd(48)} ${f0(probe)}`);
   const floor = connect + readRound + execRtt + probe;
-  console.log(`  floor: connection + reads + exec + probe        ${f0(floor)}`);
-  console.log(`  node -e 0 (a Node.js process starting)           ${f0(nodeStart)}`);
-  console.log(`  floor with a Node.js start                      ${f0(floor + nodeStart)}`);
+  console.log(`  ${'floor: connection + reads + exec + probe'.padEnd(48)} ${f0(floor)}`);
+  console.log(`  ${'node -e 0 (a Node.js process starting)'.padEnd(48)} ${f0(nodeStart)}`);
+  console.log(`  ${'floor with a Node.js start'.padEnd(48)} ${f0(floor + nodeStart)}`);
 } finally {
   api.close();
   rmSync(dir, { recursive: true, force: true });
