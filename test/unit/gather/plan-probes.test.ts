@@ -40,6 +40,8 @@ describe('planProbes: the probe ladder per port', () => {
       'app/clusterip/80 app wget',
       'endpoint/10.244.0.9/8080 transport ncexec',
       'app/endpoint/10.244.0.9/8080 app wget',
+      // the MTU probe: one 4000-byte HTTP request per node hosting an endpoint (first HTTP port)
+      'endpoint-large/10.244.0.9/8080 undefined wget',
       'app/clusterip/53/udp app nslookup',
       'app/endpoint/10.244.0.9/53/udp app nslookup',
     ]);
