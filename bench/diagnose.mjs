@@ -6,7 +6,8 @@
 // flow that a policy black-holes. Prints every run. Exits 1 when a kubectl call of the checklist or
 // a k8snet run fails (a failing call would otherwise be timed as fast).
 // It changes the lab (deletes a policy, then resets): on a shared lab run it under the lab lock.
-//   node bench/diagnose.mjs [--runs N] [--healthy-exit N]
+//   node bench/diagnose.mjs [--runs N] [--healthy-exit N] [--read-only]
+// --read-only: skip the black-holed flow (the one part that changes the lab), so it needs no lab lock.
 // --healthy-exit: the exit code the healthy run must have (default 0); only to measure while a
 // known false alarm makes the healthy lab exit 1, and say so next to the numbers.
 
@@ -125,6 +126,11 @@ if (floor.status !== 0) fail(`bench/floor.mjs failed: ${(floor.stderr || floor.s
 process.stdout.write(`\n${floor.stdout}`);
 
 // --- a flow black-holed by a policy ----------------------------------------------------------
+if (process.argv.includes('--read-only')) {
+  console.log('\n--read-only: the black-holed flow was not measured');
+  rmSync(tmp, { recursive: true, force: true });
+  process.exit(0);
+}
 const del = spawnSync(kubectl, ['-n', 'payments', 'delete', 'networkpolicy', 'allow-orders-to-payments'], { env: admin, encoding: 'utf8' });
 if (del.status !== 0) fail(`could not delete payments/allow-orders-to-payments: ${del.stderr.trim()}`);
 try {
