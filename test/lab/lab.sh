@@ -434,7 +434,7 @@ start_api_proxy() {
   mkdir -p "$PIDS"
   setsid socat "TCP-LISTEN:$API_HOST_PORT,bind=127.0.0.1,reuseaddr,fork" \
     "EXEC:nsenter --net=$NETNS_PATH socat STDIO TCP\:$NODE_IP\:6443" \
-    >> "$LOGS/api-proxy.log" 2>&1 < /dev/null 9>&- &
+    >> "$LOGS/api-proxy.log" 2>&1 < /dev/null 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&- &
   echo $! > "$PIDS/api-proxy.pid"
   wait_for 20 "API through 127.0.0.1:$API_HOST_PORT" kc get --raw=/readyz
 }
