@@ -94,9 +94,22 @@ export function sharedTraits(failing: Pod[], ok: Pod[]): string[] {
   return out;
 }
 
-/** Some endpoints answer and some do not: name which, how many, and what the failing ones share. */
+/**
+ * Some endpoints answer and some do not: name which, how many, and what the failing ones share.
+ * Endpoints are compared port by port: one pod answering on its HTTP port and refusing on its
+ * metrics port is a per-port judgement (checks/clusterip), not a partial failure of the endpoints.
+ */
 export function checkEndpointSpread(facts: Facts): Finding[] {
   const all = endpointProbes(facts).filter((x) => !isNotRun(x.outcome) && x.outcome !== 'tool-missing');
+  const byPort = new Map<string, Probed[]>();
+  for (const x of all) {
+    const key = String(x.port ?? '?');
+    byPort.set(key, [...(byPort.get(key) ?? []), x]);
+  }
+  return [...byPort.values()].flatMap((group) => spreadOnOnePort(facts, group));
+}
+
+function spreadOnOnePort(facts: Facts, all: Probed[]): Finding[] {
   const ok = all.filter((x) => x.outcome === 'ok');
   const bad = all.filter((x) => FAILING.has(x.outcome));
   if (ok.length === 0 || bad.length === 0) return [];
