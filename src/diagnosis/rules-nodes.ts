@@ -161,8 +161,10 @@ export const DNS_REPLICA_RULES: Rule[] = [
     why: 'kube-proxy spreads lookups over every ready CoreDNS endpoint; a replica the source cannot reach (its node, its pod) fails about 1 lookup in n, intermittently.',
     match: (ctx) => {
       const f = ctx.all('dns/replica-unreachable', 'fail');
-      if (f.length === 0) return undefined;
       const okRep = ctx.all('dns/replica-ok', 'pass');
+      // Intermittent means some replica answers. When none does, DNS fails for every lookup and
+      // the rules that explain that (an egress policy without DNS, CoreDNS down) decide.
+      if (f.length === 0 || okRep.length === 0) return undefined;
       const src = sourceNode(ctx) ?? '?';
       const nodes = [...new Set(f.map((x) => String(dv(x).node ?? '?')))];
       const names = f.map((x) => `${dv(x).pod ?? dv(x).server} on node ${dv(x).node ?? '?'}`).join(', ');
