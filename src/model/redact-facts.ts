@@ -47,16 +47,37 @@ export function logNeedles(facts: Pick<Facts, 'request' | 'ingress'>): string[] 
   return [...new Set(out.filter(Boolean))];
 }
 
+/**
+ * The same for a Gateway API controller: the target, the routes to it (name and ns/name), their
+ * hostnames and their parent Gateways. (Traefik logs a TLS Secret's bytes in "Unable to parse
+ * certificate ..." lines that name none of these: found by scenario 90.)
+ */
+export function gatewayLogNeedles(facts: Pick<Facts, 'request' | 'gateway'>): string[] {
+  const t = facts.request.target;
+  const out = [t.name, `${t.namespace}/${t.name}`];
+  for (const { read } of facts.gateway?.routes ?? []) {
+    if (read.state !== 'ok') continue;
+    for (const r of read.value) {
+      out.push(r.metadata.name, `${r.metadata.namespace ?? ''}/${r.metadata.name}`);
+      for (const h of r.spec.hostnames ?? []) out.push(h);
+    }
+  }
+  for (const key of Object.keys(facts.gateway?.gateways ?? {})) out.push(key, key.split('/')[1] ?? '');
+  return [...new Set(out.filter(Boolean))];
+}
+
+type Controllers = Facts['ingress']['controllers'];
+function keepLinesAbout(controllers: Controllers, needles: string[]): Controllers {
+  return controllers.map((c) => ({
+    ...c,
+    logs: c.logs.map((l) => (l.lines.state === 'ok' ? { ...l, lines: { state: 'ok' as const, value: l.lines.value.filter((line) => needles.some((n) => line.includes(n))) } } : l)),
+  }));
+}
+
 /** Facts as they may be kept, shown and saved: see the file comment. Never mutates its input. */
 export function redactFacts(facts: Facts): Facts {
   const clean = scrubObject(facts) as Facts;
-  const needles = logNeedles(clean);
-  clean.ingress = {
-    ...clean.ingress,
-    controllers: clean.ingress.controllers.map((c) => ({
-      ...c,
-      logs: c.logs.map((l) => (l.lines.state === 'ok' ? { ...l, lines: { state: 'ok' as const, value: l.lines.value.filter((line) => needles.some((n) => line.includes(n))) } } : l)),
-    })),
-  };
+  clean.ingress = { ...clean.ingress, controllers: keepLinesAbout(clean.ingress.controllers, logNeedles(clean)) };
+  if (clean.gateway) clean.gateway = { ...clean.gateway, controllers: keepLinesAbout(clean.gateway.controllers, gatewayLogNeedles(clean)) };
   return clean;
 }
