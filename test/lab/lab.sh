@@ -952,6 +952,9 @@ cmd_reset() {
     done
     kc delete gatewayclasses.gateway.networking.k8s.io -l "$sel" --ignore-not-found --wait=false >/dev/null 2>&1 || true
   fi
+  # IngressClasses scenarios added (cluster-scoped: 40's class nginx outlived it and turned 95's
+  # "class does not exist" into "class exists"); traefik's comes from manifests/20-traefik.yaml
+  kc delete ingressclasses.networking.k8s.io --field-selector 'metadata.name!=traefik' --ignore-not-found >/dev/null 2>&1 || true
   kc delete netpol -n kube-system --all --ignore-not-found >/dev/null 2>&1 || true
   for n in $NODES; do kc uncordon "$n" >/dev/null 2>&1 || true; done
   if [ "$LAB_NODES" = 2 ]; then for n in $NODES; do kc label node "$n" "$KR_OFF_LABEL-" >/dev/null 2>&1 || true; done; fi
