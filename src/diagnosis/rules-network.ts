@@ -21,6 +21,29 @@ function policyHeadline(ctx: Ctx): string {
   return `NetworkPolicy blocks ${ctx.sourceName} -> ${ctx.targetName}${port}: ${dir} is isolated by ${names} and no rule admits the flow`;
 }
 
+/** kube-proxy (or an eBPF dataplane) programs a changed Service within a second or two; on a busy node, longer. */
+export const PROXY_CATCH_UP_SECONDS = 15;
+
+/**
+ * Seconds between the last change to the target Service or its EndpointSlices (creation, or the
+ * endpoints controller's last-change-trigger-time) and the start of the run; undefined when no
+ * timestamp was read. A ClusterIP failing this soon after a change may be kube-proxy catching up.
+ */
+export function secondsSinceServiceChange(ctx: Ctx): number | undefined {
+  const at = Date.parse(ctx.facts.gatheredAt);
+  if (Number.isNaN(at)) return undefined;
+  const stamps: string[] = [];
+  if (ctx.facts.service.state === 'ok') stamps.push(ctx.facts.service.value.metadata.creationTimestamp ?? '');
+  if (ctx.facts.endpointSlices.state === 'ok') {
+    for (const s of ctx.facts.endpointSlices.value) {
+      stamps.push(s.metadata.creationTimestamp ?? '', s.metadata.annotations?.['endpoints.kubernetes.io/last-change-trigger-time'] ?? '');
+    }
+  }
+  const times = stamps.map((t) => Date.parse(t)).filter((t) => !Number.isNaN(t));
+  if (times.length === 0) return undefined;
+  return Math.max(0, Math.round((at - Math.max(...times)) / 1000));
+}
+
 /** Probe failures that are neither a drop nor a refusal: an error, or an application that did not answer in its protocol. */
 const ODD_FAILURES: readonly Code[] = ['clusterip/error', 'clusterip/app-error', 'endpoint/error', 'endpoint/app-error'];
 
@@ -137,11 +160,15 @@ export const NETWORK_RULES: Rule[] = [
     match: (ctx) => {
       const vip = failedVip(ctx);
       if (vip.length === 0 || ctx.vip('ok').length > 0 || ctx.pod('ok').length === 0) return undefined;
+      const age = secondsSinceServiceChange(ctx);
+      const fresh = age !== undefined && age < PROXY_CATCH_UP_SECONDS;
       return {
         layer: 'service',
-        headline: `ClusterIP of ${ctx.targetName} does not answer but its pod IPs do: kube-proxy rules for the Service are missing or stale`,
+        headline: fresh
+          ? `ClusterIP of ${ctx.targetName} does not answer but its pod IPs do, and the Service or its endpoints changed ${age} s before this run: kube-proxy may still have been programming them; run again before blaming kube-proxy`
+          : `ClusterIP of ${ctx.targetName} does not answer but its pod IPs do: kube-proxy rules for the Service are missing or stale`,
         evidence: [...vip, ...ctx.pod('ok')],
-        confirmed: true,
+        confirmed: !fresh,
         next: ['kubectl -n kube-system get pods -l k8s-app=kube-proxy -o wide', 'kubectl -n kube-system logs -l k8s-app=kube-proxy --tail=50',
           `iptables-save | grep ${ctx.facts.request.target.namespace}/${ctx.facts.request.target.name}   # on the source's node`],
       };

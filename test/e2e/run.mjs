@@ -10,6 +10,7 @@ import path from 'node:path';
 import { auditSummary } from './audit.mjs';
 import { absentEverywhere, checkExpectations } from './expect.mjs';
 import { lab, labEnv, root } from './lab-env.mjs';
+import { waitProxySynced } from './proxy-settle.mjs';
 
 // Run k8snet as users get it: the bundle `npm run build` makes, which bin/k8snet.js loads.
 if (spawnSync(process.execPath, [path.join(root, 'scripts/build.mjs')], { stdio: 'inherit' }).status !== 0) {
@@ -232,6 +233,11 @@ for (const sc of scenarios) {
   else {
     const applyErr = applyScenario(sc, env);
     if (applyErr) setupProblems.push(applyErr);
+    else if (sc.spec.wait?.proxy !== false) {
+      const t0 = Date.now();
+      const missing = await waitProxySynced({ kubectl: env.K8SNET_LAB_KUBECTL || 'kubectl', kubeconfig: env.KUBECONFIG, lab });
+      if (missing.length) process.stderr.write(`   note: after ${Date.now() - t0} ms kube-proxy still lacks ${missing.length} rule(s), e.g. ${missing.slice(0, 3).join('; ')}; running anyway\n`);
+    }
   }
   // `runs`: several k8snet runs against the one world the scenario set up (e.g. the same target from
   // a busybox-only source and from a curl/dig source); each run is a row named SCENARIO@RUN.

@@ -1108,6 +1108,12 @@ cmd_isolate_pod() {
   on_cp; log "packets from other nodes to $2 on $1 are dropped"
 }
 
+cmd_proxy_rules() { # every node's nat table, each block headed by "# node NAME" (read-only)
+  need_root
+  local n
+  for n in $NODES; do use_node "$n"; echo "# node $n"; in_ns iptables-save -t nat; done
+}
+
 cmd_nodes() { # one line per node: name IP netns
   local n
   for n in $NODES; do use_node "$n"; echo "$n $NODE_IP $NETNS"; done
@@ -1140,5 +1146,6 @@ case "${1:-}" in
   drop-overlay) shift; cmd_drop_overlay "$@" ;;
   isolate-pod) shift; cmd_isolate_pod "$@" ;;
   nodes) cmd_nodes ;;
-  *) echo "usage: lab.sh build|up [--fresh]|down|status|reset|env|selftest|stop-component <c> [node]|start-component <c> [node]|node-mtu <node> <mtu>|drop-overlay <node> route|fdb|nodes" >&2; exit 2 ;;
+  proxy-rules) cmd_proxy_rules ;;
+  *) echo "usage: lab.sh build|up [--fresh]|down|status|reset|env|selftest|stop-component <c> [node]|start-component <c> [node]|node-mtu <node> <mtu>|drop-overlay <node> route|fdb|isolate-pod <node> <ip>|nodes|proxy-rules" >&2; exit 2 ;;
 esac

@@ -45,6 +45,28 @@ describe('diagnosis rules', () => {
     expect(exitCodeFor(d)).toBe(1);
   });
 
+  it('a ClusterIP failing seconds after the Service changed is not yet blamed on kube-proxy', () => {
+    const at = Date.parse(facts.gatheredAt);
+    const withChange = (secondsBefore: number) => {
+      const copy = structuredClone(facts);
+      if (copy.service.state !== 'ok') throw new Error('fixture has no Service');
+      copy.service.value.metadata.creationTimestamp = new Date(at - 3600_000).toISOString();
+      if (copy.endpointSlices.state !== 'ok') throw new Error('fixture has no EndpointSlices');
+      for (const s of copy.endpointSlices.value) {
+        s.metadata.creationTimestamp = new Date(at - 3600_000).toISOString();
+        s.metadata.annotations = { ...s.metadata.annotations, 'endpoints.kubernetes.io/last-change-trigger-time': new Date(at - secondsBefore * 1000).toISOString() };
+      }
+      return copy;
+    };
+    const fresh = diagnose([ready, vip('timeout'), pod('ok')], withChange(2));
+    expect(fresh.rule).toBe('clusterip-broken-pods-answer');
+    expect(fresh.headline).toMatch(/changed 2 s before this run: kube-proxy may still have been programming them; run again/);
+    expect(fresh.confidence).toBe('medium');
+    const old = diagnose([ready, vip('timeout'), pod('ok')], withChange(120));
+    expect(old.headline).toMatch(/kube-proxy rules for the Service are missing or stale$/);
+    expect(old.confidence).toBe('high');
+  });
+
   it('egress policy is named in the headline', () => {
     const d = diagnose([ready, vip('ok'), f('dns/timeout', 'dns', 'fail'), f('policy/dns-egress-blocked', 'policy', 'fail', { dnsVerdict: { allowed: false, egress: { allowed: false, selectedBy: [{ namespace: 'orders', name: 'deny-egress' }] } } })], facts);
     expect(d.headline).toBe('Egress NetworkPolicy orders/deny-egress blocks DNS from orders/orders-api-5c8d7f9b6-qwert: lookups of payments-api time out');
