@@ -16,6 +16,10 @@ export interface BoxOptions {
   colWidths?: (number | undefined)[];
   /** Style for header cells. */
   headStyle?: (s: string) => string;
+  /** Style for the border characters (each rule line, each vertical bar). */
+  borderStyle?: (s: string) => string;
+  /** No rule between body rows (the rule under the header stays). */
+  compact?: boolean;
 }
 
 const linesOf = (c: BoxCell): CellLine[] => (typeof c === 'string' ? c.split('\n').map((text) => ({ text })) : c);
@@ -36,9 +40,11 @@ export function renderBox(head: string[], rows: BoxCell[][], opts: BoxOptions = 
     for (const row of all) for (const l of row[c] ?? []) for (const t of l.text.split('\n')) max = Math.max(max, textWidth(t));
     widths.push(max + 2);
   }
-  const out: string[] = [rule(widths, '┌', '┬', '┐')];
+  const b = opts.borderStyle ?? ((x: string) => x);
+  const bar = b('│');
+  const out: string[] = [b(rule(widths, '┌', '┬', '┐'))];
   all.forEach((row, r) => {
-    if (r > 0) out.push(rule(widths, '├', '┼', '┤'));
+    if (r === 1 || (r > 1 && !opts.compact)) out.push(b(rule(widths, '├', '┼', '┤')));
     const cells = widths.map((w, c) => {
       const pieces: string[] = [];
       for (const l of row[c] ?? []) {
@@ -51,9 +57,9 @@ export function renderBox(head: string[], rows: BoxCell[][], opts: BoxOptions = 
     });
     const height = Math.max(1, ...cells.map((c) => c.length));
     for (let i = 0; i < height; i++) {
-      out.push(`│${cells.map((c, k) => ` ${c[i] ?? ' '.repeat(widths[k]! - 2)} `).join('│')}│`);
+      out.push(`${bar}${cells.map((c, k) => ` ${c[i] ?? ' '.repeat(widths[k]! - 2)} `).join(bar)}${bar}`);
     }
   });
-  out.push(rule(widths, '└', '┴', '┘'));
+  out.push(b(rule(widths, '└', '┴', '┘')));
   return out.join('\n');
 }

@@ -1,9 +1,9 @@
 // Renders policy reports and matrices as table, JSON (schema k8snet.policy/v1) or Markdown. Pure.
 
-import Table from 'cli-table3';
 import { describeFlowPort, describePartyRef, directionCell, explainVerdict } from '../policy/explain.js';
 import type { NamespaceMatrix } from '../policy/matrix.js';
 import type { Lint, PolicyReport, Verdict } from '../policy/types.js';
+import { renderBox, type BoxCell } from './box.js';
 import { escapeJsonForTerminal, markdownFence, markdownText, neutralizeDeep } from './neutralize.js';
 import type { OutputFormat } from './types.js';
 
@@ -36,6 +36,14 @@ function verdictWord(v: { allowed: boolean }, color: boolean): string {
   return v.allowed ? paint(color, 32)('ALLOWED') : paint(color, 31)('DENIED');
 }
 
+/** The verdict as a table cell: coloured after wrapping (renderBox). */
+function verdictCell(v: { allowed: boolean }, color: boolean): BoxCell {
+  return [{ text: v.allowed ? 'ALLOWED' : 'DENIED', style: paint(color, v.allowed ? 32 : 31) }];
+}
+
+// the table styles cli-table3 drew before (cyan header, grey border), applied by renderBox after wrapping
+const boxStyle = (color: boolean) => (color ? { headStyle: paint(true, 36), borderStyle: paint(true, 90) } : {});
+
 function header(r: PolicyReport): string[] {
   return [
     `source:      ${r.source.description}`,
@@ -50,11 +58,8 @@ function detailFor(v: Verdict): string[] {
 
 function renderTable(r: PolicyReport, color: boolean): string {
   const out: string[] = [`NetworkPolicy verdict: ${r.source.spec} -> ${r.destination.spec}: ${verdictWord(r, color)}`, ...header(r), ''];
-  const t = new Table({ head: ['source', 'destination', 'port', 'egress (source)', 'ingress (destination)', 'verdict'], style: { head: color ? ['cyan'] : [], border: color ? ['grey'] : [] }, wordWrap: true, colWidths: [null, null, null, 34, 34, null] as unknown as number[] });
-  for (const v of r.verdicts) {
-    t.push([describePartyRef(v.src), describePartyRef(v.dst), describeFlowPort(v), directionCell(v.egress), directionCell(v.ingress), verdictWord(v, color)]);
-  }
-  out.push(t.toString(), '');
+  const rows = r.verdicts.map((v): BoxCell[] => [describePartyRef(v.src), describePartyRef(v.dst), describeFlowPort(v), directionCell(v.egress), directionCell(v.ingress), verdictCell(v, color)]);
+  out.push(renderBox(['source', 'destination', 'port', 'egress (source)', 'ingress (destination)', 'verdict'], rows, { colWidths: [undefined, undefined, undefined, 34, 34, undefined], ...boxStyle(color) }), '');
   for (const v of r.verdicts) out.push(...detailFor(v), '');
   appendTail(out, r, (s) => s);
   return out.join('\n').replace(/\n+$/, '\n');
@@ -112,8 +117,8 @@ export function renderMatrix(untrusted: NamespaceMatrix, format: OutputFormat, c
     m.cells.forEach((row, i) => out.push(`| ${m.namespaces[i]} | ${row.map(cellText).join(' | ')} |`));
     return [...out, '', ...notes.map((n) => `- ${n}`)].join('\n').replace(/\n+$/, '\n');
   }
-  const t = new Table({ head: ['from \\ to', ...m.namespaces], style: { head: color ? ['cyan'] : [], border: color ? ['grey'] : [] } });
-  const tint = (s: string) => (s === 'yes' ? paint(color, 32)(s) : s === 'no' ? paint(color, 31)(s) : s === '-' || s === 'n/a' ? s : paint(color, 33)(s));
-  m.cells.forEach((row, i) => t.push([m.namespaces[i], ...row.map((c) => tint(cellText(c)))]));
-  return [title, t.toString(), ...notes].join('\n') + '\n';
+  const tint = (s: string): BoxCell => [{ text: s, style: s === 'yes' ? paint(color, 32) : s === 'no' ? paint(color, 31) : s === '-' || s === 'n/a' ? undefined : paint(color, 33) }];
+  const rows = m.cells.map((row, i): BoxCell[] => [m.namespaces[i]!, ...row.map((c) => tint(cellText(c)))]);
+  // no fixed widths: every column fits its widest cell, so nothing wraps (as before)
+  return [title, renderBox(['from \\ to', ...m.namespaces], rows, boxStyle(color)), ...notes].join('\n') + '\n';
 }

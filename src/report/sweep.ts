@@ -1,10 +1,10 @@
 // Renders a sweep report: a table for the terminal (one row per Service, broken first), Markdown for
 // a ticket, JSON (schema k8snet.sweep/v1). Every string from the cluster is neutralised for the terminal.
 
-import Table from 'cli-table3';
 import { LAYER_TITLES, type Finding } from '../model/finding.js';
 import type { SweepReport, SweepRow } from '../sweep/types.js';
 import { paint, type Paint } from './ansi.js';
+import { renderBox, type BoxCell } from './box.js';
 import { MARK, WORD } from './status.js';
 
 /** Control characters (C0, DEL, C1) from cluster data would drive the terminal: shown as \xNN instead. */
@@ -13,12 +13,23 @@ export function clean(s: string): string {
   return s.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
 
-function verdictWord(r: SweepRow, p: Paint): string {
-  if (r.verdict === 'fault') return p.status('fail', 'FAULT');
-  if (r.verdict === 'inconclusive') return p.status('unknown', 'UNKNOWN');
-  if (r.warnings > 0) return p.status('warn', 'OK (warn)');
+/** A table cell coloured by status after wrapping (renderBox). */
+function statusCell(p: Paint, status: Finding['status'], text: string): BoxCell {
+  return [{ text, style: (s) => p.status(status, s) }];
+}
+
+function verdictCell(r: SweepRow, p: Paint): BoxCell {
+  if (r.verdict === 'fault') return statusCell(p, 'fail', 'FAULT');
+  if (r.verdict === 'inconclusive') return statusCell(p, 'unknown', 'UNKNOWN');
+  if (r.warnings > 0) return statusCell(p, 'warn', 'OK (warn)');
   // healthy as far as checked, with something that could not be checked: say so in the cell
-  return r.unknowns > 0 ? p.status('unknown', `OK (${r.unknowns}?)`) : p.status('pass', 'OK');
+  return r.unknowns > 0 ? statusCell(p, 'unknown', `OK (${r.unknowns}?)`) : statusCell(p, 'pass', 'OK');
+}
+
+function liveCell(r: SweepRow, p: Paint): BoxCell {
+  if (!r.live) return '-';
+  if (r.live.state === 'ok') return statusCell(p, 'pass', 'ok');
+  return r.live.state === 'failed' ? statusCell(p, 'fail', 'failed') : statusCell(p, 'unknown', 'not probed');
 }
 
 function policyCell(r: SweepRow): string {
@@ -77,22 +88,20 @@ export function renderSweepTable(r: SweepReport, o: SweepTableOptions): string {
   if (r.rows.length > 0) {
     const head = ['Service', 'Type', 'Ready', 'Ports', 'Policy', 'Entry', ...(live ? ['Live'] : []), 'Verdict', 'Layer', 'Reason'];
     const widths = live ? [27, 11, 7, 15, 14, 24, 12, 11, 13, 40] : [27, 11, 7, 15, 14, 26, 11, 13, 46];
-    const t = new Table({ head: head.map((h) => p.bold(h)), style: { head: [], border: [], compact: true }, colWidths: widths, wordWrap: true });
-    for (const row of r.rows) {
-      t.push([
-        clean(`${row.namespace}/${row.name}`),
-        row.type,
-        row.endpoints ? `${row.endpoints.ready}/${row.endpoints.total}` : '-',
-        clean(row.ports.join(' ')) || '-',
-        policyCell(row),
-        clean(row.entry.map((e) => shortEntry(e, row.namespace)).join('\n')) || '-',
-        ...(live ? [row.live ? `${row.live.state === 'ok' ? p.status('pass', 'ok') : row.live.state === 'failed' ? p.status('fail', 'failed') : p.status('unknown', 'not probed')}` : '-'] : []),
-        verdictWord(row, p),
-        row.layer ?? '-',
-        clean(row.reason),
-      ]);
-    }
-    lines.push(t.toString());
+    const rows = r.rows.map((row): BoxCell[] => [
+      clean(`${row.namespace}/${row.name}`),
+      row.type,
+      row.endpoints ? `${row.endpoints.ready}/${row.endpoints.total}` : '-',
+      clean(row.ports.join(' ')) || '-',
+      policyCell(row),
+      // one line per entry (each cleaned on its own, so the line break is not escaped as \x0a)
+      row.entry.map((e) => clean(shortEntry(e, row.namespace))).join('\n') || '-',
+      ...(live ? [liveCell(row, p)] : []),
+      verdictCell(row, p),
+      row.layer ?? '-',
+      clean(row.reason),
+    ]);
+    lines.push(renderBox(head, rows, { colWidths: widths, headStyle: p.bold, compact: true }));
   } else {
     lines.push(p.dim('no Services in the namespaces checked'));
   }

@@ -82,7 +82,10 @@ export function wrapLine(line: string, width: number): string[] {
       curW += ww;
     } else {
       // a word longer than a line: fill what is left of this line, then whole lines
-      if (pendingSpace && curW + 1 < w) { cur += ' '; curW++; }
+      // (after a space, and only where the space and a piece fit: else the piece would fuse with the word before)
+      if (pendingSpace) {
+        if (curW + 1 < w) { cur += ' '; curW++; } else if (hasText) flush();
+      }
       for (let k = 0; k < word.length; ) {
         const cp = word.codePointAt(k)!;
         const len = cp > 0xffff ? 2 : 1;

@@ -35,6 +35,11 @@ describe('wrapLine', () => {
     expect(wrapLine('url http://10.244.0.28:8080/a-very-long-path', 12)).toEqual(['url http://1', '0.244.0.28:8', '080/a-very-l', 'ong-path']);
   });
 
+  it('a long word after a full line starts a new line, never fused to the word before', () => {
+    expect(wrapLine('abcd efghij', 5)).toEqual(['abcd', 'efghi', 'j']);
+    expect(wrapLine('httproute other/route-1 api.example.com/v2/x', 24)).toEqual(['httproute other/route-1', 'api.example.com/v2/x']);
+  });
+
   it('does not split a wide character across lines', () => {
     expect(wrapLine('名前名前名', 3)).toEqual(['名', '前', '名', '前', '名']);
   });
@@ -51,6 +56,16 @@ describe('wrapLine', () => {
         const lines = wrapLine(s, w);
         for (const l of lines) expect(textWidth(l)).toBeLessThanOrEqual(w);
         expect(words(lines.join(' '))).toBe(words(s));
+        // each piece on a line is the next part of one input word: no two words fused
+        const input = s.split(' ').filter(Boolean);
+        let wi = 0;
+        let rest = input[0] ?? '';
+        for (const piece of lines.flatMap((l) => l.split(' ').filter(Boolean))) {
+          expect(rest.startsWith(piece)).toBe(true);
+          rest = rest.slice(piece.length);
+          if (rest === '') rest = input[++wi] ?? '';
+        }
+        expect(wi).toBe(input.length);
       }),
       { numRuns: 300 },
     );
@@ -75,6 +90,15 @@ describe('renderBox', () => {
     expect(plain).toContain('│          │        │     evidence line that is    │');
     // styles wrap each piece, never the padding or the border
     expect(out).toContain('\u001b[2m    also long enough to wrap\u001b[22m');
+  });
+
+  it('compact drops the rules between body rows; borderStyle styles borders only', () => {
+    const grey = (s: string) => `\u001b[90m${s}\u001b[39m`;
+    const out = renderBox(['a', 'b'], [['1', '2'], ['3', '4']], { compact: true, borderStyle: grey });
+    const plain = out.replace(ANSI, '').split('\n');
+    expect(plain).toEqual(['┌───┬───┐', '│ a │ b │', '├───┼───┤', '│ 1 │ 2 │', '│ 3 │ 4 │', '└───┴───┘']);
+    expect(out.split('\n')[3]).toBe(`${grey('│')} 1 ${grey('│')} 2 ${grey('│')}`);
+    expect(renderBox(['a'], [['1'], ['2']]).split('\n').filter((l) => l.startsWith('├'))).toHaveLength(2);
   });
 
   it('fits unsized columns to their widest line', () => {
