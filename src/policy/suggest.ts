@@ -1,10 +1,10 @@
 // The smallest NetworkPolicy that would admit a denied flow, as YAML to review (never applied).
 
-import { stringify } from 'yaml';
 import type { LabelSelector, NetworkPolicy, NetworkPolicyPeer, Pod } from '../model/k8s.js';
 import type { Flow, Party, Verdict } from './types.js';
 import { NS_NAME_LABEL } from './world-index.js';
 import { podNamespace } from '../util/pod.js';
+import { toYaml } from '../util/yaml-out.js';
 
 const IDENTITY_KEYS = ['app.kubernetes.io/name', 'app', 'k8s-app', 'name', 'component'];
 const VOLATILE_KEYS = new Set(['pod-template-hash', 'controller-revision-hash', 'pod-template-generation', 'statefulset.kubernetes.io/pod-name', 'batch.kubernetes.io/job-name', 'job-name', 'batch.kubernetes.io/controller-uid', 'controller-uid']);
@@ -64,5 +64,5 @@ export function suggestAllowRule(flow: Flow, verdict: Verdict): string | undefin
   }
   if (docs.length === 0) return undefined;
   const header = '# Suggested by k8snet: the smallest rule that admits this flow. Review it; k8snet never applies it.\n';
-  return header + docs.map((d) => stringify(d, { lineWidth: 0 })).join('---\n');
+  return header + docs.map((d) => toYaml(d)).join('---\n');
 }
