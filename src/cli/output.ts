@@ -45,9 +45,18 @@ export function reportError(e: unknown, rawIo: Io, debug: boolean): number {
   return EXIT.internal;
 }
 
+/**
+ * Whether to draw the spinner: stderr is a terminal of known, non-zero width. ora divides by the
+ * width to count the lines it clears, so a terminal reporting 0 columns (a pty nobody sized, e.g.
+ * `script -c ... /dev/null`) made it write cursor-up sequences forever instead of finishing the run.
+ */
+export function spinnerWanted(enabled: boolean, stderrIsTty: boolean, columns: number | undefined): boolean {
+  return enabled && stderrIsTty && columns !== undefined && Number.isFinite(columns) && columns > 0;
+}
+
 /** An ora spinner on stderr when it is a TTY and output is not machine-readable; else a no-op. */
 export async function makeSpinner(io: Io, enabled: boolean): Promise<{ text: (t: string) => void; stop: () => void }> {
-  if (!enabled || !io.stderrIsTty) return { text: () => undefined, stop: () => undefined };
+  if (!spinnerWanted(enabled, io.stderrIsTty, process.stderr.columns)) return { text: () => undefined, stop: () => undefined };
   const { default: ora } = await import('ora');
   const s = ora({ stream: process.stderr, text: 'Connecting to the cluster' }).start();
   return { text: (t) => void (s.text = t), stop: () => s.stop() };
