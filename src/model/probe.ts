@@ -1,7 +1,7 @@
 // What one command executed in a container looked like (probes report; checks judge).
 
 /** The network tools a container may have; probes pick among them. */
-export const TOOL_NAMES = ['curl', 'wget', 'nc', 'nslookup', 'dig', 'getent', 'timeout', 'cat', 'bash'] as const;
+export const TOOL_NAMES = ['curl', 'wget', 'nc', 'nslookup', 'dig', 'getent', 'timeout', 'cat', 'bash', 'sleep'] as const;
 /**
  * A capability rather than a command: an nc that cannot do `-z` but can run a program once connected
  * (busybox nc: `-e PROG`), so `nc -w N HOST PORT -e true` is a connect-only probe. Detected with nc.

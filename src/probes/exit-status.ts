@@ -1,5 +1,6 @@
 // Outcomes every probe shares, read from the exec status alone: exec failures, deadlines, signals, missing tools.
 import type { ExecResult } from '../model/probe.js';
+import { WATCHDOG_NAME, WATCHDOG_SCRIPT } from './probe-command.js';
 
 /** A verdict reached before looking at what the tool printed. */
 export interface StatusVerdict {
@@ -18,14 +19,24 @@ export function isTimeoutWrapped(argv: string[]): boolean {
   return argv[0] === 'timeout' && /^\d+$/.test(argv[1] ?? '');
 }
 
-/** The program after an optional `timeout N` prefix. */
+/** True when argv is k8snet's sh watchdog: `sh -c WATCHDOG_SCRIPT k8snet-watchdog N PROG ...`. */
+export function isWatchdogWrapped(argv: string[]): boolean {
+  return argv[0] === 'sh' && argv[1] === '-c' && argv[2] === WATCHDOG_SCRIPT && argv[3] === WATCHDOG_NAME && /^\d+$/.test(argv[4] ?? '');
+}
+
+/** True when the probe is bounded inside the container by `timeout N` or the sh watchdog. */
+export function isBounded(argv: string[]): boolean {
+  return isTimeoutWrapped(argv) || isWatchdogWrapped(argv);
+}
+
+/** The program after an optional `timeout N` or watchdog prefix. */
 export function programOf(argv: string[]): string {
-  return (isTimeoutWrapped(argv) ? argv[2] : argv[0]) ?? '';
+  return (isTimeoutWrapped(argv) ? argv[2] : isWatchdogWrapped(argv) ? argv[5] : argv[0]) ?? '';
 }
 
 /**
  * Judges the exec status: undefined exec = no tool; exec-failed (binary missing = tool-missing);
- * k8snet's own deadline; `timeout` wrapper exits (124 coreutils, 143 = SIGTERM from busybox timeout,
+ * k8snet's own deadline; `timeout` wrapper exits (and 124 from k8snet's sh watchdog) (124 coreutils, 143 = SIGTERM from busybox timeout,
  * 137 = SIGKILL after -k); 127 = command not found; other exits above 128 = killed by a signal.
  * Returns null when the tool ran and exited normally: the tool's own parser takes over.
  */
@@ -52,6 +63,10 @@ export function judgeExecStatus(exec: ExecResult | undefined): StatusVerdict | n
     if (code === 143) return { kind: 'timeout', detail: `timeout ${n} stopped ${prog} with SIGTERM (exit 143): no result within ${n} s` };
     if (code === 137) return { kind: 'timeout', detail: `${prog} was killed with SIGKILL (exit 137) after timeout ${n}` };
     if (code === 125 || code === 126) return { kind: 'error', detail: `timeout could not run ${prog} (exit ${code})` };
+  }
+  if (isWatchdogWrapped(exec.argv)) {
+    const n = exec.argv[4];
+    if (code === 124) return { kind: 'timeout', detail: `k8snet's sh watchdog killed ${prog} after ${n} s (exit 124): no result within ${n} s` };
   }
   if (code === 127) return { kind: 'tool-missing', detail: `${prog}: command not found (exit 127)` };
   if (code > 128 && code < 128 + 65) {

@@ -3,7 +3,7 @@
 import type { Facts } from '../../model/facts.js';
 import type { ConnectOutcome, DnsOutcome, ProbeFact } from '../../model/probe.js';
 import { parseConnect, parseDns, parseResolvConf } from '../../probes/index.js';
-import { isTimeoutWrapped } from '../../probes/exit-status.js';
+import { isBounded } from '../../probes/exit-status.js';
 
 export { parseResolvConf };
 
@@ -36,16 +36,18 @@ export function probeEvidence(p: ProbeFact, detail?: string): string[] {
     if (e.stdout.trim()) out.push(`stdout: ${trim(e.stdout)}`);
     if (e.stderr.trim()) out.push(`stderr: ${trim(e.stderr)}`);
   }
-  if (e && UNBOUNDED_WITHOUT_TIMEOUT.has(e.argv[0] ?? '') && !isTimeoutWrapped(e.argv)) {
-    out.push(`unbounded inside the container: it has no \`timeout\`, and ${e.argv[0]} has no working deadline flag of its own; k8snet's exec deadline bounds how long k8snet waits, but the process may keep running in the pod`);
+  if (e && UNBOUNDED_WITHOUT_TIMEOUT.has(e.argv[0] ?? '') && !isBounded(e.argv)) {
+    out.push(`unbounded inside the container: it has neither \`timeout\` nor \`sleep\` (for k8snet's sh watchdog), and ${e.argv[0]} has no working deadline flag of its own; k8snet's exec deadline bounds how long k8snet waits, but the process may keep running in the pod`);
   }
   if (detail) out.push(detail);
   return out;
 }
 
 /**
- * Tools k8snet can only bound with `timeout N`: busybox wget's -T segfaults (busybox-static 1.35,
- * exit 139), busybox nslookup and getent have no timeout flag. curl, dig and nc use their own flags.
+ * Tools k8snet can only bound with `timeout N` or its sh watchdog (probe-command.ts): busybox wget's
+ * -T segfaults (busybox-static 1.35, exit 139), busybox nslookup (before the 1.28 rewrite, and
+ * without FEATURE_NSLOOKUP_BIG after it) and getent have no timeout flag. curl, dig and nc use their
+ * own flags.
  */
 const UNBOUNDED_WITHOUT_TIMEOUT = new Set(['wget', 'nslookup', 'getent']);
 

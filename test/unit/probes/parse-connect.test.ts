@@ -27,6 +27,11 @@ const CASES: [string, ConnectOutcomeKind, number | undefined, boolean | undefine
   ['wget-http-empty-reply', 'reset', undefined, true, /error getting response.*closed/],
   ['wget-http-reset', 'reset', undefined, true, /reset/],
   ['wget-http-no-timeout-tool-200', 'ok', 200, true, /HTTP 200/],
+  // no `timeout` in the container: k8snet's sh watchdog (busybox sh) bounds wget, statuses pass through
+  ['wget-http-watchdog-200', 'ok', 200, true, /HTTP 200/],
+  ['wget-http-watchdog-404', 'ok', 404, true, /exit 1, -S shows HTTP 404/],
+  ['wget-http-watchdog-timeout', 'timeout', undefined, undefined, /watchdog killed wget after 2 s \(exit 124\)/],
+  ['wget-http-watchdog-silent', 'timeout', undefined, undefined, /watchdog killed wget after 2 s \(exit 124\)/],
   ['wget-T-segfault', 'crashed', undefined, undefined, /SIGSEGV \(exit 139\)/],
   ['wget-gnu-http-404', 'ok', 404, true, /exit 8, -S shows HTTP 404/],
   ['nc-tcp-open', 'ok', undefined, true, /handshake completed/],

@@ -24,6 +24,10 @@ const CASES: [string, DnsOutcomeKind, string[], RegExp][] = [
   ['nslookup-timeout', 'timeout', [], /exit 143/],
   ['nslookup-timeout-unwrapped', 'timeout', [], /no servers could be reached/],
   ['nslookup-aaaa-no-answer', 'no-answer', [], /no AAAA records/],
+  // no `timeout` in the container: k8snet's sh watchdog (busybox sh) bounds nslookup
+  ['nslookup-watchdog-answer', 'answer', ['127.0.0.10'], /exit 0/],
+  ['nslookup-watchdog-nxdomain', 'nxdomain', [], /nx\.probe\.test: NXDOMAIN/],
+  ['nslookup-watchdog-timeout', 'timeout', [], /watchdog killed nslookup after 2 s \(exit 124\)/],
   // ANCHORS 16: resolved through the first search domain, exit 1 from the other search domains
   ['nslookup-search-short-name-exit1', 'answer', ['127.0.0.11'], /web\.default\.svc\.cluster\.local.*exit 1 ignored/],
   ['nslookup-search-short-nxdomain', 'nxdomain', [], /nothere\.svc\.cluster\.local: NXDOMAIN/],
