@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Regenerates docs/example.md with real output from the lab cluster (healthy, then allow rule removed).
+# Regenerates docs/example.md with real output from the lab cluster (healthy, then allow rule removed,
+# then, on the two-node lab, one node's overlay routes dropped).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 eval "$(bash test/lab/lab.sh env)"
@@ -17,6 +18,16 @@ run() { echo "\$ k8snet $*"; NO_COLOR=1 node bin/k8snet.js "$@" "${kc[@]}" && ec
   echo '```'; echo; echo '## The same for the incident ticket (`-o markdown`)'; echo; echo '````markdown'
   NO_COLOR=1 node bin/k8snet.js diagnose payments/payments-api --from orders/orders-api --probe-timeout 2s -o markdown "${kc[@]}" || true
   echo '````'
+  set -- $K8SNET_LAB_NODE_NAMES
+  if [ $# -ge 2 ]; then
+    bash test/lab/lab.sh reset >/dev/null
+    bash test/lab/lab.sh drop-overlay "$1" route >/dev/null
+    echo; echo "## Across nodes: $1 lost its overlay routes to $2"; echo
+    echo "The source (orders-api) runs on $1; payments-api has one pod on each node. \`lab.sh drop-overlay $1 route\`"
+    echo "deleted $1's flannel.1 routes, as a node whose Flannel lease went away would look."; echo; echo '```'
+    run diagnose payments/payments-api --from orders/orders-api --probe-timeout 2s
+    echo '```'
+  fi
 } > docs/example.md
 bash test/lab/lab.sh reset >/dev/null
 echo "wrote docs/example.md"

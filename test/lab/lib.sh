@@ -27,9 +27,9 @@ STATE=/var/lib/$INSTANCE-lab
 RUN=/run/$INSTANCE-lab
 LOGS=$STATE/logs
 PKI=$STATE/pki
-# Node layout, chosen at `up` (K8SNET_LAB_NODES=1|2) and remembered in $STATE/node-count, so every
+# Node layout, chosen at `up` (K8SNET_LAB_NODES=2 by default, 1 for the cheaper single node) and remembered in $STATE/node-count, so every
 # later command (reset, stop-component, down) acts on the layout that is actually running.
-LAB_NODES_WANTED=${K8SNET_LAB_NODES:-1}
+LAB_NODES_WANTED=${K8SNET_LAB_NODES:-2}
 LAB_NODES=$( [ -f "$STATE/node-count" ] && cat "$STATE/node-count" || echo "$LAB_NODES_WANTED")
 case "$LAB_NODES_WANTED$LAB_NODES" in 11|12|21|22) ;; *) echo "[lab] ERROR: K8SNET_LAB_NODES must be 1 or 2" >&2; exit 2 ;; esac
 set_layout() { # set_layout 1|2: the node names of the layout
