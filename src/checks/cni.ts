@@ -135,3 +135,17 @@ function notRunning(ds: Workload, h: Hit): Hit | undefined {
   if (h.enforces !== true || !st || st.numberReady === undefined || st.numberReady > 0) return undefined;
   return { ...h, enforces: false, stopped: `${ds.metadata.namespace ?? ''}/${ds.metadata.name}`, why: `${h.why}, but DaemonSet ${ds.metadata.namespace ?? ''}/${ds.metadata.name} has no ready pod (numberReady 0 of ${st.desiredNumberScheduled ?? '?'} scheduled): nothing enforces NetworkPolicy` };
 }
+
+/**
+ * Whether the detected CNI matches ipBlock rules against pod IPs. Calico (and Canal) and kube-router
+ * turn an ipBlock into an address match (ipsets / CIDR selectors) whatever the address belongs to;
+ * Cilium matches pods only by identity (selectors). Null for every other or unknown CNI: k8snet then
+ * cannot tell what an ipBlock containing a pod IP does.
+ */
+export function ipBlockMatchesPodIPs(cni: Pick<CniInfo, 'name' | 'enforcesPolicy'>): boolean | null {
+  if (cni.enforcesPolicy !== true) return null;
+  const names = cni.name.split(' + ');
+  if (names.some((n) => n === 'calico' || n === 'canal' || n === 'kube-router')) return true;
+  if (names.includes('cilium')) return false;
+  return null;
+}

@@ -18,7 +18,10 @@ function policyHeadline(ctx: Ctx): string {
   const port = v?.port ? `:${v.port}` : '';
   // every selecting policy isolates; none of their rules admits the flow, so name them all as such
   const names = ctx.denyingNames.length ? ctx.denyingNames.join(', ') : ctx.denied[0]?.finding.summary ?? 'a NetworkPolicy';
-  return `NetworkPolicy blocks ${ctx.sourceName} -> ${ctx.targetName}${port}: ${dir} is isolated by ${names} and no rule admits the flow`;
+  // the common egress mistake: an ipBlock for the Service CIDR, while policy sees the endpoint after DNAT
+  const vipBlock = v?.egress?.allowed === false ? ctx.all('policy/egress-ipblock-cluster-ip')[0] : undefined;
+  const why = vipBlock ? ` (${vipBlock.evidence[0] ?? 'an ipBlock'} covers the ClusterIP, but NetworkPolicy sees the endpoint address after DNAT)` : '';
+  return `NetworkPolicy blocks ${ctx.sourceName} -> ${ctx.targetName}${port}: ${dir} is isolated by ${names} and no rule admits the flow${why}`;
 }
 
 /** kube-proxy (or an eBPF dataplane) programs a changed Service within a second or two; on a busy node, longer. */
@@ -100,7 +103,7 @@ export const NETWORK_RULES: Rule[] = [
       return {
         layer: 'policy',
         headline: policyHeadline(ctx),
-        evidence: [...ctx.denied.map((d) => d.finding), ...failures, ...ctx.all('crosscheck/agree')],
+        evidence: [...ctx.denied.map((d) => d.finding), ...ctx.all('policy/egress-ipblock-cluster-ip'), ...failures, ...ctx.all('crosscheck/agree')],
         confirmed: failures.length > 0,
         next: [
           ...ctx.denyingNames.map((n) => `kubectl describe networkpolicy -n ${n.split('/')[0]} ${n.split('/')[1]}`),

@@ -20,6 +20,7 @@ import { planTargetProbes, probeSite, runProbes } from './probes.js';
 import { containerOrder, resolveSourcePod } from './source.js';
 import { gatherNodeAgents } from './node-agents.js';
 import { isPodReady } from '../util/pod.js';
+import { addressesToLookUp, lookUpEndpointPods } from './endpoint-pods.js';
 
 export interface GatherContext {
   api: Api;
@@ -128,6 +129,7 @@ export async function gatherFacts(ctx: GatherContext): Promise<Facts> {
   // Fallbacks and suggestions that depend on the first reads.
   let endpoints: Read<Endpoints> | undefined;
   let serviceSuggestions: Facts['serviceSuggestions'];
+  let endpointPods: Facts['endpointPods'];
   await step('read-more', async () => {
     const jobs: Promise<void>[] = [];
     if (endpointSlices.state === 'forbidden' || endpointSlices.state === 'error') {
@@ -145,6 +147,19 @@ export async function gatherFacts(ctx: GatherContext): Promise<Facts> {
           };
         }),
       );
+    }
+    // EndpointSlice addresses that are no pod of the target namespace: find their pods cluster-wide,
+    // and read the policies of those pods' namespaces (NetworkPolicy judges the endpoint as its pod)
+    const lookUp = endpointSlices.state === 'ok' ? addressesToLookUp(endpointSlices.value, namespacePods.state === 'ok' ? namespacePods.value : []) : [];
+    if (lookUp.length > 0) {
+      jobs.push((async () => {
+        endpointPods = (await denied('list', '', 'pods', '')) ? skip('list pods in all namespaces') : await lookUpEndpointPods(api, lookUp);
+        if (endpointPods.state !== 'ok') return;
+        const more = [...new Set(endpointPods.value.map((p) => p.metadata.namespace ?? 'default'))].filter((ns) => !(ns in policies));
+        await Promise.all(more.map(async (ns) => {
+          policies[ns] = (await denied('list', 'networking.k8s.io', 'networkpolicies', ns)) ? skip(`list networkpolicies in ${ns}`) : await api.list<NetworkPolicy>(`/apis/networking.k8s.io/v1/namespaces/${enc(ns)}/networkpolicies`);
+        }));
+      })());
     }
     await Promise.all(jobs);
   });
@@ -193,6 +208,7 @@ export async function gatherFacts(ctx: GatherContext): Promise<Facts> {
     namespacePods,
     endpointSlices,
     endpoints,
+    ...(endpointPods ? { endpointPods } : {}),
     source: sourceFacts,
     nodes,
     probes,

@@ -260,5 +260,6 @@ export const FACTS_SHAPE: Check = obj({
   requests: num,
   notes: arr(str),
   peerPods: opt(rec(read(arr(pod)))),
+  endpointPods: opt(read(arr(pod))),
   nodeAgents: opt(read(arr(obj({ node: str, role: oneOf('cni', 'policy', 'kube-proxy'), daemonSet: str, pod: nullable(pod), container: opt(str), logs: opt(read(arr(str))), previousLogs: opt(bool) })))),
 });

@@ -219,6 +219,13 @@ export interface Facts {
    */
   peerPods?: Record<string, Read<Pod[]>>;
 
+  /**
+   * Pods found cluster-wide by IP for the target's EndpointSlice addresses that are not pods of the
+   * target namespace (a Service without a selector pointing at a pod elsewhere): NetworkPolicy judges
+   * such an endpoint as that pod. Absent when there was nothing to look up (and in older facts files).
+   */
+  endpointPods?: Read<Pod[]>;
+
   /** Node agents (CNI, policy enforcer, kube-proxy) on the nodes this run involves; absent in older facts files. */
   nodeAgents?: Read<NodeAgentFact[]>;
 }

@@ -5,6 +5,7 @@ import type { NetworkPolicy, Pod } from '../model/k8s.js';
 import { matchesSelector } from '../util/selector.js';
 import type { PolicyWorld } from './types.js';
 import { isPodReady, podIPs } from '../util/pod.js';
+import { cidrContains, parseCidr, parseIp } from './cidr.js';
 
 export interface Unreadable {
   /** "list networkpolicies in namespace payments" */
@@ -92,4 +93,82 @@ export function worldFromFacts(facts: Facts, enforced: boolean | null): FactsWor
     origin: 'live',
   };
   return { world, source, destinations: dst.pods, dnsPods, unreadable, missing };
+}
+
+/**
+ * One ready EndpointSlice address as a policy destination. NetworkPolicy sees the endpoint's address
+ * after the Service's DNAT, never the ClusterIP: an address that is a known pod's IP is that pod
+ * (its labels, its namespace's ingress policies); any other address is a peer outside the pod
+ * network, matched only by ipBlock rules. `unknown` when the address lies in a node's pod CIDR but no
+ * pod k8snet read has it (pods of other namespaces are not all read): k8snet cannot tell who it is.
+ */
+export interface AddressDestination {
+  address: string;
+  /** "EndpointSlice payments/legacy-1" */
+  slice: string;
+  party: { kind: 'pod'; pod: Pod } | { kind: 'external'; ip: string } | { kind: 'unknown'; why: string };
+  /** The slice's ports (name, port, protocol): for a selector-less Service they, not targetPort, are where packets go. */
+  ports: { name?: string; port?: number; protocol?: string }[];
+}
+
+/** Pods k8snet read in this run, by IP: target namespace, other read namespaces, source, CoreDNS, endpoint lookups. */
+function podsByIp(facts: Facts): Map<string, Pod> {
+  const out = new Map<string, Pod>();
+  const add = (pods: Pod[]) => {
+    for (const p of pods) for (const ip of podIPs(p)) if (!p.spec?.hostNetwork) out.set(ip, p);
+  };
+  if (facts.namespacePods.state === 'ok') add(facts.namespacePods.value);
+  for (const r of Object.values(facts.peerPods ?? {})) if (r.state === 'ok') add(r.value);
+  if (facts.endpointPods?.state === 'ok') add(facts.endpointPods.value);
+  if (facts.source.state === 'ok') add([facts.source.value.pod]);
+  if (facts.dns.pods.state === 'ok') add(facts.dns.pods.value);
+  return out;
+}
+
+/** The node pod CIDR containing the address, if the nodes were read and one does. */
+function podCidrOf(facts: Facts, address: string): string | undefined {
+  const ip = parseIp(address);
+  if (!ip || facts.nodes.state !== 'ok') return undefined;
+  for (const n of facts.nodes.value) {
+    for (const text of [...(n.spec?.podCIDRs ?? []), ...(n.spec?.podCIDR ? [n.spec.podCIDR] : [])]) {
+      const c = parseCidr(text);
+      if (c && cidrContains(c, ip)) return text;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The Service's ready EndpointSlice addresses that the selector path does not already judge as pods:
+ * every address of a Service without a selector (manual slices: legacy or external backends), and
+ * for a Service with a selector the addresses that are not its selected pods (a hand-made slice
+ * next to the controller's). FQDN slices are skipped (NetworkPolicy has no names).
+ */
+export function addressDestinations(facts: Facts, judgedPods: Pod[]): AddressDestination[] {
+  if (facts.service.state !== 'ok' || facts.endpointSlices.state !== 'ok') return [];
+  const judged = new Set(judgedPods.flatMap(podIPs));
+  const byIp = podsByIp(facts);
+  const looked = facts.endpointPods?.state === 'ok';
+  const out: AddressDestination[] = [];
+  const seen = new Set<string>();
+  for (const s of facts.endpointSlices.value) {
+    if (s.addressType === 'FQDN') continue;
+    for (const e of s.endpoints ?? []) {
+      if (e.conditions?.ready === false) continue;
+      for (const a of e.addresses) {
+        if (judged.has(a) || seen.has(a)) continue;
+        seen.add(a);
+        const slice = `EndpointSlice ${s.metadata.namespace ?? facts.request.target.namespace}/${s.metadata.name}`;
+        const pod = byIp.get(a);
+        const cidr = pod ? undefined : podCidrOf(facts, a);
+        const party: AddressDestination['party'] = pod
+          ? { kind: 'pod', pod }
+          : cidr && !looked
+            ? { kind: 'unknown', why: `${a} is in node pod CIDR ${cidr}, but no pod k8snet read has this IP (${facts.endpointPods ? `the cluster-wide pod lookup failed: ${facts.endpointPods.state}` : 'pods outside the target, source and kube-system namespaces were not read'})` }
+            : { kind: 'external', ip: a };
+        out.push({ address: a, slice, party, ports: s.ports ?? [] });
+      }
+    }
+  }
+  return out;
 }

@@ -34,7 +34,7 @@ export function peerKind(peer: NetworkPolicyPeer): string {
  */
 export function matchPeer(idx: WorldIndex, policyNs: string, peer: NetworkPolicyPeer, other: Party): PeerCheck {
   const kind = peerKind(peer);
-  if (peer.ipBlock) return matchIpBlock(peer.ipBlock, other);
+  if (peer.ipBlock) return matchIpBlock(peer.ipBlock, other, idx.world.ipBlockMatchesPods);
   if (!peer.namespaceSelector && !peer.podSelector) {
     return { ok: false, score: 0, lacks: ['peer sets neither a selector nor an ipBlock (the API server rejects this)'], notes: [], matchedBy: kind };
   }
@@ -68,7 +68,7 @@ export function matchPeer(idx: WorldIndex, policyNs: string, peer: NetworkPolicy
   return { ok: lacks.length === 0, score, lacks, notes: [], matchedBy: kind };
 }
 
-function matchIpBlock(block: { cidr: string; except?: string[] }, other: Party): PeerCheck {
+function matchIpBlock(block: { cidr: string; except?: string[] }, other: Party, matchesPods?: boolean | null): PeerCheck {
   const base = { matchedBy: 'ipBlock', notes: [] as string[] };
   const cidr = parseCidr(block.cidr);
   if (!cidr) return { ...base, ok: false, score: 0, lacks: [`ipBlock cidr "${block.cidr}" is not a valid CIDR`] };
@@ -77,10 +77,15 @@ function matchIpBlock(block: { cidr: string; except?: string[] }, other: Party):
     for (const ipText of podIPs(other.pod)) {
       const ip = parseIp(ipText);
       if (ip && cidrContains(cidr, ip) && !exceptHit(block.except, ipText)) {
-        notes.push(`ipBlock ${block.cidr} contains pod IP ${ipText}: implementation-dependent (Calico matches pod IPs by CIDR; Cilium and others match pods only by selectors). k8snet judges pod-to-pod traffic by selectors.`);
+        // the CNI is known to match pod IPs by address: the rule admits the pod
+        if (matchesPods === true) return { ...base, ok: true, score: 2, lacks: [], notes: [`ipBlock ${block.cidr} contains pod IP ${ipText}: this CNI matches pod IPs by ipBlock`] };
+        notes.push(`ipBlock ${block.cidr} contains pod IP ${ipText}: ${IPBLOCK_POD_NOTE}`);
       }
     }
     const where = podIPs(other.pod).length === 0 ? ' (the pod has no IP yet)' : '';
+    if (matchesPods === true && podIPs(other.pod).length > 0) {
+      return { ...base, notes, ok: false, score: 0, lacks: [`ipBlock wants ${block.cidr}; pod ${podNamespace(other.pod)}/${other.pod.metadata.name} (${podIPs(other.pod).join(', ')}) is outside it`] };
+    }
     return { ...base, notes, ok: false, score: 0, lacks: [`ipBlock ${block.cidr} is for addresses outside the cluster; pod ${podNamespace(other.pod)}/${other.pod.metadata.name} is judged by selectors${where}`] };
   }
   const ip = parseIp(other.ip);
@@ -91,6 +96,9 @@ function matchIpBlock(block: { cidr: string; except?: string[] }, other: Party):
   if (hit) return { ...base, ok: false, score: 1, lacks: [`${other.ip} is inside ipBlock ${block.cidr} but excluded by except ${hit}`] };
   return { ...base, ok: true, score: 2, lacks: [] };
 }
+
+/** The tail of the note for an ipBlock containing a pod IP where the CNI's behaviour is not known to be address matching. */
+export const IPBLOCK_POD_NOTE = 'implementation-dependent (Calico and kube-router match pod IPs by CIDR; Cilium and others match pods only by selectors). k8snet judges pod-to-pod traffic by selectors.';
 
 /** The except entry containing the address, if any. */
 function exceptHit(except: string[] | undefined, ipText: string): string | undefined {

@@ -17,6 +17,12 @@ export interface PolicyWorld {
   policies: NetworkPolicy[];
   /** Whether the CNI enforces NetworkPolicy: true, false, or null when unknown. */
   enforced?: boolean | null;
+  /**
+   * Whether the CNI matches ipBlock rules against pod IPs: true (Calico, kube-router: the rule is an
+   * address match), false (Cilium: pods only by selectors), null/absent when unknown. Decides the
+   * verdict for an ipBlock that contains a pod's IP.
+   */
+  ipBlockMatchesPods?: boolean | null;
   /** Where the world came from, for output ("live", "manifests: a.yaml, b/"). */
   origin?: string;
 }

@@ -124,7 +124,7 @@ function hop(label: string, fs: Finding[], extra: Partial<PathHop> = {}): PathHo
 }
 
 interface VerdictSide { isolated: boolean; allowed: boolean; evaluated?: boolean; selectedBy?: { namespace: string; name: string }[]; allowedBy?: { policy: { namespace: string; name: string } }[] }
-interface VerdictData { dst?: { name?: string; namespace?: string; labels?: Record<string, string> }; egress?: VerdictSide; ingress?: VerdictSide }
+interface VerdictData { dst?: { name?: string; namespace?: string; ip?: string; labels?: Record<string, string> }; egress?: VerdictSide; ingress?: VerdictSide }
 
 function sameLabels(a: Record<string, string> | undefined, b: Record<string, string> | undefined): boolean {
   const ka = Object.keys(a ?? {});
@@ -332,7 +332,8 @@ export function buildPath(facts: Facts, findings: Finding[], diagnosis?: Diagnos
     const node = e.node ?? podNode(facts, e.pod);
     // the policy check reports one verdict per pod signature (same labels, same port): a pod without
     // its own verdict shares the verdict of a pod with the same labels
-    const own = verdicts.filter((f) => verdictOf(f)?.dst?.name === e.pod);
+    // a hand-made EndpointSlice names no pod: its address is matched to the verdict's destination IP
+    const own = verdicts.filter((f) => { const d = verdictOf(f)?.dst; return d !== undefined && (d.name === e.pod || (e.pod === undefined && d.ip === e.ip)); });
     const labels = podLabels(facts, e.pod);
     const mineGate = own.length > 0 ? own : labels ? verdicts.filter((f) => sameLabels(verdictOf(f)?.dst?.labels, labels)) : [];
     const answer = answerOf(mine);
