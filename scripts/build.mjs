@@ -18,6 +18,34 @@ export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 // CommonJS dependencies bundled into ESM call require() for Node built-ins: give them a real one.
 const BANNER = "import { createRequire as __k8snetCreateRequire } from 'node:module';\nconst require = __k8snetCreateRequire(import.meta.url);";
 
+/**
+ * The cluster client's chunk, trimmed to what KubeConfig needs (issue 11; docs/benchmarks.md). It was
+ * 1.6 MB of which the start of every cluster command compiled all: 100 ms of CPU before the first request.
+ * - @kubernetes/client-node's package.json does not say its modules are free of side effects, so
+ *   esbuild kept every module its index re-exports (700 generated models, the API classes, cp's tar
+ *   code) although k8snet imports KubeConfig alone. Its modules have none (no bare imports, no globals
+ *   set): marked so, only what KubeConfig reaches stays.
+ * - node-fetch (imported by KubeConfig's module) loads whatwg-url, and with it tr46's 290 KB mapping
+ *   table, only as a fallback for a missing `require('url').URL`, which every Node.js has: it gets
+ *   Node's URL instead.
+ */
+const trimClusterClient = {
+  name: 'k8snet-trim-cluster-client',
+  setup(b) {
+    b.onResolve({ filter: /.*/ }, async (args) => {
+      if (args.pluginData === 'k8snet-trim') return undefined;
+      if (args.path === 'whatwg-url' && /[\\/]node_modules[\\/]node-fetch[\\/]/.test(args.importer)) {
+        return { path: 'whatwg-url', namespace: 'k8snet-node-url' };
+      }
+      if (!/@kubernetes[\\/]client-node/.test(`${args.resolveDir}|${args.path}`)) return undefined;
+      const r = await b.resolve(args.path, { resolveDir: args.resolveDir, kind: args.kind, importer: args.importer, pluginData: 'k8snet-trim' });
+      if (r.errors.length > 0 || !/[\\/]node_modules[\\/]@kubernetes[\\/]client-node[\\/]dist[\\/]/.test(r.path)) return undefined;
+      return { ...r, sideEffects: false };
+    });
+    b.onLoad({ filter: /.*/, namespace: 'k8snet-node-url' }, () => ({ contents: "module.exports = { URL: require('node:url').URL };", loader: 'js' }));
+  },
+};
+
 /** esbuild options for a Node ESM bundle of TypeScript sources; `extra` overrides. */
 export function bundleOptions(extra) {
   return {
@@ -29,6 +57,7 @@ export function bundleOptions(extra) {
     sourcemap: true,
     legalComments: 'linked',
     logLevel: 'warning',
+    plugins: [trimClusterClient],
     ...extra,
   };
 }
