@@ -5,7 +5,7 @@ import type { Api } from '../cluster/api.js';
 import { qs } from '../cluster/api.js';
 import { ClusterError } from '../errors.js';
 import type { Namespace, NetworkPolicy, Node, Pod, Service, Workload } from '../model/k8s.js';
-import { detectCniFrom } from '../checks/cni.js';
+import { detectCniFrom, ipBlockMatchesPodIPs } from '../checks/cni.js';
 import type { Read } from '../model/facts.js';
 import type { PolicyWorld } from '../policy/types.js';
 
@@ -57,6 +57,7 @@ export async function readPolicyWorld(api: Api, namespaces: string[] | 'all', ip
       };
     }),
   );
+  const cni = detectCniFrom(daemonSets, nodes);
   return {
     namespaces: allNs,
     pods: perNs.flatMap((x) => x.pods),
@@ -64,7 +65,9 @@ export async function readPolicyWorld(api: Api, namespaces: string[] | 'all', ip
     policies: perNs.flatMap((x) => x.policies),
     workloads: perNs.flatMap((x) => x.workloads),
     // whether the CNI enforces policy (null: unknown); a forbidden DaemonSet list just leaves it unknown
-    enforced: detectCniFrom(daemonSets, nodes).enforcesPolicy,
+    enforced: cni.enforcesPolicy,
+    // whether it matches ipBlock rules against pod IPs (Calico, kube-router: yes; Cilium: no)
+    ipBlockMatchesPods: ipBlockMatchesPodIPs(cni),
     origin: 'live',
   };
 }

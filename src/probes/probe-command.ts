@@ -24,12 +24,14 @@ export const WATCHDOG_NAME = 'k8snet-watchdog';
  * A command that died of SIGKILL (137) is not a sign the watchdog is done: it may still be between
  * its kill and its exit (a TERM then would lose the verdict; recorded with a silent server), so the
  * script waits for it instead; a SIGKILL from elsewhere (OOM) then costs up to N s and stays 137.
+ * Both `wait`s have stderr to /dev/null: busybox ash reports a job ended by a signal ("Killed",
+ * "Terminated") on the shell's stderr, which is the probe's stderr (seen in the lab's toolbox).
  * The watchdog's output goes to /dev/null so a leftover `sleep` cannot hold the exec stream open.
  */
 export const WATCHDOG_SCRIPT =
   'b=$1; shift; "$@" & c=$!; ' +
   '( sleep "$b"; kill -9 "$c" ) >/dev/null 2>&1 </dev/null & w=$!; ' +
-  'wait "$c"; x=$?; [ "$x" -eq 137 ] || kill "$w" 2>/dev/null; wait "$w"; y=$?; ' +
+  'wait "$c" 2>/dev/null; x=$?; [ "$x" -eq 137 ] || kill "$w" 2>/dev/null; wait "$w" 2>/dev/null; y=$?; ' +
   '[ "$y" -eq 0 ] && exit 124; exit "$x"';
 
 /**

@@ -128,6 +128,25 @@ describe('selector-less Service: policy on the endpoint addresses (recorded lab 
   });
 });
 
+describe('endpoints in another namespace (recorded lab facts of scenario 36)', () => {
+  const OTHER = '36-selectorless-endpoints-in-other-namespace';
+  it('the cluster-wide lookup found the payments pods: allowed by the namespaceSelector rule, as the probes showed', () => {
+    const f = recorded(OTHER);
+    expect(f.endpointPods?.state).toBe('ok');
+    const out = checkPolicy(f);
+    expect(codes(out)).toContain('policy/allowed:pass');
+    expect(out.filter((x) => x.status === 'fail' || x.status === 'unknown')).toEqual([]);
+  });
+  it('without the lookup (forbidden: a namespaced grant) the addresses are "could not tell", never denied as external', () => {
+    const f: Facts = { ...recorded(OTHER), endpointPods: { state: 'forbidden', message: 'list pods in all namespaces: forbidden (preflight)' } };
+    const out = checkPolicy(f);
+    expect(codes(out)).toContain('policy/unknown:unknown');
+    expect(codes(out).filter((c) => c.endsWith(':fail'))).toEqual([]);
+    expect(out.find((x) => x.code === 'policy/unknown')!.summary).toMatch(/cluster-wide pod lookup failed: forbidden/);
+    expect(analyzeFacts(f).diagnosis.verdict).toBe('healthy');
+  });
+});
+
 describe('addressesToLookUp (gather): slice addresses that are no pod of the target namespace', () => {
   it('skips known pod IPs, not-ready endpoints, FQDN slices and non-addresses; deduplicates', () => {
     const known = [{ metadata: { name: 'p', namespace: 'payments' }, spec: {}, status: { podIP: '10.244.0.11' } }];

@@ -73,16 +73,18 @@ describe.each(shells)('the watchdog script under %s', (shell) => {
     const cmd = shell === 'busybox' ? ['busybox', ...full] : full;
     const t0 = Date.now();
     const r = spawnSync(cmd[0]!, cmd.slice(1), { encoding: 'utf8', timeout: 10_000 });
-    return { status: r.status, stdout: r.stdout, ms: Date.now() - t0 };
+    return { status: r.status, stdout: r.stdout, stderr: r.stderr, ms: Date.now() - t0 };
   };
   it('passes the exit status and output through', () => {
-    expect(run(['sh', '-c', 'echo hi; exit 3'])).toMatchObject({ status: 3, stdout: 'hi\n' });
-    expect(run(['true'])).toMatchObject({ status: 0 });
+    // stderr is the command's alone: no "Terminated"/"Killed" job notice from the shell (busybox ash prints them)
+    for (let i = 0; i < 3; i++) expect(run(['sh', '-c', 'echo hi; echo oops >&2; exit 3'])).toMatchObject({ status: 3, stdout: 'hi\n', stderr: 'oops\n' });
+    expect(run(['true'])).toMatchObject({ status: 0, stderr: '' });
   });
   it('kills a command that outlives the bound: exit 124 after about 1 s (3 runs: the kill/exit race once gave 137)', () => {
     for (let i = 0; i < 3; i++) {
       const r = run(['sleep', '5']);
       expect(r.status).toBe(124);
+      expect(r.stderr).toBe('');
       expect(r.ms).toBeGreaterThanOrEqual(900);
       expect(r.ms).toBeLessThan(4000);
     }
