@@ -1,19 +1,13 @@
-// `k8snet diagnose` and `k8snet analyze`: parse options, gather (live) or load (offline) facts,
-// analyse, render, and map the diagnosis to an exit code.
+// `k8snet diagnose`: parse options, gather facts, analyse and render them (./render-facts.ts, loaded
+// while the cluster answers), and map the diagnosis to an exit code. `analyze` is ./analyze.ts.
 
 import { ClusterError, UserError } from '../errors.js';
 import type { DiagnoseRequest, Facts } from '../model/facts.js';
-import { analyzeFacts, validateFacts } from '../pipeline.js';
-import { renderJson, renderMarkdown, renderTable } from '../report/index.js';
 import { unicodeFromEnv } from '../report/path-text.js';
-import { exitCodeFor } from '../diagnosis/index.js';
 import { parseDuration, parseFrom, parseOutput, parsePath, parsePortArg, parseProbeArg, parseRef, parseRouteRef, validateName } from './args.js';
-import type { OutputFormat } from '../report/types.js';
 import { makeSpinner, useColor, type Io } from './output.js';
-import { readJsonFile } from './read-json.js';
 import { MAX_PROBE_TIMEOUT_SEC } from '../probes/validate-target.js';
 import { checkSavePath, writeFactsFile } from './save-facts.js';
-import { redactFacts } from '../model/redact-facts.js';
 
 interface DiagnoseOptions {
   from?: string;
@@ -104,6 +98,8 @@ export async function runDiagnose(targetText: string, opts: DiagnoseOptions, io:
 
   // one round: its own API client and deadline (--timeout bounds each round of a watch)
   let firstRound = true;
+  // the analysis code, loaded while the first round's requests are in flight
+  let analysis: Promise<typeof import('./render-facts.js')> | undefined;
   const gatherRound = async (): Promise<Facts> => {
     // the first round's deadline counts from the start of the run; a watch's later rounds from their own start
     const api = new Api(loaded.kc, (firstRound ? startedAt : Date.now()) + timeoutMs);
@@ -117,6 +113,7 @@ export async function runDiagnose(targetText: string, opts: DiagnoseOptions, io:
       const reachable = checkReachable(api, loaded.context.server ?? '?', loaded.context.user);
       const gathered = gatherFacts({ api, context: loaded.context, request, onStep: (t) => spinner.text(t) });
       gathered.catch(() => undefined);
+      analysis ??= import('./render-facts.js');
       await reachable;
       facts = await gathered;
     } finally {
@@ -148,7 +145,7 @@ export async function runDiagnose(targetText: string, opts: DiagnoseOptions, io:
     }, io);
   }
   const facts = await gatherRound();
-  return render(facts, output, opts, io);
+  return (await (analysis ?? import('./render-facts.js'))).renderFacts(facts, output, opts, io);
 }
 
 /** Fail fast, with a clear error, when the API server is unreachable or rejects the credentials. */
@@ -169,19 +166,4 @@ export async function checkReachable(api: import('../cluster/api.js').Api, serve
     if (ce.kind === 'forbidden') return; // /version is usually public; a 403 here is not fatal
     throw e;
   }
-}
-
-export async function runAnalyze(file: string, opts: { output?: string; color?: boolean; verbose?: boolean }, io: Io): Promise<number> {
-  const output = parseOutput(opts.output, io.stdoutIsTty);
-  // a file from an older k8snet may still carry env values or unrelated log lines: redact on read
-  const facts = redactFacts(validateFacts(readJsonFile(file, 'facts file'), file));
-  return render(facts, output, opts, io);
-}
-
-function render(facts: Facts, output: OutputFormat, opts: { color?: boolean; verbose?: boolean }, io: Io): number {
-  const { report, diagnosis } = analyzeFacts(facts);
-  if (output === 'json') io.out(renderJson(report));
-  else if (output === 'markdown') io.out(renderMarkdown(report));
-  else io.out(renderTable(report, { color: useColor(opts.color, io), verbose: !!opts.verbose, unicode: unicodeFromEnv(process.env) }));
-  return exitCodeFor(diagnosis);
 }

@@ -5,6 +5,7 @@ import { UserError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { processIo, reportError, type Io } from './output.js';
 import type * as DiagnoseModule from './diagnose.js';
+import type * as AnalyzeModule from './analyze.js';
 import type * as PolicyModule from './policy.js';
 import { runRbac } from './rbac.js';
 import { normalizeArgv } from './argv.js';
@@ -16,7 +17,7 @@ export { EXIT }; // the exit codes live in ./exit-codes.ts
 // Command modules load when their command runs, so `--version`, `--help` and `rbac` never load the
 // analysis, and `analyze` never loads the policy engine (start-up: docs/benchmarks.md).
 const runDiagnose = async (...a: Parameters<typeof DiagnoseModule.runDiagnose>) => (await import('./diagnose.js')).runDiagnose(...a);
-const runAnalyze = async (...a: Parameters<typeof DiagnoseModule.runAnalyze>) => (await import('./diagnose.js')).runAnalyze(...a);
+const runAnalyze = async (...a: Parameters<typeof AnalyzeModule.runAnalyze>) => (await import('./analyze.js')).runAnalyze(...a);
 const runPolicy = async (...a: Parameters<typeof PolicyModule.runPolicy>) => (await import('./policy.js')).runPolicy(...a);
 const runSweep = async (...a: Parameters<typeof SweepModule.runSweep>) => (await import('./sweep.js')).runSweep(...a);
 
