@@ -5,7 +5,7 @@ import type { Finding, Status } from '../model/finding.js';
 import type { ObjectRef, Pod, ServicePort } from '../model/k8s.js';
 import { evaluateFlow, isFlowAllowed } from '../policy/evaluate.js';
 import { describeRuleRef, explainVerdict } from '../policy/explain.js';
-import { addressDestinations, worldFromFacts, type AddressDestination } from '../policy/from-facts.js';
+import { addressDestinations, NO_SELECTOR, worldFromFacts, type AddressDestination } from '../policy/from-facts.js';
 import { cidrContains, parseCidr, parseIp } from '../policy/cidr.js';
 import { policyRef } from '../policy/evaluate.js';
 import { dnsBlockedProtocols, dnsPods as worldDnsPods, lintSelectsNothing, lintVerdict } from '../policy/lint.js';
@@ -135,7 +135,9 @@ export function checkPolicy(facts: Facts): Finding[] {
   // EndpointSlice addresses the selector does not cover (every address of a selector-less Service)
   const addresses = addressDestinations(facts, fw.destinations);
   if (!fw.source || (fw.destinations.length === 0 && addresses.length === 0)) {
-    out.push(pf('policy/unknown', 'unknown', `NetworkPolicy not evaluated: ${fw.missing.join('; ')}`, fw.missing));
+    // with slice addresses to judge, the missing selector is no reason: the missing source is
+    const missing = addresses.length > 0 ? fw.missing.filter((m) => m !== NO_SELECTOR) : fw.missing;
+    out.push(pf('policy/unknown', 'unknown', `NetworkPolicy not evaluated: ${missing.join('; ')}`, missing));
     return out;
   }
   fw.world.ipBlockMatchesPods = ipBlockMatchesPodIPs(cni);
@@ -167,7 +169,8 @@ export function checkPolicy(facts: Facts): Finding[] {
   }
   const flowOut = addressFindings(facts, idx, src, addresses, cni, addLint, addressIdx);
   out.push(...flowOut);
-  out.push(...clusterIpBlockFindings(facts, idx, src, [...fw.destinations.flatMap(podIPs), ...addresses.map((a) => a.address)]));
+  const egressDenied = out.some((f) => f.code === 'policy/egress-denied' && f.status !== 'pass');
+  out.push(...clusterIpBlockFindings(facts, idx, src, [...fw.destinations.flatMap(podIPs), ...addresses.map((a) => a.address)], egressDenied));
   for (const p of idx.policiesIn(facts.request.target.namespace)) {
     const l = lintSelectsNothing(idx, p);
     if (l) addLint(l);
@@ -256,12 +259,13 @@ function addressFindings(facts: Facts, idx: WorldIndex, src: Pod, addresses: Add
 }
 
 /**
- * The common egress mistake: an ipBlock written for the Service CIDR / ClusterIP. kube-proxy (or the
+ * The common egress mistake: an ipBlock written for the Service CIDR / ClusterIP (warn when the
+ * source's egress denies the path, info when another rule admits it anyway). kube-proxy (or the
  * eBPF dataplane) rewrites the destination to an endpoint before NetworkPolicy looks at the packet,
  * so such a rule admits nothing on the way to the Service; only the endpoint addresses count. One
  * finding per rule peer that contains a ClusterIP of the target but not every endpoint address.
  */
-function clusterIpBlockFindings(facts: Facts, idx: WorldIndex, src: Pod, endpoints: string[]): Finding[] {
+function clusterIpBlockFindings(facts: Facts, idx: WorldIndex, src: Pod, endpoints: string[], egressDenied: boolean): Finding[] {
   if (facts.service.state !== 'ok' || endpoints.length === 0 || src.spec?.hostNetwork) return [];
   const svc = facts.service.value;
   const vips = [...new Set([...(svc.spec.clusterIPs ?? []), ...(svc.spec.clusterIP ? [svc.spec.clusterIP] : [])])].filter((ip) => parseIp(ip));
@@ -285,7 +289,8 @@ function clusterIpBlockFindings(facts: Facts, idx: WorldIndex, src: Pod, endpoin
         const outside = endpoints.filter((e) => !inside(e));
         if (outside.length === 0) return; // the block covers the endpoints too: it works (for its own reason)
         const path = `spec.egress[${r}].to[${j}]`;
-        out.push(pf('policy/egress-ipblock-cluster-ip', 'warn',
+        // a warning where the source's egress denies the path; where another rule admits it, a remark
+        out.push(pf('policy/egress-ipblock-cluster-ip', egressDenied ? 'warn' : 'info',
           `Egress rule ${ref.namespace}/${ref.name} ${path} (ipBlock ${peer.ipBlock!.cidr}) covers the ClusterIP ${vip} of ${t.namespace}/${t.name}, but NetworkPolicy sees the endpoint address after DNAT: it does not admit ${outside.slice(0, 3).join(', ')}${outside.length > 3 ? ` (+${outside.length - 3} more)` : ''}`,
           [`${ref.namespace}/${ref.name} ${path}: ipBlock ${peer.ipBlock!.cidr}${peer.ipBlock!.except?.length ? ` except ${peer.ipBlock!.except.join(',')}` : ''}`,
             `ClusterIP(s) of ${t.namespace}/${t.name}: ${vips.join(', ')}`, `endpoint addresses: ${endpoints.join(', ')}`],

@@ -183,8 +183,12 @@ export const NETWORK_RULES: Rule[] = [
     match: (ctx) => {
       const vip = failedVip(ctx);
       if (vip.length === 0 || ctx.vip('ok').length > 0) return undefined;
-      const layer = vip[0]!.data?.outcome === 'no-route' ? 'pod-network' : 'service';
-      return { layer, headline: vip[0]!.summary, evidence: vip, confirmed: false, next: ['kubectl -n kube-system get pods -o wide'] };
+      // NetworkPolicy not evaluated: a policy may be what drops (or rejects) them, so the pod network
+      // below it is not named and the headline says what is missing (issue 16 item 13)
+      const policyUnknown = ctx.verdicts.length === 0 ? ctx.findings.find((f) => f.step === 'policy' && f.status === 'unknown') : undefined;
+      const layer = vip[0]!.data?.outcome === 'no-route' && !policyUnknown ? 'pod-network' : 'service';
+      const headline = policyUnknown ? `${vip[0]!.summary}; NetworkPolicy could not be evaluated (${policyUnknown.summary}), so a policy may be what drops them` : vip[0]!.summary;
+      return { layer, headline, evidence: policyUnknown ? [...vip, policyUnknown] : vip, confirmed: false, next: ['kubectl -n kube-system get pods -o wide', ...(policyUnknown?.next ?? [])] };
     },
   },
   {

@@ -4,26 +4,9 @@
 import type { Api } from '../cluster/api.js';
 import { qs } from '../cluster/api.js';
 import type { Read } from '../model/facts.js';
-import type { EndpointSlice, Pod } from '../model/k8s.js';
-import { parseIp } from '../policy/cidr.js';
-import { podIPs } from '../util/pod.js';
+import type { Pod } from '../model/k8s.js';
 
-/** At most this many addresses are looked up (one request each). */
-export const MAX_ENDPOINT_LOOKUPS = 16;
-
-/** Ready IP addresses of the slices that are not the IP of a pod already read; deduplicated, capped. */
-export function addressesToLookUp(slices: EndpointSlice[], known: Pod[]): string[] {
-  const have = new Set(known.flatMap(podIPs));
-  const out: string[] = [];
-  for (const s of slices) {
-    if (s.addressType === 'FQDN') continue;
-    for (const e of s.endpoints ?? []) {
-      if (e.conditions?.ready === false) continue;
-      for (const a of e.addresses) if (parseIp(a) && !have.has(a) && !out.includes(a)) out.push(a);
-    }
-  }
-  return out.slice(0, MAX_ENDPOINT_LOOKUPS);
-}
+export { addressesToLookUp, MAX_ENDPOINT_LOOKUPS } from '../policy/from-facts.js';
 
 /**
  * Pods cluster-wide whose status.podIP is one of the addresses (a field selector the API server

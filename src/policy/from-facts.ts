@@ -1,7 +1,7 @@
 // Builds a PolicyWorld from diagnose Facts: source pod, the Service's ready endpoint pods, kube-dns pods, policies.
 
 import type { Facts, Read } from '../model/facts.js';
-import type { NetworkPolicy, Pod } from '../model/k8s.js';
+import type { EndpointSlice, NetworkPolicy, Pod } from '../model/k8s.js';
 import { matchesSelector } from '../util/selector.js';
 import type { PolicyWorld } from './types.js';
 import { isPodReady, podIPs } from '../util/pod.js';
@@ -24,13 +24,16 @@ export interface FactsWorld {
   missing: string[];
 }
 
+/** The `missing` reason of a Service without a selector (its slice addresses are judged instead). */
+export const NO_SELECTOR = 'the Service has no selector';
+
 /** Pods behind the Service: selector matches, filtered to ready EndpointSlice addresses when slices were read. */
 export function destinationPods(facts: Facts): { pods: Pod[]; missing?: string } {
   if (facts.service.state !== 'ok') return { pods: [], missing: 'the Service could not be read' };
   const svc = facts.service.value;
   if (facts.namespacePods.state !== 'ok') return { pods: [], missing: 'the pods of the target namespace could not be listed' };
   const sel = svc.spec.selector;
-  if (!sel || Object.keys(sel).length === 0) return { pods: [], missing: 'the Service has no selector' };
+  if (!sel || Object.keys(sel).length === 0) return { pods: [], missing: NO_SELECTOR };
   const selected = facts.namespacePods.value.filter((p) => matchesSelector({ matchLabels: sel }, p.metadata.labels));
   let pods = selected;
   if (facts.endpointSlices.state === 'ok') {
@@ -148,7 +151,9 @@ export function addressDestinations(facts: Facts, judgedPods: Pod[]): AddressDes
   if (facts.service.state !== 'ok' || facts.endpointSlices.state !== 'ok') return [];
   const judged = new Set(judgedPods.flatMap(podIPs));
   const byIp = podsByIp(facts);
-  const looked = facts.endpointPods?.state === 'ok';
+  // the addresses gathering looked up cluster-wide (same rule and cap), when that lookup succeeded
+  const looked = new Set(facts.endpointPods?.state === 'ok' ? addressesToLookUp(facts.endpointSlices.value, facts.namespacePods.state === 'ok' ? facts.namespacePods.value : []) : []);
+  const cidrsKnown = facts.nodes.state === 'ok' && facts.nodes.value.some((n) => (n.spec?.podCIDRs?.length ?? 0) > 0 || n.spec?.podCIDR);
   const out: AddressDestination[] = [];
   const seen = new Set<string>();
   for (const s of facts.endpointSlices.value) {
@@ -161,14 +166,38 @@ export function addressDestinations(facts: Facts, judgedPods: Pod[]): AddressDes
         const slice = `EndpointSlice ${s.metadata.namespace ?? facts.request.target.namespace}/${s.metadata.name}`;
         const pod = byIp.get(a);
         const cidr = pod ? undefined : podCidrOf(facts, a);
+        const notLooked = facts.endpointPods && facts.endpointPods.state !== 'ok' ? `the cluster-wide pod lookup failed: ${facts.endpointPods.state}` : 'pods outside the target, source and kube-system namespaces were not read';
+        // not a pod: only when the cluster-wide lookup covered it, or it lies outside every node's pod CIDR
+        // (pod IPs outside node CIDRs, e.g. VPC CNIs, stay "could not tell" without the lookup)
         const party: AddressDestination['party'] = pod
           ? { kind: 'pod', pod }
-          : cidr && !looked
-            ? { kind: 'unknown', why: `${a} is in node pod CIDR ${cidr}, but no pod k8snet read has this IP (${facts.endpointPods ? `the cluster-wide pod lookup failed: ${facts.endpointPods.state}` : 'pods outside the target, source and kube-system namespaces were not read'})` }
-            : { kind: 'external', ip: a };
+          : looked.has(a)
+            ? { kind: 'external', ip: a }
+            : cidr
+              ? { kind: 'unknown', why: `${a} is in node pod CIDR ${cidr}, but no pod k8snet read has this IP (${notLooked})` }
+              : cidrsKnown
+                ? { kind: 'external', ip: a }
+                : { kind: 'unknown', why: `no pod k8snet read has ${a}, and without the nodes' pod CIDRs k8snet cannot tell a pod address from an outside one (${notLooked})` };
         out.push({ address: a, slice, party, ports: s.ports ?? [] });
       }
     }
   }
   return out;
+}
+
+/** At most this many addresses are looked up (one request each). */
+export const MAX_ENDPOINT_LOOKUPS = 16;
+
+/** Ready IP addresses of the slices that are not the IP of a pod already read; deduplicated, capped. */
+export function addressesToLookUp(slices: EndpointSlice[], known: Pod[]): string[] {
+  const have = new Set(known.flatMap(podIPs));
+  const out: string[] = [];
+  for (const s of slices) {
+    if (s.addressType === 'FQDN') continue;
+    for (const e of s.endpoints ?? []) {
+      if (e.conditions?.ready === false) continue;
+      for (const a of e.addresses) if (parseIp(a) && !have.has(a) && !out.includes(a)) out.push(a);
+    }
+  }
+  return out.slice(0, MAX_ENDPOINT_LOOKUPS);
 }

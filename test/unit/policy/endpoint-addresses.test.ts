@@ -76,6 +76,20 @@ describe('selector-less Service: policy on the endpoint addresses (recorded lab 
     expect(diagnosis.verdict).toBe('healthy');
   });
 
+  it('an ipBlock for the Service CIDR next to a rule that admits the endpoints: only a remark (info), the flow allowed', () => {
+    const f = withOrdersPolicies(recorded(FAULT), [egressTo('both', [{ to: [{ ipBlock: { cidr: '10.96.0.0/16' } }] }, { to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'payments' } } }] }])]);
+    const out = checkPolicy(f);
+    expect(codes(out)).toEqual(expect.arrayContaining(['policy/allowed:pass', 'policy/egress-ipblock-cluster-ip:info']));
+    expect(out.filter((x) => x.status === 'fail' || x.status === 'warn')).toEqual([]);
+  });
+
+  it('without --from: not evaluated because there is no source, not because the Service has no selector', () => {
+    const f = { ...recorded(FAULT), source: { state: 'not-found' as const, message: 'no source' }, request: { ...recorded(FAULT).request, from: undefined } };
+    const u = checkPolicy(f as Facts).find((x) => x.code === 'policy/unknown');
+    expect(u?.summary).toMatch(/no source pod was found/);
+    expect(u?.summary).not.toMatch(/has no selector/);
+  });
+
   it('an ipBlock covering both the Service CIDR and the endpoints is fine (not flagged)', () => {
     const f = withOrdersPolicies(recorded(FAULT), [egressTo('wide', [{ to: [{ ipBlock: { cidr: '10.0.0.0/8' } }] }])]);
     const out = checkPolicy(f);
@@ -102,6 +116,23 @@ describe('selector-less Service: policy on the endpoint addresses (recorded lab 
     const u = out.find((x) => x.code === 'policy/unknown');
     expect(u?.summary).toMatch(/10\.244\.0\.250 is in node pod CIDR 10\.244\.0\.0\/24/);
     expect(codes(out)).not.toContain('policy/egress-denied:fail');
+  });
+
+  it('no lookup and no node pod CIDRs to rule a pod out (VPC-style CNIs, nodes unreadable): unknown, never judged as external', () => {
+    const f0 = withAddresses(recorded(FAULT), ['172.20.3.4']);
+    const f: Facts = { ...f0, nodes: { state: 'forbidden', message: 'nodes is forbidden' } };
+    const out = checkPolicy(f);
+    expect(out.find((x) => x.code === 'policy/unknown')?.summary).toMatch(/cannot tell a pod address from an outside one/);
+    expect(codes(out)).not.toContain('policy/egress-denied:fail');
+    // the same address outside every known node pod CIDR: an outside address, judged by ipBlock
+    expect(codes(checkPolicy(f0))).toContain('policy/egress-denied:fail');
+  });
+
+  it('policies of the source namespace unreadable while everything times out: the headline says NetworkPolicy was not evaluated, the pod network is not named', () => {
+    const f = recorded(FAULT);
+    const { diagnosis } = analyzeFacts({ ...f, policies: { ...f.policies, orders: { state: 'forbidden', message: 'networkpolicies is forbidden' } } });
+    expect(diagnosis.layer).not.toBe('pod-network');
+    expect(diagnosis.headline).toMatch(/NetworkPolicy could not be evaluated .*a policy may be what drops them/);
   });
 
   it('a pod in another namespace, found by the cluster-wide lookup: judged as that pod; its namespace\'s policies unread -> unknown unless egress denies', () => {
