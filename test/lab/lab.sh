@@ -908,8 +908,8 @@ restore_overlay() {
   rm -f "$RUN"/flannel/disabled.*
   for n in $NODES; do
     use_node "$n"; in_ns ip link set ul0 mtu 1500
-    in_ns iptables -F K8SNET-LAB-ISOLATE 2>/dev/null || true
-    in_ns iptables -F K8SNET-LAB-MTU 2>/dev/null || true
+    in_ns iptables -t raw -F K8SNET-LAB-ISOLATE 2>/dev/null || true
+    in_ns iptables -t raw -F K8SNET-LAB-MTU 2>/dev/null || true
   done
   on_cp
   # flanneld re-programs the VXLAN device, its routes, neighbours and FDB entries at start
@@ -1099,10 +1099,11 @@ cmd_node_mtu() {
   [ $# = 2 ] && [[ $2 =~ ^[0-9]{3,4}$ ]] && [ "$2" -ge 576 ] && [ "$2" -le 1500 ] || die "usage: lab.sh node-mtu NODE MTU (576..1500)"
   use_node "$1"; touch "$RUN/overlay-dirty"
   in_ns ip link set ul0 mtu "$2"
-  in_ns iptables -N K8SNET-LAB-MTU 2>/dev/null || in_ns iptables -F K8SNET-LAB-MTU
-  in_ns iptables -C INPUT -j K8SNET-LAB-MTU 2>/dev/null || in_ns iptables -I INPUT 1 -j K8SNET-LAB-MTU
-  in_ns iptables -C FORWARD -j K8SNET-LAB-MTU 2>/dev/null || in_ns iptables -I FORWARD 1 -j K8SNET-LAB-MTU
-  [ "$2" -lt 1500 ] && in_ns iptables -A K8SNET-LAB-MTU -i ul0 -m length --length "$(( $2 + 1 )):65535" -j DROP
+  # raw PREROUTING: before conntrack and before the filter chains kube-router keeps re-inserting at
+  # the top of INPUT/FORWARD (an ACCEPT there would let the packets through)
+  in_ns iptables -t raw -N K8SNET-LAB-MTU 2>/dev/null || in_ns iptables -t raw -F K8SNET-LAB-MTU
+  in_ns iptables -t raw -C PREROUTING -j K8SNET-LAB-MTU 2>/dev/null || in_ns iptables -t raw -I PREROUTING 1 -j K8SNET-LAB-MTU
+  [ "$2" -lt 1500 ] && in_ns iptables -t raw -A K8SNET-LAB-MTU -i ul0 -m length --length "$(( $2 + 1 )):65535" -j DROP
   on_cp; log "MTU of $1's underlay (ul0) set to $2; larger frames arriving there are dropped"
 }
 
@@ -1128,9 +1129,11 @@ cmd_isolate_pod() {
   [ "$LAB_NODES" = 2 ] || die "isolate-pod needs the two-node layout"
   [ $# = 2 ] && [[ $2 =~ ^10\.244\.[0-9]+\.[0-9]+$ ]] || die "usage: lab.sh isolate-pod NODE POD_IP (a 10.244.x.y pod address)"
   use_node "$1"; touch "$RUN/overlay-dirty"
-  in_ns iptables -N K8SNET-LAB-ISOLATE 2>/dev/null || true
-  in_ns iptables -C FORWARD -j K8SNET-LAB-ISOLATE 2>/dev/null || in_ns iptables -I FORWARD 1 -j K8SNET-LAB-ISOLATE
-  in_ns iptables -A K8SNET-LAB-ISOLATE -i flannel.1 -d "$2" -j DROP
+  # raw PREROUTING, like node-mtu: kube-router re-inserts its FORWARD chain (with ACCEPTs) at the top
+  # on every sync, which let the packets past a FORWARD rule (scenario 204 flaked in CI)
+  in_ns iptables -t raw -N K8SNET-LAB-ISOLATE 2>/dev/null || true
+  in_ns iptables -t raw -C PREROUTING -j K8SNET-LAB-ISOLATE 2>/dev/null || in_ns iptables -t raw -I PREROUTING 1 -j K8SNET-LAB-ISOLATE
+  in_ns iptables -t raw -A K8SNET-LAB-ISOLATE -i flannel.1 -d "$2" -j DROP
   on_cp; log "packets from other nodes to $2 on $1 are dropped"
 }
 
