@@ -83,7 +83,7 @@ try {
   console.log(`physical floor of the lab (medians of ${N}, warm connections, ms)`);
   console.log(`  ${'a new TLS connection and one GET'.padEnd(48)} ${f0(connect)}`);
   console.log(`  ${'one parallel round of the 11 reads (warm)'.padEnd(48)} ${f0(readRound)}`);
-  console.log(`  ${'one exec round trip (\`true\` in the source pod)'.padEnd(48)} ${f0(execRtt)}`);
+  console.log(`  ${'one exec round trip (`true` in the source pod)'.padEnd(48)} ${f0(execRtt)}`);
   console.log(`  ${`one probe (wget ${ip}:80/health, less the exec)`.padEnd(48)} ${f0(probe)}`);
   const floor = connect + readRound + execRtt + probe;
   console.log(`  ${'floor: connection + reads + exec + probe'.padEnd(48)} ${f0(floor)}`);

@@ -15,6 +15,10 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
 fi
 phase "typecheck and build"
 npx tsc --noEmit -p .
+# lint (typescript-eslint, type-aware; cached in node_modules/.cache/eslint/): errors fail the run
+lint_t0=$(date +%s)
+npm run -s lint
+echo "lint: clean in $(( $(date +%s) - lint_t0 ))s"
 npm run build --silent
 
 phase "unit tests"

@@ -114,7 +114,7 @@ function checkPods(facts: Facts, svc: Service): { matched?: Pod[]; findings: Fin
     const summary = ready.length === 0
       ? `None of the ${matched.length} selected pods is Ready: ${firstReason}`
       : `${notReady.length} of ${matched.length} selected pods not Ready: ${firstReason}`;
-    const firstPod = notReady[0]!.metadata.name;
+    const firstPod = notReady[0].metadata.name;
     findings.push(make('service/pods-not-ready', STEP, status, summary,
       reasons.map((r) => `${r.pod}: ${r.reason?.text ?? 'not Ready'}`), {
         subject,

@@ -76,7 +76,7 @@ export function checkClassAndController(ing: Ingress, facts: IngressFacts): { fi
   const lines = pods.map((p) => `${p.metadata.namespace}/${p.metadata.name} ${isPodReady(p) ? 'Ready' : 'not Ready'}`);
   if (ready.length === 0) {
     findings.push(make('ingress/controller-not-ready', STEP, 'fail', `${ctl.product} controller for IngressClass ${r.name} has no Ready pod`, lines,
-      { subject, next: [`kubectl describe pod ${pods[0]!.metadata.name} -n ${pods[0]!.metadata.namespace ?? ''}`] }));
+      { subject, next: [`kubectl describe pod ${pods[0].metadata.name} -n ${pods[0].metadata.namespace ?? ''}`] }));
   } else {
     findings.push(make('ingress/controller-ready', STEP, 'pass', `${ctl.product} controller: ${ready.length} of ${pods.length} pod(s) Ready`, lines, { subject }));
   }

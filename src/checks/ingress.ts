@@ -18,7 +18,7 @@ function backends(ing: Ingress): { backend: IngressBackend; where: string; host?
   const out: { backend: IngressBackend; where: string; host?: string }[] = [];
   if (ing.spec.defaultBackend) out.push({ backend: ing.spec.defaultBackend, where: 'defaultBackend' });
   (ing.spec.rules ?? []).forEach((rule, ri) => {
-    (rule.http?.paths ?? []).forEach((p, pi) => out.push({ backend: p.backend, where: `rules[${ri}] ${rule.host ?? '*'}${p.path ?? '/'}`, host: rule.host }));
+    (rule.http?.paths ?? []).forEach((p) => out.push({ backend: p.backend, where: `rules[${ri}] ${rule.host ?? '*'}${p.path ?? '/'}`, host: rule.host }));
   });
   return out;
 }

@@ -11,10 +11,10 @@ const SIDECARS: Record<string, string> = { 'istio-proxy': 'Istio', 'linkerd-prox
 /** The mesh whose proxy runs in the pod, as a regular container or a native sidecar (restartPolicy Always). */
 export function meshOf(pod: Pod): { mesh: string; container: string; native: boolean } | undefined {
   for (const c of pod.spec.containers) {
-    if (SIDECARS[c.name]) return { mesh: SIDECARS[c.name]!, container: c.name, native: false };
+    if (SIDECARS[c.name]) return { mesh: SIDECARS[c.name], container: c.name, native: false };
   }
   for (const c of pod.spec.initContainers ?? []) {
-    if (SIDECARS[c.name] && c.restartPolicy === 'Always') return { mesh: SIDECARS[c.name]!, container: c.name, native: true };
+    if (SIDECARS[c.name] && c.restartPolicy === 'Always') return { mesh: SIDECARS[c.name], container: c.name, native: true };
   }
   return undefined;
 }

@@ -136,7 +136,7 @@ function spreadOnOnePort(facts: Facts, all: Probed[]): Finding[] {
     const nodes = badNodes.join(', ');
     const okWhere = [...okNodes].join(', ');
     const from = src ? ` from node ${src}` : '';
-    const summary = `${plural(bad.length, 'pod')} of ${target} on node${badNodes.length > 1 ? 's' : ''} ${nodes} (${list(bad.map(podName))}) ${verb(bad[0]!.outcome, bad.length)}${from}; the ${plural(ok.length, 'pod')} on ${okWhere} answer${ok.length === 1 ? 's' : ''}: the pod network between ${src ?? 'the source'} and ${nodes} (${share})`;
+    const summary = `${plural(bad.length, 'pod')} of ${target} on node${badNodes.length > 1 ? 's' : ''} ${nodes} (${list(bad.map(podName))}) ${verb(bad[0].outcome, bad.length)}${from}; the ${plural(ok.length, 'pod')} on ${okWhere} answer${ok.length === 1 ? 's' : ''}: the pod network between ${src ?? 'the source'} and ${nodes} (${share})`;
     return [make('endpoints/node-unreachable', STEP, 'fail', summary, evidence, {
       next: [`kubectl get nodes -o wide`, `kubectl get pods -A -o wide --field-selector spec.nodeName=${badNodes[0]}`],
       data: { ...data, sourceToNodes: badNodes },
@@ -149,7 +149,7 @@ function spreadOnOnePort(facts: Facts, all: Probed[]): Finding[] {
   const traits = sharedTraits(badPods, okPods);
   const how = [...kinds].map((k) => verb(k, bad.length)).join(' / ');
   const summary = `${bad.length} of ${n} endpoints of ${target} ${how} (${list(bad.map((x) => `${podName(x)} on ${x.node ?? '?'}`))}) while ${list(ok.map((x) => `${podName(x)} on ${x.node ?? '?'}`))} answer${ok.length === 1 ? 's' : ''}${traits.length ? `; the failing pods differ in: ${traits.join('; ')}` : ''} (${share})`;
-  const first = bad[0]!;
+  const first = bad[0];
   return [make('endpoints/partial-failure', STEP, 'fail', summary, [...evidence, ...traits.map((t) => `failing pods share ${t}`)], {
     next: [`kubectl describe pod -n ${facts.request.target.namespace} ${first.pod ?? ''}`.trim(), `kubectl get pods -n ${facts.request.target.namespace} -o wide --show-labels`],
     data: { ...data, traits },

@@ -112,7 +112,7 @@ export function checkPolicyReach(facts: Facts): Finding[] {
   if (!read || (read.state !== 'ok' && read.state !== 'not-found')) return [];
   const dst = destinationPods(facts);
   if (dst.pods.length === 0) return [];
-  const ports = podPorts(facts, dst.pods[0]!);
+  const ports = podPorts(facts, dst.pods[0]);
   if (ports.length === 0) return [];
   const { idx, know } = policyWorldOf(facts);
   const reach: Reach = reachOf(idx, dst.pods, ports, know);

@@ -24,7 +24,7 @@ export function checkTargetPorts(facts: Facts, svc: Service, ports: ServicePort[
     const named = typeof target === 'string' && !/^\d+$/.test(target);
     const unresolved = pods.filter((pod) => resolveTargetPort(pod, target).port === undefined);
     if (named && unresolved.length > 0) {
-      const first = unresolved[0]!;
+      const first = unresolved[0];
       findings.push(make('service/target-port-unresolved', STEP, 'fail',
         `targetPort "${target}" of Service port ${p.port} is not declared by pod ${first.metadata.name}${unresolved.length > 1 ? ` and ${unresolved.length - 1} other(s)` : ''}`,
         [`Service port ${describeServicePort(p)}`, ...unresolved.slice(0, 5).map((pod) => `pod ${pod.metadata.name} declares ${declaredList(pod)}`)],
@@ -33,7 +33,7 @@ export function checkTargetPorts(facts: Facts, svc: Service, ports: ServicePort[
     }
     const hits = pods.map((pod) => ({ pod, r: resolveTargetPort(pod, target, p.protocol ?? 'TCP') }));
     if (!named && hits.every((h) => !h.r.hit)) {
-      const first = pods[0]!;
+      const first = pods[0];
       findings.push(make('service/target-port-undeclared', STEP, 'warn',
         `targetPort ${target} of Service port ${p.port} is not declared by any container (the app may still listen on it)`,
         [`Service port ${describeServicePort(p)}`, `pod ${first.metadata.name} declares ${declaredList(first)}`],
@@ -52,7 +52,7 @@ export function checkTargetPorts(facts: Facts, svc: Service, ports: ServicePort[
     okLines.push(`Service port ${describeServicePort(p)} resolves to container port ${resolved?.r.port}${resolved?.r.hit ? ` (${resolved.r.hit.container})` : ''}`);
   }
   if (okLines.length > 0 && findings.length === 0) {
-    findings.push(make('service/target-port-ok', STEP, 'pass', okLines[0]!, okLines, { subject }));
+    findings.push(make('service/target-port-ok', STEP, 'pass', okLines[0], okLines, { subject }));
   }
   return findings;
 }

@@ -40,7 +40,7 @@ export function parseRef(text: string, defaultNs: string, flag: string, kind: st
   if (parts.length > 2) {
     throw new UserError({ message: `${flag}: "${t}" has more than one "/"`, why: `a ${kind} is written NAMESPACE/NAME or NAME`, next: 'e.g. payments/payments-api' });
   }
-  const [ns, name] = parts.length === 2 ? [parts[0]!, parts[1]!] : [defaultNs, parts[0]!];
+  const [ns, name] = parts.length === 2 ? [parts[0], parts[1]] : [defaultNs, parts[0]];
   return { namespace: validateNamespace(ns, flag), name: validateName(name, flag, kind) };
 }
 
@@ -115,7 +115,7 @@ export function parseRouteRef(text: string, defaultNs: string): { kind: RouteKin
   const kinds: Record<string, RouteKind> = { httproute: 'HTTPRoute', grpcroute: 'GRPCRoute', tlsroute: 'TLSRoute', tcproute: 'TCPRoute', udproute: 'UDPRoute' };
   let kind: RouteKind = 'HTTPRoute';
   if (parts.length === 3) {
-    const k = kinds[parts[0]!.toLowerCase().replace(/s$/, '')];
+    const k = kinds[parts[0].toLowerCase().replace(/s$/, '')];
     if (!k) {
       throw new UserError({ message: `--route: unknown route kind "${parts[0]}"`, why: 'k8snet follows HTTPRoute, GRPCRoute, TLSRoute, TCPRoute and UDPRoute', next: 'write it as [KIND/]NAMESPACE/NAME, e.g. grpcroute/payments/api' });
     }

@@ -21,7 +21,7 @@ export function normalizeArgv(argv: string[]): string[] {
   const hoisted: string[] = [];
   let i = 0;
   while (i < rest.length) {
-    const a = rest[i]!;
+    const a = rest[i];
     if (a === '--') break;
     const eq = a.indexOf('=');
     const name = a.startsWith('--') && eq > 0 ? a.slice(0, eq) : a;
@@ -32,20 +32,20 @@ export function normalizeArgv(argv: string[]): string[] {
       i += 1;
     } else if (spec.value) {
       if (i + 1 >= rest.length) break; // missing value: leave it for commander to report
-      hoisted.push(a, rest[i + 1]!);
+      hoisted.push(a, rest[i + 1]);
       i += 2;
     } else {
       hoisted.push(a);
       i += 1;
     }
   }
-  if (hoisted.length === 0 || i >= rest.length || rest[i]!.startsWith('-')) return [...head, ...rest];
-  const sub = rest[i]!;
+  if (hoisted.length === 0 || i >= rest.length || rest[i].startsWith('-')) return [...head, ...rest];
+  const sub = rest[i];
   return [...head, sub, ...hoisted, ...rest.slice(i + 1)];
 }
 
 /** pflag accepts `-n=payments`; commander would read the value as "=payments". */
 function splitShortEquals(a: string): string[] {
   const m = /^(-n)=(.*)$/.exec(a);
-  return m ? [m[1]!, m[2]!] : [a];
+  return m ? [m[1], m[2]] : [a];
 }

@@ -58,7 +58,7 @@ const filter = (xs: string[], prefix: string) => [...new Set(xs)].filter((x) => 
 export function clusterFlags(words: string[]): { namespace?: string; kubeconfig?: string; context?: string } {
   const out: { namespace?: string; kubeconfig?: string; context?: string } = {};
   for (let i = 0; i < words.length; i++) {
-    const w = words[i]!;
+    const w = words[i];
     const [flag, inline] = w.startsWith('--') && w.includes('=') ? [w.slice(0, w.indexOf('=')), w.slice(w.indexOf('=') + 1)] : [w, undefined];
     const value = inline ?? words[i + 1];
     if (value === undefined) continue;
@@ -89,7 +89,7 @@ async function nsName(cur: string, kinds: ListKind[], l: Lister): Promise<Comple
 async function flagValue(flag: string, cur: string, l: Lister): Promise<Completion> {
   const none = { candidates: [], directive: DIRECTIVE.noFileComp };
   if (FILE_FLAGS.has(flag)) return { candidates: [], directive: 0 }; // the shell completes file names
-  if (FIXED[flag]) return { candidates: filter(FIXED[flag]!, cur), directive: DIRECTIVE.noFileComp };
+  if (FIXED[flag]) return { candidates: filter(FIXED[flag], cur), directive: DIRECTIVE.noFileComp };
   if (flag === '--namespace') return { candidates: filter((await l.namespaces().catch(() => [])).filter((n) => SAFE_NAME.test(n)), cur), directive: DIRECTIVE.noFileComp };
   if (flag === '--context') return { candidates: filter(l.contexts().filter((c) => SAFE_CONTEXT.test(c)), cur), directive: DIRECTIVE.noFileComp };
   if (flag === '--from') return nsName(cur, SOURCE_KINDS, l);
@@ -108,7 +108,7 @@ export async function complete(program: Command, words: string[], l: Lister): Pr
   const cur = words[words.length - 1] ?? '';
   // the subcommand: the first word that is not a flag or a global flag's value
   let i = 0;
-  while (i < before.length && before[i]!.startsWith('-')) i += ['--context', '--kubeconfig', '--namespace', '-n'].includes(before[i]!) ? 2 : 1;
+  while (i < before.length && before[i].startsWith('-')) i += ['--context', '--kubeconfig', '--namespace', '-n'].includes(before[i]) ? 2 : 1;
   if (i >= before.length) {
     if (cur.startsWith('-')) return { candidates: filter(['--help', '--version', '--context', '--kubeconfig', '--namespace'], cur), directive: DIRECTIVE.noFileComp };
     const prev = before[before.length - 1];
@@ -142,10 +142,10 @@ export async function complete(program: Command, words: string[], l: Lister): Pr
   // positional: how many came before (flags and their values skipped)
   let positional = 0;
   for (let j = 0; j < rest.length; j++) {
-    const w = rest[j]!;
+    const w = rest[j];
     if (w.startsWith('-')) {
       const o = optionOf(sub, w.includes('=') ? w.slice(0, w.indexOf('=')) : w);
-      if (o && takesValue(o) && !w.includes('=') && (o.required || (rest[j + 1] !== undefined && !rest[j + 1]!.startsWith('-')))) j++;
+      if (o && takesValue(o) && !w.includes('=') && (o.required || (rest[j + 1] !== undefined && !rest[j + 1].startsWith('-')))) j++;
       continue;
     }
     positional++;
@@ -200,7 +200,7 @@ export async function clusterLister(flags: ReturnType<typeof clusterFlags>): Pro
       namespaces: () => names('/api/v1/namespaces'),
       names: (kind, ns) => names(LIST_PATHS[kind](ns)),
       contexts: () => loaded.kc.getContexts().map((c) => c.name),
-      defaultNamespace: async () => loaded.namespace,
+      defaultNamespace: () => Promise.resolve(loaded.namespace),
     },
     close: () => api.close(),
   };

@@ -20,6 +20,12 @@ const runDiagnose = async (...a: Parameters<typeof DiagnoseModule.runDiagnose>) 
 const runAnalyze = async (...a: Parameters<typeof AnalyzeModule.runAnalyze>) => (await import('./analyze.js')).runAnalyze(...a);
 const runPolicy = async (...a: Parameters<typeof PolicyModule.runPolicy>) => (await import('./policy.js')).runPolicy(...a);
 const runSweep = async (...a: Parameters<typeof SweepModule.runSweep>) => (await import('./sweep.js')).runSweep(...a);
+// The option objects commander hands each action (shaped by the options the command declares).
+type DiagnoseOpts = Parameters<typeof DiagnoseModule.runDiagnose>[1];
+type AnalyzeOpts = Parameters<typeof AnalyzeModule.runAnalyze>[1];
+type PolicyOpts = Parameters<typeof PolicyModule.runPolicy>[2];
+type SweepOpts = Parameters<typeof SweepModule.runSweep>[1];
+type RbacOpts = Parameters<typeof runRbac>[0];
 
 const DIAGNOSE_EXAMPLES = `
 Examples:
@@ -133,7 +139,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void, name = 'k8
     ),
   )
     .addHelpText('after', ex(DIAGNOSE_EXAMPLES))
-    .action(async (target: string, opts) => setExit(await runDiagnose(target, opts, io)));
+    .action(async (target: string, opts: DiagnoseOpts) => setExit(await runDiagnose(target, opts, io)));
 
   outputOptions(
     program
@@ -143,7 +149,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void, name = 'k8
       .option('-v, --verbose', 'show the raw evidence'),
   )
     .addHelpText('after', ex('\nExamples:\n  k8snet analyze incident-4711.json\n  k8snet analyze incident-4711.json -o markdown > ticket.md\n'))
-    .action(async (file: string, opts) => setExit(await runAnalyze(file, opts, io)));
+    .action(async (file: string, opts: AnalyzeOpts) => setExit(await runAnalyze(file, opts, io)));
 
   outputOptions(
     clusterOptions(
@@ -159,7 +165,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void, name = 'k8
     ),
   )
     .addHelpText('after', ex(POLICY_EXAMPLES))
-    .action(async (src: string | undefined, dst: string | undefined, opts) => setExit(await runPolicy(src, dst, opts, io)));
+    .action(async (src: string | undefined, dst: string | undefined, opts: PolicyOpts) => setExit(await runPolicy(src, dst, opts, io)));
 
   outputOptions(
     clusterOptions(
@@ -178,7 +184,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void, name = 'k8
     ),
   )
     .addHelpText('after', ex(SWEEP_EXAMPLES))
-    .action(async (namespaces: string | undefined, opts, cmd: Command) =>
+    .action(async (namespaces: string | undefined, opts: SweepOpts, cmd: Command) =>
       // a sweep makes more requests than one diagnosis: its default run limit is 60s
       setExit(await runSweep(namespaces, { ...opts, timeout: cmd.getOptionValueSource('timeout') === 'default' ? '60s' : opts.timeout }, io)));
 
@@ -205,7 +211,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void, name = 'k8
     .option('--tls-secrets', 'include get on secrets so the Ingress step can confirm TLS secrets exist (opt-in: RBAC cannot limit it to metadata)')
     .option('--namespaces <list>', 'grant exec (and --ephemeral, --tls-secrets) only in these namespaces, as Roles and RoleBindings (comma separated); reads stay cluster-wide')
     .addHelpText('after', ex('\nExamples:\n  k8snet rbac > k8snet-rbac.yaml\n  k8snet rbac --subject User:oncall@example.com --ephemeral | kubectl apply -f -\n'))
-    .action((opts) => setExit(runRbac(opts, io)));
+    .action((opts: RbacOpts) => setExit(runRbac(opts, io)));
 
   return program;
 }

@@ -1,5 +1,6 @@
 // The only writer to the terminal: results to stdout, errors (three parts) and the spinner to stderr.
 
+import { inspect } from 'node:util';
 import { isK8snetError } from '../errors.js';
 import { neutralizeText } from '../report/neutralize.js';
 import { EXIT } from './exit-codes.js';
@@ -27,6 +28,12 @@ export function useColor(flag: boolean | undefined, io: Io): boolean {
 }
 
 /** Print an error in three parts (what, why, next) and return its exit code. */
+/** The cause of an error for --debug: its stack where it has one. */
+function causeText(cause: unknown): string {
+  if (cause instanceof Error) return cause.stack ?? String(cause);
+  return typeof cause === 'string' ? cause : inspect(cause, { depth: 4 });
+}
+
 export function reportError(e: unknown, rawIo: Io, debug: boolean): number {
   // error texts quote API server answers and object names: neutralised like every report
   const io: Io = { ...rawIo, err: (t) => rawIo.err(neutralizeText(t, { multiline: true })) };
@@ -34,7 +41,7 @@ export function reportError(e: unknown, rawIo: Io, debug: boolean): number {
     io.err(`error: ${e.message}`);
     if (e.why) io.err(`  why:  ${e.why}`);
     if (e.next) io.err(`  next: ${e.next}`);
-    if (debug && e.cause) io.err(String((e.cause as Error).stack ?? e.cause));
+    if (debug && e.cause) io.err(causeText(e.cause));
     return e.exitCode;
   }
   const err = e as { message?: string };

@@ -38,6 +38,7 @@ export interface PolicyCommandOptions extends PolicyQuestion {
  * Runs the policy command on an already-built world. Exit 0: allowed (or a matrix), 1: denied.
  * Invalid input throws UserError (the CLI maps it to exit 2).
  */
+// eslint-disable-next-line @typescript-eslint/require-await -- async on purpose: invalid input rejects (callers and tests await it), never throws synchronously
 export async function runPolicyCommand(opts: PolicyCommandOptions, world: PolicyWorld): Promise<{ text: string; exitCode: 0 | 1 }> {
   const idx = new WorldIndex(world);
   if (opts.matrix !== undefined) {
@@ -114,7 +115,7 @@ export async function runPolicy(src: string | undefined, dst: string | undefined
       opts.matrix === 'all'
         ? ('all' as const)
         : [
-            ...specs.filter((s) => !isIP(s)).map((s) => s.split('/')[0]!),
+            ...specs.filter((s) => !isIP(s)).map((s) => s.split('/')[0]),
             ...(opts.matrix ? opts.matrix.split(',').map((s) => s.trim()).filter(Boolean) : []),
           ];
     if (nsList !== 'all') nsList.forEach((n) => validateNamespace(n, 'namespace'));

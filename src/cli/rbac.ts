@@ -32,7 +32,7 @@ export function runRbac(opts: { subject: string; exec: boolean; ephemeral?: bool
     rbacManifest({
       subjectKind: m[1] as 'User' | 'Group' | 'ServiceAccount',
       subjectNamespace: m[2],
-      subjectName: m[3]!,
+      subjectName: m[3],
       exec: opts.exec,
       ephemeral: !!opts.ephemeral,
       secrets: !!opts.tlsSecrets,

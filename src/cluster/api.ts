@@ -203,7 +203,7 @@ interface StatusBody {
 }
 
 function httpError(method: string, path: string, status: number, body: string): ClusterError {
-  let parsed: StatusBody = {};
+  let parsed: StatusBody;
   try {
     parsed = JSON.parse(body) as StatusBody;
   } catch {
@@ -217,7 +217,7 @@ function httpError(method: string, path: string, status: number, body: string): 
   };
   const m = map[status] ?? { kind: status >= 500 ? 'server' : 'other', next: 'retry; if it persists, check the API server' };
   return new ClusterError({
-    kind: m.kind as ClusterErrorKind,
+    kind: m.kind,
     message: `${method} ${path} failed with HTTP ${status}`,
     why: serverMsg,
     next: m.next,

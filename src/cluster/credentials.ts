@@ -130,7 +130,7 @@ export async function prepareCredentials(kc: KubeConfig, deadline: number): Prom
     }
     return;
   }
-  const exec = (user?.exec ?? user?.authProvider?.config?.exec) as ExecConfig | undefined;
+  const exec = (user?.exec ?? (user?.authProvider as { config?: { exec?: unknown } } | undefined)?.config?.exec) as ExecConfig | undefined;
   if (!user || !exec) return;
   const st = await runCredentialPlugin(user.name, exec, deadline);
   const b64 = (s?: string) => (s ? Buffer.from(s).toString('base64') : undefined);

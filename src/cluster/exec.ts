@@ -49,7 +49,7 @@ export async function runExec(api: Api, req: ExecRequest): Promise<ExecResult & 
   const server = api.kc.getCurrentCluster()!.server.replace(/\/$/, '');
   const url = `${server.replace(/^http/, 'ws')}/api/v1/namespaces/${encodeURIComponent(req.namespace)}/pods/${encodeURIComponent(req.pod)}/exec?${params}`;
   const opts: Record<string, unknown> = {};
-  await api.applyAuth(opts as never);
+  await api.applyAuth(opts);
   api.stats.requests++;
   countRequest();
 

@@ -29,7 +29,7 @@ const FIRST_FAILURE: Rule = {
     const fails = ctx.findings.filter((f) => f.status === 'fail');
     if (fails.length === 0) return undefined;
     const rank = (f: Finding) => LAYERS.indexOf(layerOf(f.code));
-    const f = [...fails].sort((a, b) => rank(a) - rank(b))[0]!;
+    const f = [...fails].sort((a, b) => rank(a) - rank(b))[0];
     return { layer: layerOf(f.code), headline: f.summary, evidence: [f], confirmed: false, next: f.next };
   },
 };
@@ -63,11 +63,11 @@ function confidenceOf(c: Conclusion | undefined, unknowns: Finding[]): { confide
 
 /** Reasons the run cannot call the path healthy, or undefined when it can. */
 function inconclusiveReason(ctx: Ctx): string | undefined {
-  if (ctx.has('service/unreadable')) return ctx.all('service/unreadable')[0]!.summary;
+  if (ctx.has('service/unreadable')) return ctx.all('service/unreadable')[0].summary;
   const live = ctx.vip('ok').length + ctx.pod('ok').length > 0;
   if (live) return undefined;
   if (ctx.has('clusterip/not-probed', 'unknown')) {
-    return `static checks found no fault, but the path was not probed: ${ctx.all('clusterip/not-probed')[0]!.summary}`;
+    return `static checks found no fault, but the path was not probed: ${ctx.all('clusterip/not-probed')[0].summary}`;
   }
   if (!ctx.has('service/endpoints-ready', 'pass') && !ctx.has('service/external-name')) {
     return 'the Service\'s endpoints could not be checked and nothing was probed';

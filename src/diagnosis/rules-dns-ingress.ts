@@ -75,7 +75,7 @@ export const DNS_RULES: Rule[] = [
       if (fails.length === 0) return undefined;
       // the headline quotes the query that failed, never another name: FQDN first, then name.namespace
       const order = ['dns/fqdn/pod-resolver', 'dns/namespaced/pod-resolver', 'dns/fqdn/kube-dns-udp', 'dns/fqdn/kube-dns-tcp'];
-      const f = order.map((id) => fails.find((x) => x.data?.probeId === id)).find((x) => x !== undefined) ?? fails[0]!;
+      const f = order.map((id) => fails.find((x) => x.data?.probeId === id)).find((x) => x !== undefined) ?? fails[0];
       const clusterIpWorks = ctx.vip('ok').length > 0;
       const query = f.data?.query ?? `${ctx.facts.request.target.name}.${ctx.facts.request.target.namespace}`;
       const outcome = f.data?.outcome ?? 'fail';

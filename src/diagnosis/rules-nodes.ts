@@ -31,9 +31,10 @@ function policyToo(ctx: Ctx, f: Finding) {
 }
 
 /** A finding's data, read loosely (the rules here read several codes' fields). */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-function dv(f: Finding | undefined): Record<string, any> {
-  return (f?.data ?? {}) as Record<string, any>;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- one reader for the data of several codes; each use converts (String, ??)
+type LooseData = Record<string, any>;
+function dv(f: Finding | undefined): LooseData {
+  return f?.data ?? {};
 }
 
 const NODE_NEXT = (node: string) => [`kubectl describe node ${node}`, `kubectl get pods -A -o wide --field-selector spec.nodeName=${node}`];
@@ -49,13 +50,13 @@ export const NODE_RULES: Rule[] = [
       const stopped = (dv(cni).cni as { stoppedEnforcer?: string } | undefined)?.stoppedEnforcer;
       const policyMissing = ctx.findings.filter((x) => /^node\/agent-(missing|not-ready)$/.test(x.code) && dv(x).role === 'policy');
       if (!stopped && policyMissing.length === 0) return undefined;
-      const why = policyMissing.length ? `; ${policyMissing[0]!.summary}` : `; the enforcer's DaemonSet ${stopped} has no ready pod, so only ${cni?.summary.replace(/^CNI: /, '') ?? 'the network plugin'} is left`;
+      const why = policyMissing.length ? `; ${policyMissing[0].summary}` : `; the enforcer's DaemonSet ${stopped} has no ready pod, so only ${cni?.summary.replace(/^CNI: /, '') ?? 'the network plugin'} is left`;
       return {
         layer: 'policy',
-        headline: `${f[0]!.summary}${why}`,
+        headline: `${f[0].summary}${why}`,
         evidence: [...f, ...ctx.denied.map((d) => d.finding), ...ctx.all('policy/not-enforced'), ...ctx.all('policy/cni-detected'), ...policyMissing],
         confirmed: true,
-        next: [...(policyMissing[0]?.next ?? []), 'kubectl get daemonsets -A -o wide', ...(f[0]!.next ?? [])],
+        next: [...(policyMissing[0]?.next ?? []), 'kubectl get daemonsets -A -o wide', ...(f[0].next ?? [])],
       };
     },
   },
@@ -69,10 +70,10 @@ export const NODE_RULES: Rule[] = [
       const src = sourceNode(ctx) ?? '?';
       return {
         layer: 'pod-network',
-        headline: `Large packets from node ${src} to node${nodes.length > 1 ? 's' : ''} ${nodes.join(', ')} are dropped: small requests to ${ctx.targetName} answer, a ${dv(f[0]!).bytes ?? 'large'}-byte request stalls — an MTU mismatch on the path between the nodes`,
+        headline: `Large packets from node ${src} to node${nodes.length > 1 ? 's' : ''} ${nodes.join(', ')} are dropped: small requests to ${ctx.targetName} answer, a ${dv(f[0]).bytes ?? 'large'}-byte request stalls — an MTU mismatch on the path between the nodes`,
         evidence: [...f, ...ctx.pod('ok'), ...nodeTrouble(ctx, [src, ...nodes])],
         confirmed: true,
-        next: f[0]!.next ?? [],
+        next: f[0].next ?? [],
       };
     },
   },
@@ -149,7 +150,7 @@ export const NODE_RULES: Rule[] = [
         headline: `${f.map((x) => x.summary).join('; ')}${others.length ? `; the Service answers from the other ${others.length === 1 ? 'endpoint' : `${others.length} endpoints`}` : ''}`,
         evidence: [...f, ...ctx.all('service/pods-not-ready'), ...others],
         confirmed: true,
-        next: [...NODE_NEXT(String(dv(f[0]!).node ?? '?')), 'kubectl get nodes'],
+        next: [...NODE_NEXT(String(dv(f[0]).node ?? '?')), 'kubectl get nodes'],
       };
     },
   },
@@ -173,7 +174,7 @@ export const DNS_REPLICA_RULES: Rule[] = [
         headline: `CoreDNS replica${f.length > 1 ? 's' : ''} ${names} ${f.length > 1 ? 'do' : 'does'} not answer from node ${src}${okRep.length ? ` while ${okRep.length} other${okRep.length > 1 ? 's' : ''} answer${okRep.length > 1 ? '' : 's'}` : ''}: about ${f.length} in ${f.length + okRep.length} lookups through kube-dns fail (intermittent DNS)`,
         evidence: [...f, ...okRep, ...nodeTrouble(ctx, nodes)],
         confirmed: true,
-        next: [...(f[0]!.next ?? []), ...NODE_NEXT(nodes[0]!)],
+        next: [...(f[0].next ?? []), ...NODE_NEXT(nodes[0])],
       };
     },
   },

@@ -161,7 +161,7 @@ export async function gatherGatewayFor(
   // Data plane per Gateway: its own pods (gateway-name label), else the controller's pods.
   const planes = await Promise.all(
     gateways.map(async ([key, g]) => {
-      if (g.state !== 'ok') return [key, { via: 'none', pods: g, services: { state: 'skipped', message: 'no Gateway' } } as GatewayDataPlane] as const;
+      if (g.state !== 'ok') return [key, { via: 'none', pods: g, services: { state: 'skipped', message: 'no Gateway' } }] as const;
       const cls = classList.find((c) => c.metadata.name === g.value.spec.gatewayClassName);
       const ctl = controllers.find((c) => c.controller === cls?.spec.controllerName);
       return [key, await dataPlane(api, g.value, ctl)] as const;

@@ -63,7 +63,10 @@ export async function gatherFacts(ctx: GatherContext): Promise<Facts> {
     ? step('source', async () => {
         const source = await resolveSourcePod(api, { namespace: sns, name: request.from!.name, selector: request.from!.selector }).then(
           (r) => (setSourceNode(r.state === 'ok' ? r.value.pod.spec.nodeName ?? '' : ''), r),
-          (e: unknown) => (setSourceNode(''), Promise.reject(e)),
+          (e: unknown) => {
+            setSourceNode('');
+            throw e;
+          },
         );
         if (source.state !== 'ok') return source;
         // Source container: find one with a shell, or add an ephemeral debug container.
@@ -241,7 +244,7 @@ export async function inspectSource(
   }
   if (execDenied) {
     notes.push(`pods/exec is forbidden in namespace ${ns}: live probes were not run`);
-    return { state: 'ok', value: { ...src.value, container: order[0]!, tools: null, hasShell: null } };
+    return { state: 'ok', value: { ...src.value, container: order[0], tools: null, hasShell: null } };
   }
   // one exec per container: the tools it has and its /etc/resolv.conf
   const detectIn = async (container: string) => {

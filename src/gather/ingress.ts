@@ -129,7 +129,7 @@ async function readController(api: Api, controller: string, known: KnownControll
   const running = pods.value.filter((p) => p.status?.phase === 'Running').slice(0, MAX_LOG_PODS);
   base.logs = await Promise.all(
     running.map(async (p) => {
-      const container = p.spec.containers[0]!.name;
+      const container = p.spec.containers[0].name;
       const path = `/api/v1/namespaces/${enc(p.metadata.namespace!)}/pods/${enc(p.metadata.name)}/log${qs({ container, tailLines: LOG_TAIL_LINES, limitBytes: LOG_MAX_BYTES })}`;
       let lines: Read<string[]>;
       try {

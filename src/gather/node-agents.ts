@@ -59,7 +59,7 @@ export async function gatherNodeAgents(api: Api, daemonSets: Read<Workload[]>, n
       const ns = ds.metadata.namespace!;
       const pods = await api.list<Pod>(`/api/v1/namespaces/${enc(ns)}/pods${qs({ labelSelector })}`);
       if (pods.state !== 'ok') {
-        failure = pods as Read<never>;
+        failure = pods;
         return;
       }
       await Promise.all(

@@ -404,21 +404,21 @@ export async function runProbes(api: Api, site: ProbeSite, plans: PlannedProbe[]
     let nextChunk = 0;
     const batchWorker = async () => {
       while (nextChunk < chunks.length) {
-        const chunk = chunks[nextChunk++]!;
+        const chunk = chunks[nextChunk++];
         const batch = await runProbeBatch(api, site, chunk.map((p) => p.command!.argv), probeTimeoutMs);
-        if ('results' in batch) chunk.forEach((p, i) => batched.set(p, batch.results[i]!));
+        if ('results' in batch) chunk.forEach((p, i) => batched.set(p, batch.results[i]));
         else fallbacks.add(batch.fallback);
       }
     };
     await Promise.all(Array.from({ length: Math.min(BATCHES_AT_ONCE, chunks.length) }, batchWorker));
     if (fallbacks.size) notes?.push(`probes ran one exec each: the batch could not run in the container (${[...fallbacks].join('; ')})`);
   }
-  const results: ProbeFact[] = new Array(plans.length);
+  const results: ProbeFact[] = new Array<ProbeFact>(plans.length);
   let next = 0;
   const worker = async () => {
     while (next < plans.length) {
       const i = next++;
-      const plan = plans[i]!;
+      const plan = plans[i];
       results[i] = await runOne(api, site, plan, probeTimeoutMs, batched.get(plan));
     }
   };

@@ -42,7 +42,7 @@ export async function resolveSourcePod(api: Api, spec: SourceSpec): Promise<Read
   const failures = [pod, ...workloads].filter((r) => r.state !== 'ok' && r.state !== 'not-found');
   for (const [i, w] of workloads.entries()) {
     if (w.state === 'ok' && w.value.spec.selector) {
-      const kind = WORKLOADS[i]!.kind;
+      const kind = WORKLOADS[i].kind;
       return pickFrom(api, spec.namespace, selectorToString(w.value.spec.selector), kind, `${kind}/${name}`);
     }
   }
@@ -51,7 +51,7 @@ export async function resolveSourcePod(api: Api, spec: SourceSpec): Promise<Read
     if (r.state !== 'not-found') return r;
   }
   if (failures.length > 0) {
-    const f = failures[0] as Exclude<Read<unknown>, { state: 'ok' | 'not-found' }>;
+    const f = failures[0];
     return { state: f.state, message: f.message };
   }
   return {
@@ -75,7 +75,7 @@ async function pickFrom(
   if (pods.length === 0) return { state: 'not-found', message: `${from} matches no pods in namespace "${namespace}"` };
   const ready = pods.filter(isRunningAndReady).sort((a, b) => a.metadata.name.localeCompare(b.metadata.name));
   const running = pods.filter((p) => p.status?.phase === 'Running');
-  const pod = ready[0] ?? running[0] ?? pods[0]!;
+  const pod = ready[0] ?? running[0] ?? pods[0];
   return { state: 'ok', value: { resolvedVia: via, resolvedFrom: from, pod, candidates: pods.length, readyCandidates: ready.length } };
 }
 

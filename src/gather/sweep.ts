@@ -227,7 +227,7 @@ export function sweepProbePlans(plans: PlannedProbe[]): PlannedProbe[] {
     if (p.id.startsWith('endpoint/')) {
       const [, ip, ...rest] = p.id.split('/');
       const port = rest.join('/');
-      if (!chosen.has(port)) chosen.set(port, ip!);
+      if (!chosen.has(port)) chosen.set(port, ip);
       return chosen.get(port) === ip;
     }
     if (p.id.startsWith('dns/')) return p.id === 'dns/fqdn/pod-resolver';
@@ -265,6 +265,6 @@ async function probeAll(api: Api, sf: SweepFacts, src: SourceFacts): Promise<Rec
   }
   const results = await runProbes(api, probeSite(src), all, sf.request.probeTimeoutMs, sf.request.concurrency);
   const out: Record<string, ProbeFact[]> = {};
-  results.forEach((r, i) => (out[owners[i]!] ??= []).push(r));
+  results.forEach((r, i) => (out[owners[i]] ??= []).push(r));
   return out;
 }

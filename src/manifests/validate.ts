@@ -80,15 +80,16 @@ function checkSelector(v: unknown, path: string, out: string[]): void {
 function checkIpBlock(b: unknown, p: string, out: string[]): void {
   if (!isObj(b) || isNil(b.cidr) || b.cidr === '') { out.push(`${p}.cidr: required`); return; }
   if (typeof b.cidr !== 'string') { out.push(`${p}.cidr must be a string`); return; }
-  const cidr = parseCidr(b.cidr);
-  if (!cidr) { out.push(`${p}.cidr: "${b.cidr}" is not a valid CIDR`); return; }
+  const cidrText = b.cidr;
+  const cidr = parseCidr(cidrText);
+  if (!cidr) { out.push(`${p}.cidr: "${cidrText}" is not a valid CIDR`); return; }
   const except = isNil(b.except) ? [] : b.except;
   if (!Array.isArray(except)) { out.push(`${p}.except must be a list`); return; }
   except.forEach((e: unknown, i) => {
     const ec = typeof e === 'string' ? parseCidr(e) : null;
     if (!ec) { out.push(`${p}.except[${i}]: "${String(e)}" is not a valid CIDR`); return; }
     // contained in cidr and a longer prefix than it
-    if (ec.version !== cidr.version || ec.bits <= cidr.bits || !cidrContains(cidr, { version: ec.version, value: ec.base })) out.push(`${p}.except[${i}]: ${String(e)} must be a strict subset of \`cidr\` ${b.cidr}`);
+    if (ec.version !== cidr.version || ec.bits <= cidr.bits || !cidrContains(cidr, { version: ec.version, value: ec.base })) out.push(`${p}.except[${i}]: ${String(e)} must be a strict subset of \`cidr\` ${cidrText}`);
   });
 }
 
@@ -130,7 +131,8 @@ function checkPorts(v: unknown, path: string, out: string[]): void {
   v.forEach((pp: unknown, i) => {
     const p = `${path}[${i}]`;
     if (!isObj(pp)) { out.push(`${p} must be a mapping`); return; }
-    if (!isNil(pp.protocol) && !['TCP', 'UDP', 'SCTP'].includes(String(pp.protocol))) out.push(`${p}.protocol: "${String(pp.protocol)}" is not supported (TCP, UDP, SCTP)`);
+    const proto = pp.protocol;
+    if (!isNil(proto) && (typeof proto !== 'string' || !['TCP', 'UDP', 'SCTP'].includes(proto))) out.push(`${p}.protocol: "${typeof proto === 'string' ? proto : JSON.stringify(proto)}" is not supported (TCP, UDP, SCTP)`);
     const endPort = pp.endPort;
     if (!isNil(endPort) && (typeof endPort !== 'number' || !Number.isInteger(endPort))) { out.push(`${p}.endPort: ${JSON.stringify(endPort)} is not a whole number`); return; }
     if (isNil(pp.port)) {

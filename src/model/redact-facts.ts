@@ -20,7 +20,7 @@ function scrubObject(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(scrubObject);
   if (!v || typeof v !== 'object') return v;
   const out: Record<string, unknown> = {};
-  for (const [k, x] of Object.entries(v)) {
+  for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
     if (DROPPED_KEYS.has(k)) continue;
     if (k === 'annotations' && x && typeof x === 'object' && !Array.isArray(x)) {
       out[k] = Object.fromEntries(Object.entries(x).filter(([a]) => a !== LAST_APPLIED));

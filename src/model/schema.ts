@@ -10,6 +10,7 @@ function describe(v: unknown): string {
   if (Array.isArray(v)) return 'an array';
   if (typeof v === 'object') return 'an object';
   if (typeof v === 'string') return JSON.stringify(v.length > 30 ? v.slice(0, 30) + '...' : v);
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- a JSON scalar is left (number, boolean); TS does not narrow unknown by elimination
   return String(v);
 }
 

@@ -168,7 +168,7 @@ export function directionAllows(idx: WorldIndex, direction: Direction, self: Par
   const portPod = direction === 'ingress' ? self.pod : other.kind === 'pod' ? other.pod : undefined;
   for (const p of selecting) {
     const ns = p.metadata.namespace ?? 'default';
-    const rules = (direction === 'ingress' ? p.spec.ingress : p.spec.egress) as { from?: NetworkPolicyPeer[]; to?: NetworkPolicyPeer[]; ports?: NetworkPolicyPort[] }[] | undefined;
+    const rules: { from?: NetworkPolicyPeer[]; to?: NetworkPolicyPeer[]; ports?: NetworkPolicyPort[] }[] | undefined = direction === 'ingress' ? p.spec.ingress : p.spec.egress;
     for (const rule of rules ?? []) {
       const peers = direction === 'ingress' ? rule.from : rule.to;
       const peerOk = !peers || peers.length === 0 || peers.some((peer) => matchPeer(idx, ns, peer, other).ok);

@@ -35,7 +35,7 @@ export function destinationPods(facts: Facts): { pods: Pod[]; missing?: string }
   const sel = svc.spec.selector;
   if (!sel || Object.keys(sel).length === 0) return { pods: [], missing: NO_SELECTOR };
   const selected = facts.namespacePods.value.filter((p) => matchesSelector({ matchLabels: sel }, p.metadata.labels));
-  let pods = selected;
+  let pods: Pod[];
   if (facts.endpointSlices.state === 'ok') {
     const ready = new Set<string>();
     for (const s of facts.endpointSlices.value) {

@@ -50,7 +50,7 @@ export class WorldIndex {
       const ns = podNamespace(pod);
       push(this.podsByNs, ns, pod);
       let byLabel = this.podsByLabel.get(ns);
-      if (!byLabel) this.podsByLabel.set(ns, (byLabel = new Map()));
+      if (!byLabel) this.podsByLabel.set(ns, (byLabel = new Map<string, Pod[]>()));
       for (const [k, v] of Object.entries(pod.metadata.labels ?? {})) push(byLabel, `${k}=${v}`, pod);
       for (const ip of podIPs(pod)) {
         const key = ipKey(ip);

@@ -78,12 +78,12 @@ export function parseBatch(batch: ExecResult, stdout: Buffer, probes: BatchProbe
   const base = { namespace: batch.namespace, pod: batch.pod, container: batch.container };
   const head = stdout.subarray(0, 200).toString('latin1');
   const fb = new RegExp(`^${TAG} ${nonce} fallback ([a-z ]{1,40})\\n`).exec(head);
-  if (fb && batch.state === 'completed') return { kind: 'fallback', why: fb[1]! };
+  if (fb && batch.state === 'completed') return { kind: 'fallback', why: fb[1] };
   if (batch.state === 'exec-failed') return { kind: 'fallback', why: `the batch exec failed: ${batch.error ?? batch.errorKind ?? 'unknown'}` };
   const results: ExecResult[] = [];
   let pos = 0;
   for (let i = 0; i < probes.length; i++) {
-    const argv = probes[i]!.argv;
+    const argv = probes[i].argv;
     const nl = stdout.indexOf(0x0a, pos);
     const line = nl < 0 ? '' : stdout.subarray(pos, nl).toString('latin1');
     const m = new RegExp(`^${TAG} ${nonce} ${i} (-|\\d{1,3}) ([01]) (-|\\d{1,15}) (-|\\d{1,15}) (\\d{1,9}) (\\d{1,9})$`).exec(line);
@@ -93,7 +93,7 @@ export function parseBatch(batch: ExecResult, stdout: Buffer, probes: BatchProbe
       // no complete frame: the batch was cut short (its deadline) or its output is not ours
       const why = batch.state === 'timeout' ? 'the batch exec hit its deadline before this probe reported' : 'no result frame for this probe in the batch output';
       for (let j = i; j < probes.length; j++) {
-        results.push({ ...base, argv: probes[j]!.argv, state: batch.state === 'timeout' ? 'timeout' : 'exec-failed', exitCode: null, stdout: '', stderr: '', elapsedMs: batch.elapsedMs, error: why, errorKind: batch.state === 'timeout' ? undefined : 'other' });
+        results.push({ ...base, argv: probes[j].argv, state: batch.state === 'timeout' ? 'timeout' : 'exec-failed', exitCode: null, stdout: '', stderr: '', elapsedMs: batch.elapsedMs, error: why, errorKind: batch.state === 'timeout' ? undefined : 'other' });
       }
       break;
     }
@@ -103,7 +103,7 @@ export function parseBatch(batch: ExecResult, stdout: Buffer, probes: BatchProbe
     const [, x, killed, s, e] = m;
     const elapsedMs = s !== '-' && e !== '-' ? (Number(e) - Number(s)) * 10 : batch.elapsedMs;
     if (killed === '1') {
-      results.push({ ...base, argv, state: 'timeout', exitCode: null, stdout: out, stderr: err, elapsedMs, error: `no result after ${probes[i]!.boundSec} s; the probe was killed in the pod` });
+      results.push({ ...base, argv, state: 'timeout', exitCode: null, stdout: out, stderr: err, elapsedMs, error: `no result after ${probes[i].boundSec} s; the probe was killed in the pod` });
     } else if (x === '-') {
       results.push({ ...base, argv, state: 'exec-failed', exitCode: null, stdout: out, stderr: err, elapsedMs, error: 'the probe left no exit status', errorKind: 'other' });
     } else if (x === '127' && /not found/i.test(err)) {

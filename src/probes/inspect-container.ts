@@ -20,7 +20,7 @@ const RESOLV_SCRIPT =
 /** argv for the inspection exec: `sh -c '<detection script>; <resolv.conf script>'` (fixed text). */
 export function inspectContainerArgv(): string[] {
   const [sh, c, detect] = detectToolsArgv();
-  return [sh!, c!, `${detect}; ${RESOLV_SCRIPT}`];
+  return [sh, c, `${detect}; ${RESOLV_SCRIPT}`];
 }
 
 export interface ContainerInspection extends ToolDetection {

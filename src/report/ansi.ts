@@ -3,9 +3,9 @@
 import type { Status } from '../model/finding.js';
 
 export interface Paint {
-  bold(s: string): string;
-  dim(s: string): string;
-  status(status: Status, s: string): string;
+  bold: (s: string) => string;
+  dim: (s: string) => string;
+  status: (status: Status, s: string) => string;
 }
 
 const wrap = (open: number, close: number) => (s: string) => `\u001b[${open}m${s}\u001b[${close}m`;

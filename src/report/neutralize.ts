@@ -10,6 +10,7 @@
  * (U+202A-U+202E, U+2066-U+2069), LRM/RLM/ALM (U+200E, U+200F, U+061C), line/paragraph separators
  * (U+2028, U+2029). Newline and tab are handled separately (see neutralizeText).
  */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 
 function visible(ch: string): string {

@@ -315,7 +315,7 @@ export function buildPath(facts: Facts, findings: Finding[], diagnosis?: Diagnos
 
   const clusterIP = svc?.spec.clusterIP;
   const ports = (svc?.spec.ports ?? []).filter((p) => !facts.request.port || p.name === facts.request.port || String(p.port) === facts.request.port);
-  const portText = ports.length === 1 ? `:${ports[0]!.port}` : ports.length > 1 ? `:${ports.map((p) => p.port).join(',')}` : '';
+  const portText = ports.length === 1 ? `:${ports[0].port}` : ports.length > 1 ? `:${ports.map((p) => p.port).join(',')}` : '';
   const serviceLabel = !svc ? `Service ${target}` : clusterIP && clusterIP !== 'None' ? `${target} ${clusterIP}${portText}` : `${target} (headless)`;
   const serviceFs = by((f) => f.step === 'endpoints' || familyOf(f.code) === 'clusterip');
   const service = hop(serviceLabel, serviceFs, { detail: clusterIP && clusterIP !== 'None' ? 'ClusterIP, kube-proxy' : undefined });

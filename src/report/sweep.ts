@@ -9,7 +9,7 @@ import { MARK, WORD } from './status.js';
 
 /** Control characters (C0, DEL, C1) from cluster data would drive the terminal: shown as \xNN instead. */
 export function clean(s: string): string {
-  // eslint-disable-next-line no-control-regex
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
   return s.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
 
@@ -46,7 +46,7 @@ function policyCell(r: SweepRow): string {
 function shortEntry(e: string, ns: string): string {
   const m = /^(\S+) ([^/\s]+)\/(\S+)(.*)$/.exec(e);
   if (!m) return e;
-  return `${m[1]!.toLowerCase()} ${m[2] === ns ? '' : `${m[2]}/`}${m[3]}${m[4]}`;
+  return `${m[1].toLowerCase()} ${m[2] === ns ? '' : `${m[2]}/`}${m[3]}${m[4]}`;
 }
 
 function scope(r: SweepReport): string {

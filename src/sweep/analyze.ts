@@ -72,8 +72,8 @@ function liveColumn(facts: Facts, findings: Finding[]): SweepRow['live'] {
   }
   const failed = probes.filter((f) => f.status === 'fail');
   const okCount = probes.filter((f) => f.status === 'pass').length;
-  if (failed.length > 0) return { state: 'failed', summary: failed[0]!.summary };
-  if (okCount === 0) return { state: 'not-probed', summary: probes[0]!.summary };
+  if (failed.length > 0) return { state: 'failed', summary: failed[0].summary };
+  if (okCount === 0) return { state: 'not-probed', summary: probes[0].summary };
   return { state: 'ok', summary: `${okCount}/${probes.length} probes answered` };
 }
 
@@ -111,7 +111,7 @@ function rowOf(sf: SweepFacts, facts: Facts, svc: Service | undefined, callers: 
     entry: ENTRY_SOURCES.flatMap((e) => e(facts)),
     verdict: d.verdict,
     layer: d.layer,
-    reason: d.verdict === 'healthy' && d.warnings.length > 0 ? `${d.headline}; warning: ${d.warnings[0]!.summary}` : d.headline,
+    reason: d.verdict === 'healthy' && d.warnings.length > 0 ? `${d.headline}; warning: ${d.warnings[0].summary}` : d.headline,
     confidence: d.confidence,
     warnings: d.warnings.length,
     unknowns: d.unknowns.length,

@@ -9,7 +9,7 @@ type Labels = Record<string, string> | undefined;
 /** One requirement, with the exact Kubernetes meaning (NotIn and DoesNotExist match a missing key). */
 export function matchesRequirement(req: LabelSelectorRequirement, labels: Labels): boolean {
   const has = labels !== undefined && Object.prototype.hasOwnProperty.call(labels, req.key);
-  const value = has ? labels![req.key] : undefined;
+  const value = has ? labels[req.key] : undefined;
   const values = req.values ?? [];
   switch (req.operator) {
     case 'In': return has && values.includes(value!);
@@ -103,24 +103,24 @@ export function parseSelector(text: string): LabelSelector {
     const t = raw.trim();
     let m: RegExpMatchArray | null;
     if ((m = t.match(/^([^\s!=]+)\s*(==|=)\s*([^\s=!,]*)$/))) {
-      checkKey(m[1]!);
-      checkValue(m[3]!);
-      sel.matchLabels![m[1]!] = m[3]!;
+      checkKey(m[1]);
+      checkValue(m[3]);
+      sel.matchLabels![m[1]] = m[3]!;
     } else if ((m = t.match(/^([^\s!=]+)\s*!=\s*([^\s=!,]*)$/))) {
-      checkKey(m[1]!);
-      checkValue(m[2]!);
-      sel.matchExpressions!.push({ key: m[1]!, operator: 'NotIn', values: [m[2]!] });
+      checkKey(m[1]);
+      checkValue(m[2]);
+      sel.matchExpressions!.push({ key: m[1], operator: 'NotIn', values: [m[2]] });
     } else if ((m = t.match(/^([^\s!=]+)\s+(in|notin)\s*\(([^)]*)\)$/))) {
-      checkKey(m[1]!);
-      const values = m[3]!.split(',').map((v) => v.trim()).filter(Boolean);
+      checkKey(m[1]);
+      const values = m[3].split(',').map((v) => v.trim()).filter(Boolean);
       values.forEach(checkValue);
-      sel.matchExpressions!.push({ key: m[1]!, operator: m[2] === 'in' ? 'In' : 'NotIn', values });
+      sel.matchExpressions!.push({ key: m[1], operator: m[2] === 'in' ? 'In' : 'NotIn', values });
     } else if ((m = t.match(/^!\s*([^\s!=]+)$/))) {
-      checkKey(m[1]!);
-      sel.matchExpressions!.push({ key: m[1]!, operator: 'DoesNotExist' });
+      checkKey(m[1]);
+      sel.matchExpressions!.push({ key: m[1], operator: 'DoesNotExist' });
     } else if ((m = t.match(/^([^\s!=(),]+)$/))) {
-      checkKey(m[1]!);
-      sel.matchExpressions!.push({ key: m[1]!, operator: 'Exists' });
+      checkKey(m[1]);
+      sel.matchExpressions!.push({ key: m[1], operator: 'Exists' });
     } else {
       throw new Error(`cannot parse "${t}" (expected key=value, key!=value, key in (a,b), key or !key)`);
     }

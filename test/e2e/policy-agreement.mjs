@@ -5,7 +5,7 @@
 
 import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { lab, labEnv, root } from './lab-env.mjs';
+import { labEnv, root } from './lab-env.mjs';
 
 // Run k8snet as users get it: the bundle `npm run build` makes, which bin/k8snet.js loads.
 if (spawnSync(process.execPath, [path.join(root, 'scripts/build.mjs')], { stdio: 'inherit' }).status !== 0) {
@@ -73,7 +73,7 @@ try {
   const results = await pool(flows, 4, async (f) => {
     const [sns, sname] = f.src.split('/');
     const engine = await run(process.execPath, [path.join(root, 'bin/k8snet.js'), 'policy', f.src, f.dst, '--port', String(f.port), '-o', 'json', '--kubeconfig', env.K8SNET_LAB_READONLY_KUBECONFIG], { env: { ...process.env, KUBECONFIG: '' } });
-    let predicted = null;
+    let predicted;
     try {
       predicted = JSON.parse(engine.out).allowed;
     } catch {

@@ -131,7 +131,7 @@ async function runK8snet(sc, env, tmp) {
   if (during) await new Promise((resolve) => (during.exitCode !== null ? resolve() : during.on('close', resolve)));
   if (existsSync(path.join(sc.dir, 'after.sh'))) sh('bash', [path.join(sc.dir, 'after.sh')], { env: kenv });
   const ended = new Date();
-  let json = null;
+  let json;
   try {
     json = output === 'json' && stdout.trim() ? JSON.parse(stdout) : null;
   } catch {

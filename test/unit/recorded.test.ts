@@ -42,8 +42,8 @@ describe('recorded lab facts replay to the scenario expectation', () => {
     const have = new Map<string, string>(findings.map((f) => [f.code, f.status]));
     for (const c of exp.codes ?? []) {
       const [code, status] = c.split(':');
-      expect(have.has(code!), `${code} in ${[...have.keys()].join(', ')}`).toBe(true);
-      if (status) expect(have.get(code!)).toBe(status);
+      expect(have.has(code), `${code} in ${[...have.keys()].join(', ')}`).toBe(true);
+      if (status) expect(have.get(code)).toBe(status);
     }
     for (const c of exp.absentCodes ?? []) expect(have.has(c)).toBe(false);
     const json = renderJson(report);

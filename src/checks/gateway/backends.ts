@@ -65,7 +65,7 @@ export function checkBackends(facts: Facts, route: GatewayRoute, statuses: Route
             { subject, next: [`kubectl get referencegrants -n ${b.namespace} -o yaml`, routeGetCommand(route)], data: { suggestion: suggestGrant(from, to), suggestionTitle: `Suggested ReferenceGrant for namespace ${b.namespace} (review; never applied)` } }));
           continue;
         }
-        ok.push(`${where} (admitted by ReferenceGrant ${b.namespace}/${admit[0]!.metadata.name})`);
+        ok.push(`${where} (admitted by ReferenceGrant ${b.namespace}/${admit[0].metadata.name})`);
       } else if (grants) {
         out.push(gf('gateway/unreadable', 'unknown', unreadableSentence(grants, { verb: 'list', resource: 'referencegrants.gateway.networking.k8s.io', namespace: b.namespace }), [where], { subject, next: ['k8snet rbac'], forbidden: grants.state === 'forbidden' }));
         continue;

@@ -2,7 +2,7 @@
 // gateway catalogue), subjects, and the route's status entry for one parentRef.
 
 import type { Facts } from '../../model/facts.js';
-import type { Finding, Status } from '../../model/finding.js';
+import type { Status } from '../../model/finding.js';
 import type { GatewayRoute, GwCondition, RouteParentStatus } from '../../model/gateway-api.js';
 import type { ObjectRef } from '../../model/k8s.js';
 import { routeNs, type ParentRefN } from '../../gateway/routes.js';

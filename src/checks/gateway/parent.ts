@@ -67,7 +67,7 @@ export function checkParent(facts: Facts, route: GatewayRoute, p: ParentRefN): P
     }
     if (ready.length === 0) {
       findings.push(gf('gateway/controller-not-ready', 'fail', `${ctl.product} controller for GatewayClass ${className} has no Ready pod`, [...ctlEvidence, ...lines],
-        { subject: gwSubject, next: [`kubectl describe pod -n ${pods[0]!.metadata.namespace ?? ''} ${pods[0]!.metadata.name}`] }));
+        { subject: gwSubject, next: [`kubectl describe pod -n ${pods[0].metadata.namespace ?? ''} ${pods[0].metadata.name}`] }));
       return { findings, gateway, gatewayClass: cls, controller: ctl, blocked: false };
     }
     findings.push(gf('gateway/controller-ready', 'pass', `${ctl.product} controller for GatewayClass ${className}: ${ready.length} of ${pods.length} pod(s) Ready`, [...ctlEvidence, ...lines], { subject: gwSubject }));

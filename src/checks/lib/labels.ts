@@ -13,7 +13,7 @@ export function nearMisses(pods: Pod[], selector: Record<string, string>, max = 
     const labels = pod.metadata.labels ?? {};
     const misses = Object.entries(selector).filter(([k, v]) => labels[k] !== v);
     if (misses.length !== 1) continue;
-    const [key, want] = misses[0]!;
+    const [key, want] = misses[0];
     const have = labels[key];
     const miss: NearMiss = { pod: pod.metadata.name, key, want, have };
     if (have === undefined) {

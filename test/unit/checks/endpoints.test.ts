@@ -18,7 +18,7 @@ describe('step 1: Service and endpoints', () => {
     ['named targetPort not declared', (f) => { svc(f).spec.ports = [{ name: 'http', port: 80, targetPort: 'web' }]; }, ['service/target-port-unresolved:fail']],
     ['numeric targetPort undeclared', (f) => { svc(f).spec.ports = [{ port: 80, targetPort: 9090 }]; }, ['service/target-port-undeclared:warn']],
     ['protocol mismatch', (f) => { svc(f).spec.ports = [{ port: 80, targetPort: 8080, protocol: 'UDP' }]; }, ['service/protocol-mismatch:warn']],
-    ['one pod not ready', (f) => { pods(f)[0]!.status!.conditions = [{ type: 'Ready', status: 'False' }]; }, ['service/pods-not-ready:warn']],
+    ['one pod not ready', (f) => { pods(f)[0].status!.conditions = [{ type: 'Ready', status: 'False' }]; }, ['service/pods-not-ready:warn']],
     ['pending pod', (f) => { for (const p of pods(f)) p.status = { phase: 'Pending', conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: '0/1 nodes are available: 1 Insufficient cpu.' }] }; }, ['service/pods-not-ready:fail']],
     ['ExternalName', (f) => { svc(f).spec = { type: 'ExternalName', externalName: 'payments.example.com' }; }, ['service/found:pass', 'service/external-name:info']],
     ['selector-less', (f) => { delete svc(f).spec.selector; }, ['service/selectorless:info', 'service/endpoints-ready:pass']],
@@ -28,8 +28,8 @@ describe('step 1: Service and endpoints', () => {
       (f.source as { value: { pod: Pod } }).value.pod.spec.nodeName = 'lab-node-2';
     }, ['service/no-local-endpoint:fail']],
     ['terminating endpoint', (f) => {
-      const s = (f.endpointSlices as { value: { endpoints: { conditions: object }[] }[] }).value[0]!;
-      s.endpoints[0]!.conditions = { ready: false, serving: true, terminating: true };
+      const s = (f.endpointSlices as { value: { endpoints: { conditions: object }[] }[] }).value[0];
+      s.endpoints[0].conditions = { ready: false, serving: true, terminating: true };
     }, ['service/endpoints-terminating:warn']],
     ['slices forbidden, Endpoints fallback', (f) => {
       f.endpointSlices = { state: 'forbidden', message: 'forbidden' };
@@ -63,7 +63,7 @@ describe('step 1: Service and endpoints', () => {
     f.request.target.name = 'payment-api';
     f.service = { state: 'not-found' };
     f.serviceSuggestions = { sameNamespace: ['payments-api', 'payments-db'], otherNamespaces: [{ namespace: 'staging', name: 'payment-api' }] };
-    const nf = checkEndpoints(f)[0]!;
+    const nf = checkEndpoints(f)[0];
     expect(nf.code).toBe('service/not-found');
     expect(nf.summary).toBe('Service payments/payment-api does not exist — did you mean payments/payments-api?');
     expect(nf.evidence).toContain('same name in other namespaces: staging/payment-api');
@@ -81,6 +81,6 @@ describe('label helpers', () => {
     const pod = (name: string, labels: Record<string, string>) => ({ metadata: { name, labels }, spec: { containers: [] } }) as Pod;
     const got = nearMisses([pod('a', { app: 'payment-api', tier: 'be' }), pod('b', { apps: 'payments-api', tier: 'be' }), pod('c', { app: 'x' })], { app: 'payments-api', tier: 'be' });
     expect(got.map((m) => m.pod)).toEqual(['a', 'b']);
-    expect(got[1]!.similarKey).toEqual({ key: 'apps', value: 'payments-api' });
+    expect(got[1].similarKey).toEqual({ key: 'apps', value: 'payments-api' });
   });
 });

@@ -17,8 +17,8 @@ const ingressCodes = (f: Facts) => checkIngress(f).map((x) => `${x.code}:${x.sta
 
 function withIngress(): Facts {
   const f = loadFacts('ingress-class-mismatch');
-  ing(f)[0]!.spec.ingressClassName = 'traefik';
-  ing(f)[0]!.status = { loadBalancer: { ingress: [{ ip: '10.96.80.80' }] } };
+  ing(f)[0].spec.ingressClassName = 'traefik';
+  ing(f)[0].status = { loadBalancer: { ingress: [{ ip: '10.96.80.80' }] } };
   return f;
 }
 
@@ -37,16 +37,16 @@ describe('step 5: Ingress', () => {
   });
 
   const cases: [string, (f: Facts) => void, string][] = [
-    ['no class, no default, and no evidence any controller serves it', (f) => { delete ing(f)[0]!.spec.ingressClassName; delete (f.ingress.classes as { value: IngressClass[] }).value[0]!.metadata.annotations; ing(f)[0]!.status = {}; }, 'ingress/no-class:fail'],
-    ['backend port not exposed', (f) => { ing(f)[0]!.spec.rules![0]!.http!.paths[0]!.backend.service!.port = { number: 8080 }; }, 'ingress/backend-port-missing:fail'],
-    ['controller pods not ready', (f) => { (f.ingress.controllers[0]!.pods as { value: Pod[] }).value[0]!.status!.conditions = []; }, 'ingress/controller-not-ready:fail'],
-    ['not admitted', (f) => { ing(f)[0]!.status = {}; }, 'ingress/not-admitted:warn'],
+    ['no class, no default, and no evidence any controller serves it', (f) => { delete ing(f)[0].spec.ingressClassName; delete (f.ingress.classes as { value: IngressClass[] }).value[0].metadata.annotations; ing(f)[0].status = {}; }, 'ingress/no-class:fail'],
+    ['backend port not exposed', (f) => { ing(f)[0].spec.rules![0].http!.paths[0].backend.service!.port = { number: 8080 }; }, 'ingress/backend-port-missing:fail'],
+    ['controller pods not ready', (f) => { (f.ingress.controllers[0].pods as { value: Pod[] }).value[0].status!.conditions = []; }, 'ingress/controller-not-ready:fail'],
+    ['not admitted', (f) => { ing(f)[0].status = {}; }, 'ingress/not-admitted:warn'],
     ['TLS secret missing', (f) => {
-      ing(f)[0]!.spec.tls = [{ hosts: ['payments.lab.local'], secretName: 'payments-tls' }];
+      ing(f)[0].spec.tls = [{ hosts: ['payments.lab.local'], secretName: 'payments-tls' }];
       f.ingress.tlsSecrets = [{ namespace: 'payments', name: 'payments-tls', exists: { state: 'ok', value: false } }];
     }, 'ingress/tls-secret-missing:warn'],
     ['TLS secret forbidden', (f) => {
-      ing(f)[0]!.spec.tls = [{ secretName: 'payments-tls' }];
+      ing(f)[0].spec.tls = [{ secretName: 'payments-tls' }];
       f.ingress.tlsSecrets = [{ namespace: 'payments', name: 'payments-tls', exists: { state: 'forbidden', message: 'forbidden' } }];
     }, 'ingress/unreadable:unknown'],
     ['ingresses forbidden', (f) => { f.ingress.ingresses = { state: 'forbidden', message: 'forbidden' }; }, 'ingress/unreadable:unknown'],
@@ -69,9 +69,9 @@ describe('step 5: Ingress', () => {
   describe('an Ingress without a class is judged on evidence (issue 15)', () => {
     const classless = (status: number | null, address: string | null): Facts => {
       const f = withIngress();
-      delete ing(f)[0]!.spec.ingressClassName;
-      delete (f.ingress.classes as { value: IngressClass[] }).value[0]!.metadata.annotations;
-      ing(f)[0]!.status = address ? { loadBalancer: { ingress: [{ ip: address }] } } : {};
+      delete ing(f)[0].spec.ingressClassName;
+      delete (f.ingress.classes as { value: IngressClass[] }).value[0].metadata.annotations;
+      ing(f)[0].status = address ? { loadBalancer: { ingress: [{ ip: address }] } } : {};
       if (status !== null) {
         const p = structuredClone(f.probes.find((x) => x.id === 'clusterip/80')!);
         p.id = 'ingress/payments/payments-api/0/0';
@@ -112,11 +112,11 @@ describe('mesh', () => {
     for (const p of (f.namespacePods as { value: Pod[] }).value) add(p);
     const out = checkMesh(f);
     expect(out.map((x) => [x.code, x.data?.mesh, x.data?.side])).toEqual([['mesh/sidecar', mesh, 'target']]);
-    expect(layerOf(out[0]!.code)).toBe('mesh');
+    expect(layerOf(out[0].code)).toBe('mesh');
   });
   it('an init container that is not a native sidecar is not a mesh', () => {
     const f = loadFacts('healthy');
-    (f.namespacePods as { value: Pod[] }).value[0]!.spec.initContainers = [{ name: 'istio-proxy' }];
+    (f.namespacePods as { value: Pod[] }).value[0].spec.initContainers = [{ name: 'istio-proxy' }];
     expect(checkMesh(f)).toEqual([]);
   });
 });
@@ -136,7 +136,7 @@ describe('cross-check: predicted vs observed', () => {
     expect(out.map((x) => [x.code, x.status])).toEqual([[code, status]]);
   });
   it('not-enforced names the policy', () => {
-    expect(checkCrossLayer(loadFacts('healthy'), [pol(false), obs('ok')])[0]!.summary).toMatch(/^NetworkPolicy payments\/deny should deny this traffic, but packets pass/);
+    expect(checkCrossLayer(loadFacts('healthy'), [pol(false), obs('ok')])[0].summary).toMatch(/^NetworkPolicy payments\/deny should deny this traffic, but packets pass/);
   });
   it('no verdict, no cross-check', () => {
     expect(checkCrossLayer(loadFacts('healthy'), [obs('ok')])).toEqual([]);

@@ -22,7 +22,7 @@ describe('step 2: ClusterIP reachability', () => {
   it('HTTP 404 is still a working connection', () => {
     const f = loadFacts('healthy');
     probe(f, 'clusterip/80').exec!.stdout = '404 1';
-    const x = checkClusterIP(f)[0]!;
+    const x = checkClusterIP(f)[0];
     expect(x.status).toBe('pass');
     expect(x.summary).toBe("ClusterIP 10.96.12.4:80 answered HTTP 404 (the connection works; the status is the app's answer)");
   });
@@ -41,7 +41,7 @@ describe('step 2: ClusterIP reachability', () => {
       delete p.exec;
       p.tool = null;
     } else Object.assign(p.exec!, { stdout: '000 0', stderr: '', ...exec });
-    const x = checkClusterIP(f)[0]!;
+    const x = checkClusterIP(f)[0];
     expect([x.code, x.status]).toEqual([code, status]);
   });
 
@@ -49,8 +49,8 @@ describe('step 2: ClusterIP reachability', () => {
     const f = loadFacts('distroless-source');
     const out = checkClusterIP(f);
     expect(out.map((x) => `${x.code}:${x.status}`)).toEqual(['clusterip/not-probed:unknown', 'endpoint/not-probed:unknown']);
-    expect(out[0]!.summary).toBe('Could not check ClusterIP 10.96.12.4 from the source pod: the source container has no shell; --ephemeral would add an ephemeral debug container to run the probes');
-    expect(out[0]!.next).toEqual(['k8snet diagnose payments/payments-api --from orders/orders-api --ephemeral']);
+    expect(out[0].summary).toBe('Could not check ClusterIP 10.96.12.4 from the source pod: the source container has no shell; --ephemeral would add an ephemeral debug container to run the probes');
+    expect(out[0].next).toEqual(['k8snet diagnose payments/payments-api --from orders/orders-api --ephemeral']);
     expect(checkSource(f).map((x) => x.code)).toContain('source/no-shell');
   });
 });

@@ -60,7 +60,7 @@ describe('the transport probe decides reachability', () => {
   it('a client-first silent server (Postgres-like) from busybox: connected, healthy, no app probe', () => {
     const f = world([pg], [rec('ncexec-tcp-silent', 'clusterip/5432', pg)]);
     expect(codes(f)).toEqual(['clusterip/reachable:pass']);
-    expect(checkClusterIP(f)[0]!.summary).toMatch(/accepted a TCP connection; postgres is not probed beyond the connect/);
+    expect(checkClusterIP(f)[0].summary).toMatch(/accepted a TCP connection; postgres is not probed beyond the connect/);
     expect(verdict(f).verdict).toBe('healthy');
   });
 
@@ -77,7 +77,7 @@ describe('the transport probe decides reachability', () => {
 
   it('a real drop stays a drop: the connect-only probe timed out (handshake never completed)', () => {
     const f = world([pg], [rec('ncexec-tcp-timeout', 'clusterip/5432', pg)]);
-    const x = checkClusterIP(f)[0]!;
+    const x = checkClusterIP(f)[0];
     expect([x.code, x.status, probeData(x)?.connected]).toEqual(['clusterip/timeout', 'fail', false]);
     expect(x.summary).toMatch(/handshake never completed/);
     expect(verdict(f).verdict).toBe('fault');
@@ -95,7 +95,7 @@ describe('the transport probe decides reachability', () => {
 
   it('any byte received disproves "dropped": a greeting seen by the HTTP probe means connected', () => {
     const f = world([guessed], [rec('wget-http-silent', 'clusterip/8080', guessed, { kind: 'tcp' }), rec('wget-http-greeting', 'app/clusterip/8080', guessed, { app: 'http' })]);
-    const x = checkClusterIP(f)[0]!;
+    const x = checkClusterIP(f)[0];
     expect(probeData(x)?.connected).toBe(true);
     expect(x.status).not.toBe('fail');
   });
@@ -119,7 +119,7 @@ describe('the application probe is application evidence', () => {
   it('a TLS port: the handshake is the answer', () => {
     const f = world([tlsPort], [rec('ncexec-tcp-silent', 'clusterip/443', tlsPort), rec('curl-https-tls-silent', 'app/clusterip/443', tlsPort, { app: 'tls' })]);
     expect(codes(f)).toEqual(['clusterip/reachable:pass']);
-    expect(checkClusterIP(f)[0]!.summary).toMatch(/answered TLS handshake/);
+    expect(checkClusterIP(f)[0].summary).toMatch(/answered TLS handshake/);
   });
 
   it('a declared TLS port that answers plain text: the application fails, not the network', () => {
@@ -132,7 +132,7 @@ describe('the application probe is application evidence', () => {
     expect(codes(world([grpc], [rec('ncexec-tcp-silent', 'clusterip/50051', grpc), rec('curl-h2c-200', 'app/clusterip/50051', grpc, { app: 'h2c' })]))).toEqual(['clusterip/reachable:pass']);
     const busybox = world([grpc], [rec('ncexec-tcp-silent', 'clusterip/50051', grpc), { ...rec('curl-h2c-200', 'app/clusterip/50051', grpc, { app: 'h2c' }), tool: null, exec: undefined }]);
     expect(codes(busybox)).toEqual(['clusterip/reachable:pass']);
-    expect(checkClusterIP(busybox)[0]!.summary).toMatch(/h2c check did not run/);
+    expect(checkClusterIP(busybox)[0].summary).toMatch(/h2c check did not run/);
   });
 });
 
@@ -142,7 +142,7 @@ describe('multi-port Services: each port judged on its own', () => {
   it('a metrics port that refuses while http works is a warning naming the port, not a fault', () => {
     const f = world([http, metrics], probes);
     expect(codes(f)).toEqual(['clusterip/reachable:pass', 'clusterip/refused:warn']);
-    expect(checkClusterIP(f)[1]!.summary).toMatch(/^Port metrics only: .*--port was not given/);
+    expect(checkClusterIP(f)[1].summary).toMatch(/^Port metrics only: .*--port was not given/);
     expect(verdict(f).verdict).toBe('healthy');
   });
 

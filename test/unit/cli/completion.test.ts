@@ -131,13 +131,13 @@ _k8snet_complete
 printf '%s\\n' "\${COMPREPLY[@]}"`;
     const r = spawnSync('bash', ['-c', setup], { encoding: 'utf8' });
     if (r.status !== 0) throw new Error(`bash failed: ${r.stderr}`);
-    let argv: string[] = [];
+    let argv: string[];
     try {
       argv = readFileSync(join(dir, 'argv'), 'utf8').split('\n').slice(0, -1);
     } catch {
       argv = [];
     }
-    let nospace = false;
+    let nospace: boolean;
     try {
       nospace = readFileSync(join(dir, 'compopt'), 'utf8').includes('NOSPACE');
     } catch {

@@ -95,8 +95,8 @@ describe('exec credential plugin', () => {
     const kc = (await loadKubeConfig({ kubeconfig: kubeconfig('good', base.replace('http', 'https').replace(/:\d+$/, ':1'), execUser(good)) })).kc;
     const api = new Api(kc, Date.now() + 5000);
     const opts: { headers?: Record<string, string> } = {};
-    await api.applyAuth(opts as never);
-    await api.applyAuth(opts as never);
+    await api.applyAuth(opts);
+    await api.applyAuth(opts);
     expect(opts.headers?.Authorization).toBe('Bearer tok-123');
     const { readFileSync } = await import('node:fs');
     expect(readFileSync(`${dir}/good.count`, 'utf8').trim().split('\n')).toHaveLength(1);

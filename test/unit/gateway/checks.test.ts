@@ -10,9 +10,9 @@ import type { GatewayRoute } from '../../../src/model/gateway-api.js';
 import { validateFacts } from '../../../src/pipeline.js';
 import { gatewayProbe, gatewayWorld } from './world.js';
 
-const route = (g: GatewayApiFacts): GatewayRoute => (g.routes[0]!.read as { value: GatewayRoute[] }).value[0]!;
+const route = (g: GatewayApiFacts): GatewayRoute => (g.routes[0].read as { value: GatewayRoute[] }).value[0];
 const setStatus = (g: GatewayApiFacts, type: string, status: string, reason: string) => {
-  const c = route(g).status!.parents![0]!.conditions!.find((x) => x.type === type)!;
+  const c = route(g).status!.parents![0].conditions!.find((x) => x.type === type)!;
   Object.assign(c, { status, reason });
 };
 const replaceProbe = (f: Facts, p: ReturnType<typeof gatewayProbe>) => {
@@ -40,17 +40,17 @@ const TABLE: Row[] = [
     replaceProbe(f, gatewayProbe(404, 'api.example.org'));
   }, 'fault', 'gateway', ['gateway/hostname-mismatch:fail', 'gateway/route-not-matched:fail'], /api\.example\.org match no listener hostname/],
   ['parent Gateway missing', (g) => {
-    route(g).spec.parentRefs![0]!.name = 'lab-gatewy';
+    route(g).spec.parentRefs![0].name = 'lab-gatewy';
     route(g).status = { parents: [] };
     g.gateways = { 'traefik/lab-gatewy': { state: 'not-found', message: 'gateways "lab-gatewy" not found' } };
   }, 'fault', 'gateway', ['gateway/gateway-missing:fail'], /lab-gatewy, which does not exist/],
   ['wrong sectionName', (g) => {
-    route(g).spec.parentRefs![0]!.sectionName = 'websecure';
-    route(g).status!.parents![0]!.parentRef.sectionName = 'websecure';
+    route(g).spec.parentRefs![0].sectionName = 'websecure';
+    route(g).status!.parents![0].parentRef.sectionName = 'websecure';
     setStatus(g, 'Accepted', 'False', 'NoMatchingParent');
   }, 'fault', 'gateway', ['gateway/no-matching-listener:fail', 'gateway/route-not-accepted:fail'], /sectionName websecure matches no listener/],
   ['backend port not on the Service', (g) => {
-    route(g).spec.rules![0]!.backendRefs![0]!.port = 8080;
+    route(g).spec.rules![0].backendRefs![0].port = 8080;
     setStatus(g, 'ResolvedRefs', 'False', 'BackendNotFound');
   }, 'fault', 'gateway', ['gateway/backend-port-missing:fail', 'gateway/refs-not-resolved:fail'], /port 8080, which the Service does not expose/],
   ['GatewayClass without a controller', (g) => {
@@ -58,7 +58,7 @@ const TABLE: Row[] = [
     g.controllers = [{ controller: 'example.com/edge', product: 'unknown', pods: { state: 'skipped', message: 'k8snet does not know the labels of controller example.com/edge' }, services: { state: 'skipped', message: 'no controller pods' }, logs: [] }];
   }, 'fault', 'gateway', ['gateway/class-not-accepted:fail'], /No controller has accepted GatewayClass traefik/],
   ['known controller with no pods', (g) => {
-    g.controllers[0]!.pods = { state: 'ok', value: [] };
+    g.controllers[0].pods = { state: 'ok', value: [] };
   }, 'fault', 'gateway', ['gateway/no-controller:fail'], /No controller runs for GatewayClass traefik/],
   ['policy blocks the gateway pods', (_g, f) => {
     if (f.policies.payments?.state === 'ok') f.policies.payments.value = f.policies.payments.value.filter((p) => p.metadata.name !== 'allow-gateway-to-payments');
@@ -110,7 +110,7 @@ describe('Gateway API checks on facts', () => {
     });
     const fs = checkGateway(facts);
     expect(fs.map((x) => `${x.code}:${x.status}`)).toEqual(['gateway/unreadable:unknown']);
-    expect(fs[0]!.summary).toMatch(/forbidden — grant list on httproutes.gateway.networking.k8s.io/);
+    expect(fs[0].summary).toMatch(/forbidden — grant list on httproutes.gateway.networking.k8s.io/);
     const grants = checkGateway(gatewayWorld((g) => { g.referenceGrants.payments = { state: 'forbidden', message: 'no' }; }));
     expect(grants.find((x) => x.code === 'gateway/backend-ok')).toBeUndefined();
     expect(grants.some((x) => x.code === 'gateway/unreadable' && x.status === 'unknown')).toBe(true);

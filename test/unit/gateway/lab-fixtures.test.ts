@@ -21,9 +21,9 @@ describe('Gateway API on recorded lab facts', () => {
     const d = diagnose(findings, facts);
     expect(d.layer).toBe('dns');
     // what Traefik v3.6.12 really wrote
-    const route = facts.gateway!.routes[0]!.read;
-    expect(route.state === 'ok' && route.value[0]!.status?.parents?.[0]?.controllerName).toBe('traefik.io/gateway-controller');
-    const gwRead = facts.gateway!.gateways['traefik/lab-gateway']!;
+    const route = facts.gateway!.routes[0].read;
+    expect(route.state === 'ok' && route.value[0].status?.parents?.[0]?.controllerName).toBe('traefik.io/gateway-controller');
+    const gwRead = facts.gateway!.gateways['traefik/lab-gateway'];
     expect(gwRead.state === 'ok' && gwRead.value.status?.addresses?.[0]).toEqual({ type: 'Hostname', value: 'traefik.traefik.svc.cluster.local' });
   });
 });

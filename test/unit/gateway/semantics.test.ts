@@ -79,7 +79,7 @@ const nss: Namespace[] = [
 const web = { name: 'web', port: 8000, protocol: 'HTTP', hostname: '*.example.com', allowedRoutes: { namespaces: { from: 'Selector', selector: { matchLabels: { team: 'platform' } } } } };
 
 describe('route attachment to listeners', () => {
-  const attach = (r: GatewayRoute, g: Gateway, namespaces: Namespace[] | undefined = nss) => attachRoute(r, parentRefsOf(r)[0]!, g, namespaces);
+  const attach = (r: GatewayRoute, g: Gateway, namespaces: Namespace[] | undefined = nss) => attachRoute(r, parentRefsOf(r)[0], g, namespaces);
   it.each([
     ['selector admits production', route(), [web], undefined],
     ['selector refuses orders', route({}, 'orders'), [web], 'NotAllowedByListeners'],
@@ -98,7 +98,7 @@ describe('route attachment to listeners', () => {
   });
   it('unreadable namespace labels make a Selector listener unknown, not refused', () => {
     const r = route();
-    const a = attachRoute(r, parentRefsOf(r)[0]!, gateway([web]), undefined);
+    const a = attachRoute(r, parentRefsOf(r)[0], gateway([web]), undefined);
     expect(a.reason).toBeUndefined();
     expect(a.unknown).toBe(true);
   });

@@ -45,7 +45,7 @@ export function gatewayProbe(status: number | 'timeout', hostHeader = 'api.examp
 /** The healthy recorded facts plus a healthy Gateway API world. */
 export function gatewayWorld(mutate?: (g: GatewayApiFacts, f: Facts) => void): Facts {
   const f = loadFacts('healthy');
-  const traefikPod = f.ingress.controllers[0]!.pods.state === 'ok' ? f.ingress.controllers[0]!.pods.value[0]! : undefined;
+  const traefikPod = f.ingress.controllers[0].pods.state === 'ok' ? f.ingress.controllers[0].pods.value[0] : undefined;
   const traefikSvc = { metadata: { name: 'traefik', namespace: 'traefik' }, spec: { type: 'ClusterIP', clusterIP: '10.96.80.80', selector: { 'app.kubernetes.io/name': 'traefik' }, ports: [{ name: 'web', port: 80, targetPort: 'web' }, { name: 'gateway-web', port: 8000, targetPort: 'web' }] } };
   if (f.namespaces.state === 'ok') f.namespaces.value.push({ metadata: { name: 'production', labels: { team: 'platform', 'kubernetes.io/metadata.name': 'production' } } });
   if (f.policies.payments?.state === 'ok') {

@@ -72,7 +72,7 @@ describe('ensureEphemeral', () => {
 
   it('reuses a running one (no write)', async () => {
     pod = basePod();
-    pod.status!.ephemeralContainerStatuses![0]!.state = { running: { startedAt: 'then' } };
+    pod.status!.ephemeralContainerStatuses![0].state = { running: { startedAt: 'then' } };
     patches.length = 0;
     const api = new Api((await loadKubeConfig({ kubeconfig })).kc, Date.now() + 10000);
     const r = await ensureEphemeral(api, structuredClone(pod), IMAGE, 30000);

@@ -18,7 +18,7 @@ describe('pickEndpoints: bounded, every node first', () => {
     ['duplicate addresses count once', [ep('10.0.0.2', 'a'), ep('10.0.0.2', 'a'), ep('10.0.1.2', 'b')], 8, ['10.0.0.2', '10.0.1.2']],
     ['no node known', [ep('10.0.0.9'), ep('10.0.0.10')], 8, ['10.0.0.9', '10.0.0.10']],
   ])('%s', (_n, cands, max, want) => {
-    expect(pickEndpoints(cands, max as number).map((c) => c.ip)).toEqual(want);
+    expect(pickEndpoints(cands, max).map((c) => c.ip)).toEqual(want);
   });
   it('12 replicas on 3 nodes: 8 probes, every node at least twice', () => {
     const cands = Array.from({ length: 12 }, (_, i) => ep(`10.0.${i % 3}.${10 + i}`, `n${i % 3}`));

@@ -42,8 +42,8 @@ describe('two-node lab facts replay to the scenario expectation', () => {
     for (const f of findings) have.set(f.code, [...(have.get(f.code) ?? []), f.status]);
     for (const c of exp.codes ?? []) {
       const [code, status] = c.split(':');
-      expect(have.has(code!), `${code} in ${[...have.keys()].join(', ')}`).toBe(true);
-      if (status) expect(have.get(code!)).toContain(status);
+      expect(have.has(code), `${code} in ${[...have.keys()].join(', ')}`).toBe(true);
+      if (status) expect(have.get(code)).toContain(status);
     }
     for (const c of exp.absentCodes ?? []) expect(have.has(c)).toBe(false);
     const json = renderJson(report);

@@ -33,7 +33,7 @@ function facts(over: { policies?: Record<string, Read<NetworkPolicy[]>>; daemonS
     policies: over.policies ?? { orders: ok([]), payments: ok(seedPolicies) },
     daemonSets: over.daemonSets ?? ok([]),
     ingress: { ingresses: ok([]), classes: ok([]), controllers: [], tlsSecrets: [], backendServices: {} },
-  } as Facts;
+  };
 }
 
 const codes = (fs: { code: string; status: string }[]) => fs.map((f) => `${f.code}:${f.status}`);

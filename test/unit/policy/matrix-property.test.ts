@@ -53,7 +53,7 @@ describe('engine properties', () => {
       const W = build(w);
       const idx = new WorldIndex(W);
       for (const s of W.pods) for (const d of W.pods) {
-        const v = evaluateFlow(idx, { src: { kind: 'pod', pod: s }, dst: { kind: 'pod', pod: d }, port, protocol: proto as 'TCP' });
+        const v = evaluateFlow(idx, { src: { kind: 'pod', pod: s }, dst: { kind: 'pod', pod: d }, port, protocol: proto });
         expect(isFlowAllowed(idx, { kind: 'pod', pod: s }, { kind: 'pod', pod: d }, port, proto as 'TCP')).toBe(v.allowed);
         for (const dir of [v.egress, v.ingress]) {
           if (!dir.allowed) expect(dir.misses.length).toBe(dir.selectedBy.length);

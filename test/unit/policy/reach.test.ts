@@ -30,7 +30,7 @@ function facts(policies: NetworkPolicy[], over: { peerPods?: Record<string, Read
     daemonSets: ok([]),
     ingress: { ingresses: ok([]), classes: ok([]), controllers: [], tlsSecrets: [], backendServices: {} },
     ...(over.peerPods ? { peerPods: over.peerPods } : {}),
-  } as Facts;
+  };
 }
 const codes = (fs: { code: string; status: string }[]) => fs.map((f) => `${f.code}:${f.status}`);
 const peers = { orders: ok([orders]), payments: ok([payments]) };
@@ -51,9 +51,9 @@ describe('checkPolicyReach', () => {
 
   it('names the isolating policies and what each refused', () => {
     const [f] = checkPolicyReach(facts([denyAll, fromOrders(80)], { peerPods: peers }));
-    expect(f!.summary).toMatch(/payments\/default-deny-ingress, payments\/allow-orders and no rule admits TCP 8080/);
-    expect(f!.evidence.join('\n')).toMatch(/allow-orders ingress\[0\]: wants TCP 80; flow is TCP 8080/);
-    expect(f!.evidence.join('\n')).toMatch(/default-deny-ingress: no ingress rules/);
+    expect(f.summary).toMatch(/payments\/default-deny-ingress, payments\/allow-orders and no rule admits TCP 8080/);
+    expect(f.evidence.join('\n')).toMatch(/allow-orders ingress\[0\]: wants TCP 80; flow is TCP 8080/);
+    expect(f.evidence.join('\n')).toMatch(/default-deny-ingress: no ingress rules/);
   });
 
   it('namespaces not listable: a namespaceSelector is "may match", never nobody', () => {
@@ -78,7 +78,7 @@ describe('callers', () => {
   it('reachOf lists the admitting peer with its namespace and pod count', () => {
     const r = reachOf(idx, [payments], [{ port: 8080, protocol: 'TCP' }], { podsKnown: () => true, namespacesKnown: true });
     expect(r.isolated).toBe(true);
-    expect(r.ports[0]!.peers).toMatchObject([{ namespaces: ['orders'], pods: 1, unread: [] }]);
+    expect(r.ports[0].peers).toMatchObject([{ namespaces: ['orders'], pods: 1, unread: [] }]);
   });
 
   it('callersOf: only orders-api is let in; egress of the caller judged too', () => {
@@ -90,7 +90,7 @@ describe('callers', () => {
   });
 
   it('workloadOf strips the ReplicaSet hash', () => {
-    expect(workloadOf(idx.podsIn('web')[0]!)).toBe('deployment/web');
+    expect(workloadOf(idx.podsIn('web')[0])).toBe('deployment/web');
   });
 });
 
@@ -98,15 +98,15 @@ describe('lintPeersMatchNothing', () => {
   const know = { podsKnown: () => true, namespacesKnown: true };
   it('names the rule of a podSelector typo and of a namespaceSelector no namespace has', () => {
     const idx = index({ namespaces: [ns('orders'), ns('payments')], pods: [payments, orders], policies: [fromOrders(8080, 'orders-apii'), fromOrders(8080, 'orders-api', 'ordres')] });
-    const [a] = lintPeersMatchNothing(idx, idx.world.policies[0]!, know);
+    const [a] = lintPeersMatchNothing(idx, idx.world.policies[0], know);
     expect(a).toMatchObject({ code: 'peer-matches-nothing', path: 'spec.ingress[0].from[0]' });
-    expect(a!.message).toMatch(/podSelector matches no pod in namespace orders/);
-    const [b] = lintPeersMatchNothing(idx, idx.world.policies[1]!, know);
-    expect(b!.message).toMatch(/no namespace has the labels/);
+    expect(a.message).toMatch(/podSelector matches no pod in namespace orders/);
+    const [b] = lintPeersMatchNothing(idx, idx.world.policies[1], know);
+    expect(b.message).toMatch(/no namespace has the labels/);
   });
   it('silent when the peer matches, or when the namespace\'s pods were not read', () => {
     const idx = index({ namespaces: [ns('orders'), ns('payments')], pods: [payments, orders], policies: [fromOrders(8080), fromOrders(8080, 'orders-apii')] });
-    expect(lintPeersMatchNothing(idx, idx.world.policies[0]!, know)).toEqual([]);
-    expect(lintPeersMatchNothing(idx, idx.world.policies[1]!, { podsKnown: (n) => n !== 'orders', namespacesKnown: true })).toEqual([]);
+    expect(lintPeersMatchNothing(idx, idx.world.policies[0], know)).toEqual([]);
+    expect(lintPeersMatchNothing(idx, idx.world.policies[1], { podsKnown: (n) => n !== 'orders', namespacesKnown: true })).toEqual([]);
   });
 });

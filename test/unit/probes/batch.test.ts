@@ -17,7 +17,7 @@ if (existsSync('/usr/bin/busybox')) SHELLS.push(['/usr/bin/busybox', ['sh']]);
 function runLocal(shell: [string, string[]], probes: BatchProbe[], env: NodeJS.ProcessEnv = process.env) {
   const argv = buildBatchArgv(probes, NONCE);
   const t = Date.now();
-  const r = spawnSync(shell[0], [...shell[1], '-c', argv[2]!], { env, maxBuffer: 1 << 22, timeout: 20000 });
+  const r = spawnSync(shell[0], [...shell[1], '-c', argv[2]], { env, maxBuffer: 1 << 22, timeout: 20000 });
   const exec: ExecResult = { namespace: 'n', pod: 'p', container: 'c', argv, state: 'completed', exitCode: r.status, stdout: '', stderr: r.stderr.toString(), elapsedMs: Date.now() - t };
   return { exec, stdout: r.stdout, parsed: parseBatch(exec, r.stdout, probes, NONCE), wallMs: Date.now() - t };
 }
@@ -34,10 +34,10 @@ describe.each(SHELLS)('batch in %s', (...shell) => {
       { argv: ['sh', '-c', 'exit 0'], boundSec: 5 },
     ];
     const [a, b, c] = results(runLocal(shell, probes).parsed);
-    expect([a!.state, a!.exitCode, a!.stdout, a!.stderr]).toEqual(['completed', 3, 'hello\n', 'oops\n']);
-    expect([b!.state, b!.exitCode, b!.stdout]).toEqual(['completed', 0, 'héllo wörld']);
-    expect([c!.exitCode, c!.stdout, c!.stderr]).toEqual([0, '', '']);
-    expect(a!.argv).toEqual(probes[0]!.argv);
+    expect([a.state, a.exitCode, a.stdout, a.stderr]).toEqual(['completed', 3, 'hello\n', 'oops\n']);
+    expect([b.state, b.exitCode, b.stdout]).toEqual(['completed', 0, 'héllo wörld']);
+    expect([c.exitCode, c.stdout, c.stderr]).toEqual([0, '', '']);
+    expect(a.argv).toEqual(probes[0].argv);
   });
 
   it('probes run concurrently, and a hung probe is killed at its own bound without holding up the others', () => {
@@ -48,14 +48,14 @@ describe.each(SHELLS)('batch in %s', (...shell) => {
     ];
     const run = runLocal(shell, probes);
     const [a, b, hung] = results(run.parsed);
-    expect([a!.state, a!.exitCode, b!.exitCode]).toEqual(['completed', 0, 0]);
-    expect(hung!.state).toBe('timeout');
-    expect(hung!.error).toMatch(/killed in the pod/);
-    expect(a!.elapsedMs).toBeGreaterThanOrEqual(500);
-    expect(hung!.elapsedMs).toBeGreaterThanOrEqual(900);
+    expect([a.state, a.exitCode, b.exitCode]).toEqual(['completed', 0, 0]);
+    expect(hung.state).toBe('timeout');
+    expect(hung.error).toMatch(/killed in the pod/);
+    expect(a.elapsedMs).toBeGreaterThanOrEqual(500);
+    expect(hung.elapsedMs).toBeGreaterThanOrEqual(900);
     // concurrent: the probes' own times add up to more than the whole batch took (one after
     // another they would be 2.2 s at least); a measure that holds on a loaded machine too
-    expect(a!.elapsedMs + b!.elapsedMs + hung!.elapsedMs).toBeGreaterThan(run.wallMs);
+    expect(a.elapsedMs + b.elapsedMs + hung.elapsedMs).toBeGreaterThan(run.wallMs);
   });
 
   it('output that imitates frames cannot forge another probe\'s result', () => {
@@ -65,28 +65,28 @@ describe.each(SHELLS)('batch in %s', (...shell) => {
       { argv: ['sh', '-c', 'echo real; exit 7'], boundSec: 5 },
     ];
     const [a, b] = results(runLocal(shell, probes).parsed);
-    expect(a!.stdout).toBe(`${fake}\n`);
-    expect([b!.exitCode, b!.stdout]).toEqual([7, 'real\n']);
+    expect(a.stdout).toBe(`${fake}\n`);
+    expect([b.exitCode, b.stdout]).toEqual([7, 'real\n']);
   });
 
   it('hostile argv words stay single inert arguments', () => {
     const marker = path.join(mkdtempSync(path.join(tmpdir(), 'k8snet-batch-')), 'pwned');
     const words = [`$(touch ${marker})`, `\`touch ${marker}\``, `'; touch ${marker}; '`, `a\ntouch ${marker}`, '"$HOME"', '*'];
     const [r] = results(runLocal(shell, [{ argv: ['printf', '%s|', ...words], boundSec: 5 }]).parsed);
-    expect(r!.stdout).toBe(`${words.join('|')}|`);
+    expect(r.stdout).toBe(`${words.join('|')}|`);
     expect(existsSync(marker)).toBe(false);
   });
 
   it('caps each output and leaves no temp dir behind', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'k8snet-batch-tmp-'));
     const [r] = results(runLocal(shell, [{ argv: ['sh', '-c', 'yes x | head -c 100000'], boundSec: 5 }], { ...process.env, TMPDIR: dir }).parsed);
-    expect(r!.stdout.length).toBe(BATCH_OUTPUT_CAP);
+    expect(r.stdout.length).toBe(BATCH_OUTPUT_CAP);
     expect(readdirSync(dir)).toEqual([]);
   });
 
   it('a missing binary is exec-failed not-found-binary, like a single exec', () => {
     const [r] = results(runLocal(shell, [{ argv: ['k8snet-no-such-tool', '-x'], boundSec: 5 }]).parsed);
-    expect([r!.state, r!.errorKind]).toEqual(['exec-failed', 'not-found-binary']);
+    expect([r.state, r.errorKind]).toEqual(['exec-failed', 'not-found-binary']);
   });
 });
 
@@ -97,7 +97,7 @@ describe('fallback and damaged output', () => {
   it('no writable temp dir: the script says so and the caller falls back', () => {
     // every candidate dir unwritable: TMPDIR and the fixed ones are replaced by a path that does not exist
     const argv = buildBatchArgv(probes, NONCE);
-    const script = argv[2]!.replace('"${TMPDIR:-/tmp}" /tmp /dev/shm /var/tmp', '/nonexistent/a /nonexistent/b');
+    const script = argv[2].replace('"${TMPDIR:-/tmp}" /tmp /dev/shm /var/tmp', '/nonexistent/a /nonexistent/b');
     const r = spawnSync('sh', ['-c', script]);
     expect(parseBatch(exec, r.stdout, probes, NONCE)).toEqual({ kind: 'fallback', why: 'no writable temp dir' });
   });
@@ -112,13 +112,13 @@ describe('fallback and damaged output', () => {
   it('a batch cut short by its deadline: the probes without a frame time out, the others keep theirs', () => {
     const out = Buffer.from(`k8snet-batch-v1 ${NONCE} 0 0 0 100 150 2 0\nok`);
     const [a, b] = results(parseBatch({ ...exec, state: 'timeout', exitCode: null }, out, probes, NONCE));
-    expect([a!.state, a!.exitCode, a!.stdout, a!.elapsedMs]).toEqual(['completed', 0, 'ok', 500]);
-    expect([b!.state, b!.exitCode]).toEqual(['timeout', null]);
+    expect([a.state, a.exitCode, a.stdout, a.elapsedMs]).toEqual(['completed', 0, 'ok', 500]);
+    expect([b.state, b.exitCode]).toEqual(['timeout', null]);
   });
 
   it('a length past the end of the output is not trusted', () => {
     const out = Buffer.from(`k8snet-batch-v1 ${NONCE} 0 0 0 - - 99 0\nshort`);
-    expect(results(parseBatch(exec, out, probes, NONCE))[0]!.state).toBe('exec-failed');
+    expect(results(parseBatch(exec, out, probes, NONCE))[0].state).toBe('exec-failed');
   });
 
   it('the batch exec itself failing (forbidden, no sh) falls back to single execs', () => {

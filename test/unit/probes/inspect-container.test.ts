@@ -12,9 +12,9 @@ import { inspectContainerArgv, parseContainerInspection } from '../../../src/pro
 /** Runs the inspection script in this machine's sh, reading `file` instead of /etc/resolv.conf. */
 function runHere(file: string): ExecResult {
   const argv = inspectContainerArgv();
-  const script = argv[2]!.split('/etc/resolv.conf').join(file);
+  const script = argv[2].split('/etc/resolv.conf').join(file);
   const t = Date.now();
-  const r = spawnSync(argv[0]!, [argv[1]!, script], { encoding: 'utf8' });
+  const r = spawnSync(argv[0], [argv[1], script], { encoding: 'utf8' });
   return { namespace: 'n', pod: 'p', container: 'c', argv, state: 'completed', exitCode: r.status, stdout: r.stdout, stderr: r.stderr, elapsedMs: Date.now() - t };
 }
 const dir = mkdtempSync(path.join(tmpdir(), 'k8snet-inspect-'));
@@ -28,7 +28,7 @@ describe('inspectContainerArgv', () => {
   it('is sh -c with the recorded detection script first, then fixed text only', () => {
     const argv = inspectContainerArgv();
     expect(argv.slice(0, 2)).toEqual(['sh', '-c']);
-    expect(argv[2]!.startsWith(`${detectToolsArgv()[2]}; `)).toBe(true);
+    expect(argv[2].startsWith(`${detectToolsArgv()[2]}; `)).toBe(true);
     expect(argv).toHaveLength(3);
   });
 });
@@ -68,7 +68,7 @@ describe('parseContainerInspection on exec failures', () => {
     ['deadline before the header', { state: 'timeout', exitCode: null, stdout: 'k8snet-detect-v1\ncurl=yes\n' }, null],
     ['sh exit 127', { exitCode: 127 }, false],
   ] as const)('%s: no tools, no resolv.conf', (_n, patch, hasShell) => {
-    const out = parseContainerInspection({ ...base, ...patch } as ExecResult);
+    const out = parseContainerInspection({ ...base, ...patch });
     expect([out.tools, out.hasShell, out.resolvConf]).toEqual([null, hasShell, undefined]);
   });
 

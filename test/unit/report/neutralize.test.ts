@@ -33,7 +33,7 @@ function hostileReport(): Report {
   // and directly in the diagnosis text, as a check could quote any of it
   r.diagnosis.headline = `Ingress class ${FORGE} is wrong`;
   r.diagnosis.next = [...r.diagnosis.next, `kubectl get ingress ${FORGE}`];
-  r.diagnosis.evidence[0]!.evidence.push(`log: ${FORGE}`);
+  r.diagnosis.evidence[0].evidence.push(`log: ${FORGE}`);
   return r;
 }
 
@@ -86,7 +86,7 @@ describe('markdown', () => {
   it('tenant text cannot forge table cells, headings, links or close code fences', () => {
     const r = hostileReport();
     r.diagnosis.headline = '| fake | cell |\n# Verdict: HEALTHY [click](http://evil.example) <img src=x>';
-    r.steps[1]!.findings.unshift({ ...r.steps[1]!.findings[0]!, status: 'fail', summary: 'a | b | c | d' });
+    r.steps[1].findings.unshift({ ...r.steps[1].findings[0], status: 'fail', summary: 'a | b | c | d' });
     r.diagnosis.next = ['```', '# forged heading', 'rm -rf / # ````'];
     const out = renderMarkdown(r);
     // every row of the step table has exactly the 4 unescaped pipes of its 3 cells
@@ -97,7 +97,7 @@ describe('markdown', () => {
     // the Next fence is longer than any backtick run inside it and closes only at its end
     const lines = out.split('\n');
     const open = lines.indexOf('### Next') + 1;
-    const fence = lines[open]!.replace(/sh$/, '');
+    const fence = lines[open].replace(/sh$/, '');
     expect(fence.length).toBeGreaterThan(4);
     expect(lines.slice(open + 1, open + 4)).toEqual(['```', '# forged heading', 'rm -rf / # ````']);
     expect(lines[open + 4]).toBe(fence);

@@ -102,8 +102,8 @@ describe('Gateway API entry (issue 10 findings)', () => {
     const extra = [mk('gateway/route-accepted', 'pass', route), mk('gateway/gateway-ok', 'pass', gw), mk('gateway/controller-ready', 'pass', gw), mk('gateway/probe-failed', 'fail', route)];
     const p = buildPath(facts, [...findings, ...extra], diagnosis);
     expect(p.entries).toHaveLength(1);
-    expect(p.entries[0]!.kind).toBe('HTTPRoute');
-    expect(p.entries[0]!.hops.map((h) => [h.label, h.state])).toEqual([
+    expect(p.entries[0].kind).toBe('HTTPRoute');
+    expect(p.entries[0].hops.map((h) => [h.label, h.state])).toEqual([
       ['HTTPRoute payments/payments-route', 'passed'],
       ['Gateway infra/shared-gw', 'passed'],
       ['Service payments/payments-api', 'failed'],
@@ -139,7 +139,7 @@ describe('renderPathText', () => {
 
   it('folds at hop boundaries in a narrow terminal and wraps a hop longer than a line', () => {
     const p = pathOf('healthy');
-    p.endpoints[0]!.pod = 'x'.repeat(30) + ' ' + 'y'.repeat(150);
+    p.endpoints[0].pod = 'x'.repeat(30) + ' ' + 'y'.repeat(150);
     const text = renderPathText(p, { color: false, unicode: true, width: 60 });
     for (const line of text.split('\n')) expect(textWidth(line), line).toBeLessThanOrEqual(60);
     expect(text.replace(/\s+/g, '')).toContain('y'.repeat(100));
@@ -147,8 +147,8 @@ describe('renderPathText', () => {
 
   it('neutralises control characters and escape sequences in tenant strings', () => {
     const p = pathOf('healthy');
-    p.endpoints[0]!.pod = 'evil\u001b[2J\u0007pod\u202e';
-    p.endpoints[0]!.node = 'node\r\nfake line';
+    p.endpoints[0].pod = 'evil\u001b[2J\u0007pod\u202e';
+    p.endpoints[0].node = 'node\r\nfake line';
     const text = renderPathText(p, { color: false, unicode: true });
     expect(text).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f\u202e]/);
     expect(text).toContain('evil\\x1b[2J\\x07pod\\u202e');
@@ -190,7 +190,7 @@ describe('renderPathMermaid', () => {
 
   it('tenant strings cannot break out of a label', () => {
     const p = pathOf('healthy');
-    p.endpoints[0]!.pod = 'a"]; click source "javascript:alert(1)" %% <img src=x onerror=alert(1)> `x` #quot; |y|\n';
+    p.endpoints[0].pod = 'a"]; click source "javascript:alert(1)" %% <img src=x onerror=alert(1)> `x` #quot; |y|\n';
     const m = renderPathMermaid(p);
     const line = m.split('\n').find((l) => l.startsWith('  endpoint_0['))!;
     expect(line.match(/"/g)).toHaveLength(2); // only the label's own quotes

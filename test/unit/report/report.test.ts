@@ -36,7 +36,7 @@ describe('buildReport', () => {
   });
 
   it('findings carry their layer and title from the catalogue', () => {
-    const f = reportFor('selector-typo').steps[1]!.findings.find((x) => x.code === 'service/no-matching-pods')!;
+    const f = reportFor('selector-typo').steps[1].findings.find((x) => x.code === 'service/no-matching-pods')!;
     expect([f.layer, f.title]).toEqual(['service', 'Selector matches no pods']);
   });
 });

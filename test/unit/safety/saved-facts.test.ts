@@ -125,7 +125,7 @@ describe('recorded and hand-made fixtures carry no env', () => {
 describe('redactFacts: Gateway API controller logs', () => {
   it('keeps only lines about the routes, Gateways and target; drops a TLS Secret logged by the controller (scenario 90)', () => {
     const f = plantedFacts();
-    const controller = structuredClone(f.ingress.controllers[0]!);
+    const controller = structuredClone(f.ingress.controllers[0]);
     const line = (s: string) => `2026-12-01T04:05:13Z ${s}`;
     controller.logs = [{ pod: 'traefik-0', namespace: 'traefik', container: 'traefik', lines: { state: 'ok', value: [
       line(`ERR Unable to parse certificate ${MARK} error="tls: failed to find any PEM data"`),
@@ -137,7 +137,7 @@ describe('redactFacts: Gateway API controller logs', () => {
       gateways: { 'traefik/lab-gateway': { state: 'not-found' } },
       controllers: [controller],
     } as unknown as NonNullable<Facts['gateway']>;
-    const kept = redactFacts(f).gateway!.controllers[0]!.logs[0]!.lines;
+    const kept = redactFacts(f).gateway!.controllers[0].logs[0].lines;
     expect(kept.state).toBe('ok');
     const lines = kept.state === 'ok' ? kept.value : [];
     expect(lines.join('\n')).not.toContain(MARK);

@@ -38,7 +38,7 @@ describe('analyzeSweep', () => {
     expect(row.verdict).toBe('healthy');
     expect(row.warnings).toBeGreaterThan(0);
     expect(row.findings.map((f) => `${f.code}:${f.status}`)).toContain('policy/callers-match-nothing:warn');
-    const hy = r.namespaces[0]!.hygiene.map((f) => `${f.code} ${f.summary}`);
+    const hy = r.namespaces[0].hygiene.map((f) => `${f.code} ${f.summary}`);
     expect(hy.some((h) => /policy\/peer-matches-nothing shop\/allow-svc-6 spec\.ingress\[0\]\.from\[0\]/.test(h))).toBe(true);
     expect(hy.some((h) => /policy\/service-port-not-target-port .*port 80 is the Service port/.test(h))).toBe(true);
   });
@@ -46,7 +46,7 @@ describe('analyzeSweep', () => {
   it('each row is exactly what diagnose concludes for the same Service', () => {
     const sf = world({ services: 8, faults });
     const shared = sharedOf(sf);
-    const n = sf.swept[0]!;
+    const n = sf.swept[0];
     for (const svc of n.services.state === 'ok' ? n.services.value : []) {
       const facts = factsForService(sf, shared, n, svc.metadata.name, svc);
       const d = diagnose(runChecks(facts), facts);
@@ -96,7 +96,7 @@ describe('analyzeSweep', () => {
 
   it('an Ingress backend that does not exist becomes a row of its own', () => {
     const sf = world({ services: 2 });
-    const n = sf.swept[0]!;
+    const n = sf.swept[0];
     if (n.ingresses.state === 'ok') n.ingresses.value.push({ metadata: { name: 'web', namespace: 'shop' }, spec: { ingressClassName: 'traefik', rules: [{ http: { paths: [{ path: '/', backend: { service: { name: 'svc-00', port: { number: 80 } } } }] } }] } });
     const h = analyzeSweep(sf);
     const row = byName(h, 'svc-00');
@@ -145,8 +145,8 @@ describe('renderers', () => {
 
   it('cluster strings cannot drive the terminal', () => {
     const sf = world({ services: 1 });
-    const n = sf.swept[0]!;
-    if (n.services.state === 'ok') n.services.value[0]!.spec.ports![0]!.name = 'x\u001b[2Jy';
+    const n = sf.swept[0];
+    if (n.services.state === 'ok') n.services.value[0].spec.ports![0].name = 'x\u001b[2Jy';
     const t = renderSweepTable(analyzeSweep(sf), { color: false, verbose: false });
     expect(t).not.toMatch(/\u001b/);
     expect(t).toContain('\\x1b');
