@@ -57,7 +57,7 @@ export function renderBox(head: string[], rows: BoxCell[][], opts: BoxOptions = 
     });
     const height = Math.max(1, ...cells.map((c) => c.length));
     for (let i = 0; i < height; i++) {
-      out.push(`${bar}${cells.map((c, k) => ` ${c[i] ?? ' '.repeat(widths[k]! - 2)} `).join(bar)}${bar}`);
+      out.push(`${bar}${cells.map((c, k) => ` ${c[i] ?? ' '.repeat(widths[k] - 2)} `).join(bar)}${bar}`);
     }
   });
   out.push(b(rule(widths, '└', '┴', '┘')));

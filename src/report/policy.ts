@@ -118,7 +118,7 @@ export function renderMatrix(untrusted: NamespaceMatrix, format: OutputFormat, c
     return [...out, '', ...notes.map((n) => `- ${n}`)].join('\n').replace(/\n+$/, '\n');
   }
   const tint = (s: string): BoxCell => [{ text: s, style: s === 'yes' ? paint(color, 32) : s === 'no' ? paint(color, 31) : s === '-' || s === 'n/a' ? undefined : paint(color, 33) }];
-  const rows = m.cells.map((row, i): BoxCell[] => [m.namespaces[i]!, ...row.map((c) => tint(cellText(c)))]);
+  const rows = m.cells.map((row, i): BoxCell[] => [m.namespaces[i], ...row.map((c) => tint(cellText(c)))]);
   // no fixed widths: every column fits its widest cell, so nothing wraps (as before)
   return [title, renderBox(['from \\ to', ...m.namespaces], rows, boxStyle(color)), ...notes].join('\n') + '\n';
 }

@@ -88,7 +88,7 @@ function block(v: Data[] | { [k: string]: Data }, indent: number): string[] {
       if (one !== undefined) { out.push(`${pad}- ${one}`); continue; }
       // a collection in a sequence starts on the dash's line
       const inner = block(item as Data[] | { [k: string]: Data }, indent + 2);
-      out.push(`${pad}- ${inner[0]!.slice(indent + 2)}`, ...inner.slice(1));
+      out.push(`${pad}- ${inner[0].slice(indent + 2)}`, ...inner.slice(1));
     }
     return out;
   }
@@ -105,7 +105,7 @@ function block(v: Data[] | { [k: string]: Data }, indent: number): string[] {
 export function toYaml(value: unknown): string {
   const v = value as Data;
   if (Array.isArray(v) ? v.length === 0 : isMap(v) ? entriesOf(v).length === 0 : true) {
-    return `${Array.isArray(v) ? '[]' : isMap(v) ? '{}' : scalar(v as string)}\n`;
+    return `${Array.isArray(v) ? '[]' : isMap(v) ? '{}' : scalar(v)}\n`;
   }
   return `${block(v as Data[] | { [k: string]: Data }, 0).join('\n')}\n`;
 }

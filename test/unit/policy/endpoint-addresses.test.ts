@@ -33,7 +33,7 @@ const egressTo = (name: string, to: NetworkPolicy['spec']['egress']): NetworkPol
 function withAddresses(f: Facts, addresses: string[]): Facts {
   if (f.endpointSlices.state !== 'ok') throw new Error('fixture without slices');
   const [s] = f.endpointSlices.value;
-  return { ...f, endpointSlices: { state: 'ok', value: [{ ...s!, endpoints: addresses.map((a) => ({ addresses: [a], conditions: { ready: true } })) }] } };
+  return { ...f, endpointSlices: { state: 'ok', value: [{ ...s, endpoints: addresses.map((a) => ({ addresses: [a], conditions: { ready: true } })) }] } };
 }
 /** No CNI k8snet recognises: no DaemonSets, no CNI node annotations (a CNI running as a host process). */
 const noCni = (f: Facts): Facts => ({
@@ -48,7 +48,7 @@ describe('selector-less Service: policy on the endpoint addresses (recorded lab 
     expect(codes(out)).not.toContain('policy/unknown:unknown');
     const denied = out.filter((f) => f.code === 'policy/egress-denied');
     expect(denied.map((f) => (f.data as { verdict: { dst: { ip: string } } }).verdict.dst.ip).sort()).toEqual(['10.244.0.11', '10.244.1.9']);
-    expect(denied[0]!.summary).toMatch(/on TCP 8080 \(Service port 80\)/); // the slice's port, not the Service's targetPort 80
+    expect(denied[0].summary).toMatch(/on TCP 8080 \(Service port 80\)/); // the slice's port, not the Service's targetPort 80
     const flag = out.find((f) => f.code === 'policy/egress-ipblock-cluster-ip')!;
     expect(flag.summary).toMatch(/orders-egress-service-cidr spec\.egress\[0\]\.to\[0\] \(ipBlock 10\.96\.0\.0\/16\) covers the ClusterIP 10\.96\.4\.99/);
     expect(flag.summary).toMatch(/does not admit 10\.244\.0\.11, 10\.244\.1\.9/);

@@ -129,13 +129,13 @@ describe('renderers', () => {
   });
   it('table cells wrap to their column: each entry on its own line, a long name shown whole (split, not cut with …)', () => {
     const w = analyzeSweep(world({ services: 2 }));
-    const row = w.rows[0]!;
+    const row = w.rows[0];
     row.name = 'payments-api-gateway-frontend-v2';
     row.entry = ['Ingress shop/api-ingress api.example.com/orders', 'HTTPRoute other/route-1 api.example.com/v2/orders'];
     const lines = renderSweepTable(w, { color: false, verbose: false }).split('\n');
     const table = lines.filter((l) => l.startsWith('│') || /^[┌├└]/.test(l));
     expect(new Set(table.map((l) => l.length)).size).toBe(1);
-    const col = (i: number) => table.filter((l) => l.startsWith('│')).map((l) => l.split('│')[i]!.trim()).filter(Boolean);
+    const col = (i: number) => table.filter((l) => l.startsWith('│')).map((l) => l.split('│')[i].trim()).filter(Boolean);
     expect(col(1).join('')).toContain('shop/payments-api-gateway-frontend-v2');
     expect(col(6)).toEqual(expect.arrayContaining(['ingress api-ingress', 'api.example.com/orders', 'httproute other/route-1']));
     expect(table.join('\n')).not.toMatch(/…|\\x0a/);
