@@ -72,7 +72,7 @@ describe.each(shells)('the watchdog script under %s', (shell) => {
     const full = watchdogArgv(1, argv);
     const cmd = shell === 'busybox' ? ['busybox', ...full] : full;
     const t0 = Date.now();
-    const r = spawnSync(cmd[0]!, cmd.slice(1), { encoding: 'utf8', timeout: 10_000 });
+    const r = spawnSync(cmd[0], cmd.slice(1), { encoding: 'utf8', timeout: 10_000 });
     return { status: r.status, stdout: r.stdout, stderr: r.stderr, ms: Date.now() - t0 };
   };
   it('passes the exit status and output through', () => {
