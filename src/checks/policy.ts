@@ -83,7 +83,7 @@ function verdictFindings(v: Verdict, flow: Flow, cni: CniInfo, undecided = false
   const evidence = explainVerdict(v);
   // Denied only because k8snet cannot tell whether the CNI matches an ipBlock against a pod IP: unknown, never a failure.
   if (undecided) {
-    const blocks = [...new Set([v.egress, v.ingress].flatMap((d) => d.notes.filter((n) => n.includes(IPBLOCK_POD_NOTE)).map((n) => n.split(':')[0]!)))];
+    const blocks = [...new Set([v.egress, v.ingress].flatMap((d) => d.notes.filter((n) => n.includes(IPBLOCK_POD_NOTE)).map((n) => n.split(':')[0])))];
     return [pf('policy/unknown', 'unknown',
       `NetworkPolicy verdict for ${src} -> ${dst} on ${port} unknown: only an ipBlock would admit it (${blocks.join('; ')}), and whether the CNI (${cni.name}) matches pod IPs by ipBlock is implementation-dependent`,
       evidence, { ...(flow.dst.kind === 'pod' ? { subject: podRef(flow.dst.pod) } : {}), next: ['allow the pod by podSelector/namespaceSelector: every CNI matches those'] })];
@@ -291,8 +291,8 @@ function clusterIpBlockFindings(facts: Facts, idx: WorldIndex, src: Pod, endpoin
         const path = `spec.egress[${r}].to[${j}]`;
         // a warning where the source's egress denies the path; where another rule admits it, a remark
         out.push(pf('policy/egress-ipblock-cluster-ip', egressDenied ? 'warn' : 'info',
-          `Egress rule ${ref.namespace}/${ref.name} ${path} (ipBlock ${peer.ipBlock!.cidr}) covers the ClusterIP ${vip} of ${t.namespace}/${t.name}, but NetworkPolicy sees the endpoint address after DNAT: it does not admit ${outside.slice(0, 3).join(', ')}${outside.length > 3 ? ` (+${outside.length - 3} more)` : ''}`,
-          [`${ref.namespace}/${ref.name} ${path}: ipBlock ${peer.ipBlock!.cidr}${peer.ipBlock!.except?.length ? ` except ${peer.ipBlock!.except.join(',')}` : ''}`,
+          `Egress rule ${ref.namespace}/${ref.name} ${path} (ipBlock ${peer.ipBlock.cidr}) covers the ClusterIP ${vip} of ${t.namespace}/${t.name}, but NetworkPolicy sees the endpoint address after DNAT: it does not admit ${outside.slice(0, 3).join(', ')}${outside.length > 3 ? ` (+${outside.length - 3} more)` : ''}`,
+          [`${ref.namespace}/${ref.name} ${path}: ipBlock ${peer.ipBlock.cidr}${peer.ipBlock.except?.length ? ` except ${peer.ipBlock.except.join(',')}` : ''}`,
             `ClusterIP(s) of ${t.namespace}/${t.name}: ${vips.join(', ')}`, `endpoint addresses: ${endpoints.join(', ')}`],
           { subject: { kind: 'NetworkPolicy', namespace: ref.namespace, name: ref.name },
             next: [`kubectl describe networkpolicy -n ${ref.namespace} ${ref.name}`, `allow the endpoints instead: an ipBlock covering ${outside[0]}, or a podSelector/namespaceSelector for pod endpoints`] }));

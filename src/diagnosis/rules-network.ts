@@ -8,7 +8,7 @@ const failedVip = (ctx: Ctx) => [...ctx.vip('timeout'), ...ctx.vip('refused'), .
 const failedPod = (ctx: Ctx) => [...ctx.pod('timeout'), ...ctx.pod('refused'), ...ctx.pod('no-route')];
 
 function targetPortText(ctx: Ctx): string {
-  const p = ctx.pod('refused')[0]?.data?.target as string | undefined;
+  const p = ctx.pod('refused')[0]?.data?.target;
   return p ? p.split(':').at(-1) ?? '?' : '?';
 }
 
@@ -60,8 +60,8 @@ export const NETWORK_RULES: Rule[] = [
       const tp = ctx.all('service/target-port-undeclared', 'warn', 'fail');
       const failures = [...failedVip(ctx), ...failedPod(ctx)];
       if (tp.length === 0 || failures.length === 0 || ctx.vip('ok').length + ctx.pod('ok').length > 0) return undefined;
-      const port = tp[0]!.data?.targetPort;
-      const by = tp[0]!.data?.declaredBy;
+      const port = tp[0].data?.targetPort;
+      const by = tp[0].data?.declaredBy;
       const declared = by ? `pod ${by.pod} declares ${by.ports}` : '';
       return {
         layer: 'service',
@@ -186,8 +186,8 @@ export const NETWORK_RULES: Rule[] = [
       // NetworkPolicy not evaluated: a policy may be what drops (or rejects) them, so the pod network
       // below it is not named and the headline says what is missing (issue 16 item 13)
       const policyUnknown = ctx.verdicts.length === 0 ? ctx.findings.find((f) => f.step === 'policy' && f.status === 'unknown') : undefined;
-      const layer = vip[0]!.data?.outcome === 'no-route' && !policyUnknown ? 'pod-network' : 'service';
-      const headline = policyUnknown ? `${vip[0]!.summary}; NetworkPolicy could not be evaluated (${policyUnknown.summary}), so a policy may be what drops them` : vip[0]!.summary;
+      const layer = vip[0].data?.outcome === 'no-route' && !policyUnknown ? 'pod-network' : 'service';
+      const headline = policyUnknown ? `${vip[0].summary}; NetworkPolicy could not be evaluated (${policyUnknown.summary}), so a policy may be what drops them` : vip[0].summary;
       return { layer, headline, evidence: policyUnknown ? [...vip, policyUnknown] : vip, confirmed: false, next: ['kubectl -n kube-system get pods -o wide', ...(policyUnknown?.next ?? [])] };
     },
   },
@@ -198,7 +198,7 @@ export const NETWORK_RULES: Rule[] = [
       const mesh = ctx.all('mesh/sidecar');
       const odd = ctx.findings.filter((f) => ODD_FAILURES.includes(f.code) && f.status === 'fail');
       if (mesh.length === 0 || odd.length === 0) return undefined;
-      return { layer: 'mesh', headline: `Connections to ${ctx.targetName} fail oddly with a service-mesh sidecar in the path: ${odd[0]!.summary}`, evidence: [...odd, ...mesh], confirmed: false, next: mesh.flatMap((m) => m.next ?? []) };
+      return { layer: 'mesh', headline: `Connections to ${ctx.targetName} fail oddly with a service-mesh sidecar in the path: ${odd[0].summary}`, evidence: [...odd, ...mesh], confirmed: false, next: mesh.flatMap((m) => m.next ?? []) };
     },
   },
   {
@@ -209,7 +209,7 @@ export const NETWORK_RULES: Rule[] = [
       if (bad.length === 0 || ctx.vip('ok').length + ctx.pod('ok').length > 0) return undefined;
       return {
         layer: 'service',
-        headline: `${ctx.targetName} accepts connections but does not answer in the protocol its port declares: ${bad[0]!.summary}`,
+        headline: `${ctx.targetName} accepts connections but does not answer in the protocol its port declares: ${bad[0].summary}`,
         evidence: bad,
         confirmed: true,
         next: [`kubectl logs -n ${ctx.facts.request.target.namespace} -l ${selectorText(ctx)} --tail=50`,
