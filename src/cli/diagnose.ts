@@ -113,7 +113,10 @@ export async function runDiagnose(targetText: string, opts: DiagnoseOptions, io:
       const reachable = checkReachable(api, loaded.context.server ?? '?', loaded.context.user);
       const gathered = gatherFacts({ api, context: loaded.context, request, onStep: (t) => spinner.text(t) });
       gathered.catch(() => undefined);
-      analysis ??= import('./render-facts.js');
+      if (!analysis) {
+        analysis = import('./render-facts.js');
+        analysis.catch(() => undefined); // a run that fails while gathering never awaits it
+      }
       await reachable;
       facts = await gathered;
     } finally {
