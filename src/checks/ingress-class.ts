@@ -2,33 +2,13 @@
 
 import type { IngressControllerFacts, IngressFacts } from '../model/facts.js';
 import type { Finding } from '../model/finding.js';
-import type { Ingress, IngressClass } from '../model/k8s.js';
+import type { Ingress } from '../model/k8s.js';
 import { make } from './lib/make.js';
 import { isPodReady } from '../util/pod.js';
 import { readMessage, unreadableSentence } from './lib/read.js';
+import { DEFAULT_CLASS_ANNOTATION, resolveClass } from '../util/ingress-class.js';
 
 const STEP = 'ingress' as const;
-const LEGACY_ANNOTATION = 'kubernetes.io/ingress.class';
-const DEFAULT_ANNOTATION = 'ingressclass.kubernetes.io/is-default-class';
-
-export interface ClassResolution {
-  /** The class name asked for, and how. */
-  name?: string;
-  via: 'spec.ingressClassName' | 'annotation kubernetes.io/ingress.class' | 'default IngressClass' | 'none';
-  cls?: IngressClass;
-}
-
-/** spec.ingressClassName wins, then the legacy annotation, then the class marked default. */
-export function resolveClass(ing: Ingress, classes: IngressClass[]): ClassResolution {
-  const byName = (n: string) => classes.find((c) => c.metadata.name === n);
-  if (ing.spec.ingressClassName) {
-    return { name: ing.spec.ingressClassName, via: 'spec.ingressClassName', cls: byName(ing.spec.ingressClassName) };
-  }
-  const legacy = ing.metadata.annotations?.[LEGACY_ANNOTATION];
-  if (legacy) return { name: legacy, via: 'annotation kubernetes.io/ingress.class', cls: byName(legacy) };
-  const def = classes.find((c) => c.metadata.annotations?.[DEFAULT_ANNOTATION] === 'true');
-  return def ? { name: def.metadata.name, via: 'default IngressClass', cls: def } : { via: 'none' };
-}
 
 /** Class and controller findings for one Ingress; returns the controller when one serves it. */
 export function checkClassAndController(ing: Ingress, facts: IngressFacts): { findings: Finding[]; controller?: IngressControllerFacts } {
@@ -50,7 +30,7 @@ export function checkClassAndController(ing: Ingress, facts: IngressFacts): { fi
   }
   if (r.via === 'none') {
     return { findings: [make('ingress/no-class', STEP, 'fail', `Ingress ${id} names no IngressClass and no class is marked default`,
-      [`IngressClasses: ${existing}`, `no class has annotation ${DEFAULT_ANNOTATION}: "true"`],
+      [`IngressClasses: ${existing}`, `no class has annotation ${DEFAULT_CLASS_ANNOTATION}: "true"`],
       { subject, next: [`kubectl patch ingress ${ing.metadata.name} -n ${ns} --type=merge -p '{"spec":{"ingressClassName":"${classes[0]?.metadata.name ?? 'CLASS'}"}}'`] })] };
   }
   if (!r.cls) {

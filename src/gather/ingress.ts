@@ -6,6 +6,7 @@ import { qs } from '../cluster/api.js';
 import type { Ingress, IngressClass, Pod, Service } from '../model/k8s.js';
 import type { IngressControllerFacts, IngressFacts, NsName, Read } from '../model/facts.js';
 import { matchesMap } from '../util/selector.js';
+import { resolveClass } from '../util/ingress-class.js';
 import { knownController, type KnownController } from './ingress-controllers.js';
 
 const LOG_TAIL_LINES = 300;
@@ -17,15 +18,6 @@ export function routesTo(ing: Ingress, target: NsName): boolean {
   if (ing.metadata.namespace !== target.namespace) return false;
   if (ing.spec.defaultBackend?.service?.name === target.name) return true;
   return (ing.spec.rules ?? []).some((r) => (r.http?.paths ?? []).some((p) => p.backend.service?.name === target.name));
-}
-
-/** The class an Ingress asks for: spec.ingressClassName, the legacy annotation, else the default class. */
-export function classOf(ing: Ingress, classes: IngressClass[]): { name?: string; via: 'spec' | 'annotation' | 'default' | 'none' } {
-  if (ing.spec.ingressClassName) return { name: ing.spec.ingressClassName, via: 'spec' };
-  const legacy = ing.metadata.annotations?.['kubernetes.io/ingress.class'];
-  if (legacy) return { name: legacy, via: 'annotation' };
-  const def = classes.find((c) => c.metadata.annotations?.['ingressclass.kubernetes.io/is-default-class'] === 'true');
-  return def ? { name: def.metadata.name, via: 'default' } : { via: 'none' };
 }
 
 export async function gatherIngress(api: Api, target: NsName, explicit?: NsName): Promise<{ facts: IngressFacts; controllerNamespaces: string[] }> {
@@ -51,8 +43,8 @@ export async function gatherIngress(api: Api, target: NsName, explicit?: NsName)
   // controllers behind the classes the Ingresses use
   const controllerNames = new Set<string>();
   for (const ing of ingresses) {
-    const cls = classOf(ing, classes);
-    const ic = classes.find((c) => c.metadata.name === cls.name);
+    const cls = resolveClass(ing, classes);
+    const ic = cls.cls;
     if (ic?.spec.controller) controllerNames.add(ic.spec.controller);
     // no class and no default: any running controller may serve it (Traefik does by default, ingress-nginx
     // with --watch-ingress-without-class), so every class's controller is a candidate to read and probe

@@ -2,7 +2,7 @@
 // the source container, concurrently and each bounded by --probe-timeout.
 
 import type { Api } from '../cluster/api.js';
-import { classOf } from './ingress.js';
+import { resolveClass } from '../util/ingress-class.js';
 import { runExec } from '../cluster/exec.js';
 import type { DiagnoseRequest, IngressFacts, SourceFacts } from '../model/facts.js';
 import type { EndpointSlice, Ingress, Service, ServicePort } from '../model/k8s.js';
@@ -365,7 +365,7 @@ export function planTargetProbes(input: {
   const ctrlSvcs = new Map(input.ingress.controllers.map((c) => [c.controller, c.services.state === 'ok' ? c.services.value : []] as const));
   const ingClasses = input.ingress.classes.state === 'ok' ? input.ingress.classes.value : [];
   const controllerOf = (ing: Ingress) => {
-    const ctl = ingClasses.find((x) => x.metadata.name === classOf(ing, ingClasses).name)?.spec.controller;
+    const ctl = resolveClass(ing, ingClasses).cls?.spec.controller;
     return ctl ? [ctl] : [];
   };
   const ingresses = input.ingress.ingresses.state === 'ok' ? input.ingress.ingresses.value : [];

@@ -14,7 +14,7 @@ import type { NamespaceReads, SweepFacts, SweepRequest } from '../model/sweep.js
 import { gatewayFactsFor, ingressFactsFor } from '../sweep/project.js';
 import { VERSION } from '../version.js';
 import { inspectSource } from './index.js';
-import { classOf } from './ingress.js';
+import { resolveClass } from '../util/ingress-class.js';
 import { gatherController, secretExists } from './ingress.js';
 import { gatherGatewayFor } from './gateway.js';
 import { backendRefsOf, isServiceRef } from '../gateway/routes.js';
@@ -139,7 +139,7 @@ export async function gatherSweep(ctx: SweepGatherContext): Promise<SweepFacts> 
   for (const n of swept) {
     if (n.ingresses.state !== 'ok') continue;
     for (const ing of n.ingresses.value) {
-      const ic = classes.find((c) => c.metadata.name === classOf(ing, classes).name);
+      const ic = resolveClass(ing, classes).cls;
       if (ic?.spec.controller) controllerNames.add(ic.spec.controller);
       for (const t of ing.spec.tls ?? []) if (t.secretName) secretRefs.set(`${n.name}/${t.secretName}`, { namespace: n.name, name: t.secretName });
     }

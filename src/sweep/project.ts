@@ -4,7 +4,8 @@
 import type { Facts, GatewayApiFacts, IngressFacts, Read } from '../model/facts.js';
 import type { EndpointSlice, Ingress, NetworkPolicy, Pod, Service } from '../model/k8s.js';
 import type { NamespaceReads, SweepFacts } from '../model/sweep.js';
-import { classOf, routesTo } from '../gather/ingress.js';
+import { routesTo } from '../gather/ingress.js';
+import { resolveClass } from '../util/ingress-class.js';
 import { routesToService } from '../gateway/routes.js';
 import { FACTS_SCHEMA_VERSION } from '../model/facts.js';
 
@@ -51,7 +52,7 @@ export function ingressFactsFor(sf: SweepFacts, n: NamespaceReads, name: string)
   const classes = sf.ingressClasses.state === 'ok' ? sf.ingressClasses.value : [];
   const controllers = new Set<string>();
   for (const ing of ingresses) {
-    const ic = classes.find((c) => c.metadata.name === classOf(ing, classes).name);
+    const ic = resolveClass(ing, classes).cls;
     if (ic?.spec.controller) controllers.add(ic.spec.controller);
   }
   return {

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkCrossLayer } from '../../../src/checks/cross-check.js';
 import { checkIngress, relevantLogLines } from '../../../src/checks/ingress.js';
-import { resolveClass } from '../../../src/checks/ingress-class.js';
+import { resolveClass } from '../../../src/util/ingress-class.js';
 import { checkMesh } from '../../../src/checks/mesh.js';
 import { runChecks } from '../../../src/checks/run.js';
 import { CODES, layerOf } from '../../../src/model/codes.js';
