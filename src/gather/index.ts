@@ -5,9 +5,8 @@ import type { Api } from '../cluster/api.js';
 import { qs } from '../cluster/api.js';
 import { reviewAccess, isDenied } from '../cluster/access.js';
 import { runExec } from '../cluster/exec.js';
-import { countRequests } from '../cluster/request-count.js';
 import type { EndpointSlice, Endpoints, Namespace, NetworkPolicy, Node, Pod, Service, Workload } from '../model/k8s.js';
-import { FACTS_SCHEMA_VERSION, type DiagnoseRequest, type Facts, type Read, type SourceFacts, type StepTiming } from '../model/facts.js';
+import { FACTS_SCHEMA_VERSION, type DiagnoseRequest, type Facts, type Read, type SourceFacts } from '../model/facts.js';
 import { parseResolvConf } from '../probes/index.js';
 import { inspectContainerArgv, parseContainerInspection } from '../probes/inspect-container.js';
 import { VERSION } from '../version.js';
@@ -20,6 +19,7 @@ import { planTargetProbes, probeSite, runProbes } from './probes.js';
 import { containerOrder, resolveSourcePod } from './source.js';
 import { gatherNodeAgents } from './node-agents.js';
 import { isPodReady } from '../util/pod.js';
+import { allNamed, stepTimer } from './steps.js';
 import { addressesToLookUp, lookUpEndpointPods } from './endpoint-pods.js';
 
 export interface GatherContext {
@@ -34,17 +34,9 @@ const enc = encodeURIComponent;
 
 export async function gatherFacts(ctx: GatherContext): Promise<Facts> {
   const { api, request } = ctx;
-  const timings: StepTiming[] = [];
   const notes: string[] = [];
-  const start = Date.now();
   // Steps overlap: each counts the requests made inside it, and records when it started.
-  const step = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
-    const t0 = Date.now();
-    const counted = countRequests(fn);
-    const out = await counted.result;
-    timings.push({ step: name, ms: Date.now() - t0, requests: counted.requests(), startMs: t0 - start });
-    return out;
-  };
+  const { timings, step } = stepTimer();
   const tns = request.target.namespace;
   const sns = request.from?.namespace ?? tns;
 
@@ -93,27 +85,27 @@ export async function gatherFacts(ctx: GatherContext): Promise<Facts> {
   // awaited below; a failure must surface there, not as an unhandled rejection meanwhile
   for (const p of [accessPromise, sourcePromise, ingressPromise, gatewayPromise, controllerPoliciesPromise]) p.catch(() => undefined);
 
-  const [service, namespacePods, endpointSlices, namespaces, policiesList, nodes, daemonSets, dnsService, dnsSlices, dnsPods] = await step(
+  const { service, namespacePods, endpointSlices, namespaces, policiesList, nodes, daemonSets, dnsService, dnsSlices, dnsPods } = await step(
     'read',
     () =>
-      Promise.all([
-        api.read<Service>(`/api/v1/namespaces/${enc(tns)}/services/${enc(request.target.name)}`),
-        denied('list', '', 'pods', tns).then((d) => (d ? skip(`list pods in ${tns}`) : api.list<Pod>(`/api/v1/namespaces/${enc(tns)}/pods`))),
-        denied('list', 'discovery.k8s.io', 'endpointslices', tns).then((d) =>
+      allNamed({
+        service: api.read<Service>(`/api/v1/namespaces/${enc(tns)}/services/${enc(request.target.name)}`),
+        namespacePods: denied('list', '', 'pods', tns).then((d) => (d ? skip(`list pods in ${tns}`) : api.list<Pod>(`/api/v1/namespaces/${enc(tns)}/pods`))),
+        endpointSlices: denied('list', 'discovery.k8s.io', 'endpointslices', tns).then((d) =>
           d
             ? skip(`list endpointslices in ${tns}`)
             : api.list<EndpointSlice>(`/apis/discovery.k8s.io/v1/namespaces/${enc(tns)}/endpointslices${qs({ labelSelector: `kubernetes.io/service-name=${request.target.name}` })}`),
         ),
-        api.list<Namespace>('/api/v1/namespaces'),
-        Promise.all(
+        namespaces: api.list<Namespace>('/api/v1/namespaces'),
+        policiesList: Promise.all(
           policyNamespaces.map(async (ns) => [ns, (await denied('list', 'networking.k8s.io', 'networkpolicies', ns)) ? skip(`list networkpolicies in ${ns}`) : await api.list<NetworkPolicy>(`/apis/networking.k8s.io/v1/namespaces/${enc(ns)}/networkpolicies`)] as const),
         ),
-        api.list<Node>('/api/v1/nodes'),
-        api.list<Workload>('/apis/apps/v1/daemonsets'),
-        api.read<Service>('/api/v1/namespaces/kube-system/services/kube-dns'),
-        api.list<EndpointSlice>(`/apis/discovery.k8s.io/v1/namespaces/kube-system/endpointslices${qs({ labelSelector: 'kubernetes.io/service-name=kube-dns' })}`),
-        api.list<Pod>(`/api/v1/namespaces/kube-system/pods${qs({ labelSelector: 'k8s-app=kube-dns' })}`),
-      ]),
+        nodes: api.list<Node>('/api/v1/nodes'),
+        daemonSets: api.list<Workload>('/apis/apps/v1/daemonsets'),
+        dnsService: api.read<Service>('/api/v1/namespaces/kube-system/services/kube-dns'),
+        dnsSlices: api.list<EndpointSlice>(`/apis/discovery.k8s.io/v1/namespaces/kube-system/endpointslices${qs({ labelSelector: 'kubernetes.io/service-name=kube-dns' })}`),
+        dnsPods: api.list<Pod>(`/api/v1/namespaces/kube-system/pods${qs({ labelSelector: 'k8s-app=kube-dns' })}`),
+      }),
   );
   const policies: Facts['policies'] = Object.fromEntries(policiesList);
 

@@ -7,7 +7,7 @@ import { qs } from '../cluster/api.js';
 import { reviewAccess, isDenied } from '../cluster/access.js';
 import { closeNames } from '../util/similar-names.js';
 import { ClusterError, UserError } from '../errors.js';
-import type { DiagnoseRequest, Facts, Read, SourceFacts, StepTiming } from '../model/facts.js';
+import type { DiagnoseRequest, Facts, Read, SourceFacts } from '../model/facts.js';
 import type { EndpointSlice, Ingress, IngressClass, Namespace, NetworkPolicy, Node, Pod, Service, Workload } from '../model/k8s.js';
 import type { ProbeFact } from '../model/probe.js';
 import type { NamespaceReads, SweepFacts, SweepRequest } from '../model/sweep.js';
@@ -21,6 +21,7 @@ import { backendRefsOf, isServiceRef } from '../gateway/routes.js';
 import { gatewayProbeTargets } from '../gateway/probe-plan.js';
 import { parseResolvConf } from '../probes/index.js';
 import { planTargetProbes, probeSite, runProbes, type PlannedProbe } from './probes.js';
+import { allNamed, stepTimer } from './steps.js';
 import { resolveSourcePod } from './source.js';
 
 const enc = encodeURIComponent;
@@ -90,30 +91,23 @@ export interface SweepGatherContext {
 
 export async function gatherSweep(ctx: SweepGatherContext): Promise<SweepFacts> {
   const { api, request } = ctx;
-  const timings: StepTiming[] = [];
   const notes: string[] = [];
-  const step = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
-    const t0 = Date.now();
-    const r0 = api.stats.requests;
-    const out = await fn();
-    timings.push({ step: name, ms: Date.now() - t0, requests: api.stats.requests - r0 });
-    return out;
-  };
+  const { timings, step } = stepTimer();
 
   ctx.onStep?.('Listing Services, pods, endpoints, policies and Ingresses');
   const sns = request.from?.namespace;
-  const [namespaceList, nodes, daemonSets, dnsService, dnsSlices, dnsPods, ingressClasses, access] = await step('read-cluster', () =>
-    Promise.all([
-      api.list<Namespace>('/api/v1/namespaces'),
-      api.list<Node>('/api/v1/nodes'),
-      api.list<Workload>('/apis/apps/v1/daemonsets', { timeoutMs: BIG_LIST_MS }),
-      api.read<Service>('/api/v1/namespaces/kube-system/services/kube-dns'),
-      api.list<EndpointSlice>(`/apis/discovery.k8s.io/v1/namespaces/kube-system/endpointslices${qs({ labelSelector: 'kubernetes.io/service-name=kube-dns' })}`),
-      api.list<Pod>(`/api/v1/namespaces/kube-system/pods${qs({ labelSelector: 'k8s-app=kube-dns' })}`),
-      api.list<IngressClass>('/apis/networking.k8s.io/v1/ingressclasses'),
+  const { namespaceList, nodes, daemonSets, dnsService, dnsSlices, dnsPods, ingressClasses, access } = await step('read-cluster', () =>
+    allNamed({
+      namespaceList: api.list<Namespace>('/api/v1/namespaces'),
+      nodes: api.list<Node>('/api/v1/nodes'),
+      daemonSets: api.list<Workload>('/apis/apps/v1/daemonsets', { timeoutMs: BIG_LIST_MS }),
+      dnsService: api.read<Service>('/api/v1/namespaces/kube-system/services/kube-dns'),
+      dnsSlices: api.list<EndpointSlice>(`/apis/discovery.k8s.io/v1/namespaces/kube-system/endpointslices${qs({ labelSelector: 'kubernetes.io/service-name=kube-dns' })}`),
+      dnsPods: api.list<Pod>(`/api/v1/namespaces/kube-system/pods${qs({ labelSelector: 'k8s-app=kube-dns' })}`),
+      ingressClasses: api.list<IngressClass>('/apis/networking.k8s.io/v1/ingressclasses'),
       // only the source namespace's rules matter before reading: may k8snet exec there?
-      sns ? reviewAccess(api, [sns]) : Promise.resolve([]),
-    ]),
+      access: sns ? reviewAccess(api, [sns]) : Promise.resolve([]),
+    }),
   );
   if (request.namespaces !== 'all' && namespaceList.state === 'ok') {
     const known = new Set(namespaceList.value.map((n) => n.metadata.name));
