@@ -31,6 +31,9 @@ export const INGRESS_PROBE_CODES = [
 /** Policy findings that carry the verdict for the path itself (not DNS egress, which has its own code). */
 export const PATH_VERDICT_CODES = ['policy/allowed', 'policy/ingress-denied', 'policy/egress-denied'] as const satisfies readonly Code[];
 
+/** Every finding that carries a policy verdict (data.verdict): the path's, and the Gateway hop's. */
+export const VERDICT_CODES = [...PATH_VERDICT_CODES, 'gateway/hop-allowed', 'gateway/hop-denied'] as const satisfies readonly Code[];
+
 /** "Could not probe" findings: no probe ran, so no packet confirms or refutes a static verdict. */
 export const NOT_PROBED_CODES = [
   'source/no-shell', 'source/no-tools', 'clusterip/not-probed', 'clusterip/udp-not-probed', 'endpoint/not-probed', 'dns/not-probed',

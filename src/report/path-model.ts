@@ -10,11 +10,9 @@
 
 import type { Facts } from '../model/facts.js';
 import { familyOf, type Code } from '../model/codes.js';
-import { CONNECT_PROBE_CODES, GATEWAY_PROBE_CODES, INGRESS_PROBE_CODES, PROBE_CODES } from '../model/code-groups.js';
+import { CONNECT_PROBE_CODES, GATEWAY_PROBE_CODES, INGRESS_PROBE_CODES, PATH_VERDICT_CODES, PROBE_CODES, VERDICT_CODES } from '../model/code-groups.js';
 import { hasCode, type Diagnosis, type Finding, type FindingOf, type Status } from '../model/finding.js';
 
-/** Findings that carry a policy verdict (the path's, and the gateway hop's). */
-const VERDICT_CODES = ['policy/allowed', 'policy/ingress-denied', 'policy/egress-denied', 'gateway/hop-allowed', 'gateway/hop-denied'] as const;
 /** Cluster DNS health (kube-dns Service, its endpoints, CoreDNS pods): not about the name asked for. */
 const KUBE_DNS_CODES: readonly Code[] = ['dns/kube-dns-ok', 'dns/kube-dns-missing', 'dns/kube-dns-no-endpoints', 'dns/kube-dns-unreadable', 'dns/coredns-not-ready'];
 /** Probe findings that may carry an HTTP status or a protocol label. */
@@ -305,8 +303,7 @@ export function buildPath(facts: Facts, findings: Finding[], diagnosis?: Diagnos
   const policy = by((f) => f.step === 'policy');
   const policyRan = policy.some((f) => f.code !== 'policy/cni-detected' && f.code !== 'policy/cni-unknown');
   const policyUnknown = policy.find((f) => f.code === 'policy/unknown');
-  const VERDICT_CODES = new Set(['policy/allowed', 'policy/ingress-denied', 'policy/egress-denied']);
-  const verdicts = policy.filter((f) => VERDICT_CODES.has(f.code) && verdictOf(f));
+  const verdicts = policy.filter((f) => hasCode(f, PATH_VERDICT_CODES) && verdictOf(f));
   const egress = gate('egress', [...verdicts, ...policy.filter((f) => f.code === 'policy/dns-egress-blocked')], policyRan, policyUnknown);
 
   const dnsFs = by((f) => f.step === 'dns' && (familyOf(f.code) === 'dns' && !KUBE_DNS_CODES.includes(f.code) ? true : f.status === 'fail'));
