@@ -12,6 +12,7 @@ import type { OutputFormat } from '../report/types.js';
 import { portNumberOrName } from '../util/port.js';
 import { formatProblem } from '../manifests/problems.js';
 import type { PolicyWorld } from '../policy/types.js';
+import type { LivePolicyWorld } from '../gather/policy-world.js';
 import { parseDuration, parseOutput, validateNamespace } from './args.js';
 import { useColor, type Io } from './output.js';
 
@@ -119,11 +120,17 @@ export async function runPolicy(src: string | undefined, dst: string | undefined
             ...(opts.matrix ? opts.matrix.split(',').map((s) => s.trim()).filter(Boolean) : []),
           ];
     if (nsList !== 'all') nsList.forEach((n) => validateNamespace(n, 'namespace'));
+    let live: LivePolicyWorld;
     try {
-      world = await readPolicyWorld(api, nsList, ips);
+      live = await readPolicyWorld(api, nsList, ips);
     } finally {
       api.close();
     }
+    // the CNI, by the detection diagnose's policy step uses, from the reads the world keeps: whether it
+    // enforces policy (null: unknown) and matches ipBlock rules against pod IPs (Calico: yes, Cilium: no)
+    const { detectCniFrom, ipBlockMatchesPodIPs } = await import('../checks/cni.js');
+    const cni = detectCniFrom(live.cniReads.daemonSets, live.cniReads.nodes);
+    world = { ...live, enforced: cni.enforcesPolicy, ipBlockMatchesPods: ipBlockMatchesPodIPs(cni) };
   }
   const r = await runPolicyCommand(
     {

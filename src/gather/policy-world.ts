@@ -1,11 +1,11 @@
 // Reads the part of a live cluster that `k8snet policy` needs: namespaces, and the pods,
-// workloads, Services and NetworkPolicies of the namespaces involved (namespaced reads only).
+// workloads, Services and NetworkPolicies of the namespaces involved (namespaced reads only), and
+// the DaemonSets and nodes the CNI is detected from.
 
 import type { Api } from '../cluster/api.js';
 import { qs } from '../cluster/api.js';
 import { ClusterError } from '../errors.js';
 import type { Namespace, NetworkPolicy, Node, Pod, Service, Workload } from '../model/k8s.js';
-import { detectCniFrom, ipBlockMatchesPodIPs } from '../checks/cni.js';
 import type { Read } from '../model/facts.js';
 import type { PolicyWorld } from '../policy/types.js';
 
@@ -22,8 +22,11 @@ function must<T>(r: Read<T>, what: string): T {
   });
 }
 
+/** A world read from the cluster: it always keeps the reads the CNI is detected from. */
+export type LivePolicyWorld = PolicyWorld & Required<Pick<PolicyWorld, 'cniReads'>>;
+
 /** Namespaces mentioned by SRC/DST/--matrix, plus the namespaces of pods owning the given IPs. */
-export async function readPolicyWorld(api: Api, namespaces: string[] | 'all', ips: string[]): Promise<PolicyWorld> {
+export async function readPolicyWorld(api: Api, namespaces: string[] | 'all', ips: string[]): Promise<LivePolicyWorld> {
   const [nsRead, daemonSets, nodes] = await Promise.all([
     api.list<Namespace>('/api/v1/namespaces'),
     api.list<Workload>('/apis/apps/v1/daemonsets'),
@@ -57,17 +60,14 @@ export async function readPolicyWorld(api: Api, namespaces: string[] | 'all', ip
       };
     }),
   );
-  const cni = detectCniFrom(daemonSets, nodes);
   return {
     namespaces: allNs,
     pods: perNs.flatMap((x) => x.pods),
     services: perNs.flatMap((x) => x.services),
     policies: perNs.flatMap((x) => x.policies),
     workloads: perNs.flatMap((x) => x.workloads),
-    // whether the CNI enforces policy (null: unknown); a forbidden DaemonSet list just leaves it unknown
-    enforced: cni.enforcesPolicy,
-    // whether it matches ipBlock rules against pod IPs (Calico, kube-router: yes; Cilium: no)
-    ipBlockMatchesPods: ipBlockMatchesPodIPs(cni),
+    // the facts the CNI is judged from (the caller judges: a forbidden DaemonSet list leaves it unknown)
+    cniReads: { daemonSets, nodes },
     origin: 'live',
   };
 }

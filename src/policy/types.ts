@@ -1,6 +1,7 @@
 // Shared types of the NetworkPolicy engine: the world it reads, the flow it judges, the verdict it returns.
 
-import type { Namespace, NetworkPolicy, Pod, Service, Workload } from '../model/k8s.js';
+import type { Read } from '../model/facts.js';
+import type { Namespace, NetworkPolicy, Node, Pod, Service, Workload } from '../model/k8s.js';
 import type { Lint, Protocol, Verdict } from '../model/verdict.js';
 
 // The verdict types live in model/ (policy findings carry them); re-exported for the engine's users.
@@ -23,6 +24,8 @@ export interface PolicyWorld {
    * verdict for an ipBlock that contains a pod's IP.
    */
   ipBlockMatchesPods?: boolean | null;
+  /** A live world's reads the CNI is detected from (checks/cni.ts decides enforced and ipBlockMatchesPods from them). */
+  cniReads?: { daemonSets: Read<Workload[]>; nodes: Read<Node[]> };
   /** Where the world came from, for output ("live", "manifests: a.yaml, b/"). */
   origin?: string;
 }
