@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../../src/errors.js';
 import { analyzeFacts, validateFacts } from '../../src/pipeline.js';
-import { FACT_FIXTURES, loadFacts } from './helpers.js';
+import { SYNTHETIC_FACT_FIXTURES, loadFacts } from './helpers.js';
 
 function analyzeOrRefuse(value: unknown): 'refused' | 'analyzed' {
   let facts;
@@ -52,7 +52,7 @@ describe('facts files: fuzz', () => {
     );
   });
 
-  it.each(FACT_FIXTURES)('%s: a damaged copy is refused or analysed, never a crash', (name) => {
+  it.each(SYNTHETIC_FACT_FIXTURES)('%s: a damaged copy is refused or analysed, never a crash', (name) => {
     const base = loadFacts(name);
     const all = paths(base);
     let analyzed = 0;

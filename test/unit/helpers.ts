@@ -1,4 +1,8 @@
-// Test helpers shared by unit tests: load a recorded-facts fixture by situation name.
+// Test helpers shared by unit tests: load a facts fixture from test/fixtures/facts by name.
+// That tree is mostly SYNTHETIC: hand-made situations written by test/fixtures/facts/make-fixtures.mjs
+// (one healthy world and one mutation of it per failure), listed in SYNTHETIC_FACT_FIXTURES. Its
+// gateway-lab-* entries are lab captures. Facts recorded from the lab by the e2e scenarios live in
+// test/fixtures/recorded/ (replayed by test/unit/recorded.test.ts).
 
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -12,8 +16,8 @@ export function loadFacts(name: string): Facts {
   return JSON.parse(readFileSync(join(FIXTURES, name, 'facts.json'), 'utf8')) as Facts;
 }
 
-/** Every fixture situation name. */
-export const FACT_FIXTURES = [
+/** Every synthetic (hand-made) situation in test/fixtures/facts. */
+export const SYNTHETIC_FACT_FIXTURES = [
   'healthy', 'selector-typo', 'wrong-target-port', 'pods-not-ready', 'coredns-down', 'default-deny-no-allow',
   'egress-deny-dns', 'pod-network-broken', 'kube-proxy-down', 'ingress-no-controller', 'ingress-class-mismatch',
   'ingress-backend-other-namespace', 'distroless-source', 'forbidden-reads',

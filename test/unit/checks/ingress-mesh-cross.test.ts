@@ -10,7 +10,7 @@ import { CODES, layerOf } from '../../../src/model/codes.js';
 import type { Facts } from '../../../src/model/facts.js';
 import type { Finding } from '../../../src/model/finding.js';
 import type { Ingress, IngressClass, Pod } from '../../../src/model/k8s.js';
-import { FACT_FIXTURES, loadFacts } from '../helpers.js';
+import { SYNTHETIC_FACT_FIXTURES, loadFacts } from '../helpers.js';
 
 const ing = (f: Facts) => (f.ingress.ingresses as { value: Ingress[] }).value;
 const ingressCodes = (f: Facts) => checkIngress(f).map((x) => `${x.code}:${x.status}`);
@@ -145,7 +145,7 @@ describe('cross-check: predicted vs observed', () => {
 
 describe('code catalogue', () => {
   it('every code any fixture produces is in the catalogue, with a layer', () => {
-    for (const name of FACT_FIXTURES) {
+    for (const name of SYNTHETIC_FACT_FIXTURES) {
       for (const f of runChecks(loadFacts(name))) expect(layerOf(f.code), `${name}: ${f.code}`).toBeDefined();
     }
   });

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { runChecks } from '../../../src/checks/run.js';
 import { diagnose, exitCodeFor } from '../../../src/diagnosis/index.js';
-import { FACT_FIXTURES, loadFacts } from '../helpers.js';
+import { SYNTHETIC_FACT_FIXTURES, loadFacts } from '../helpers.js';
 
 type Row = [situation: string, verdict: string, layer: string | null, rule: string, codes: string[], headline: RegExp, exit: number];
 
@@ -26,7 +26,7 @@ const TABLE: Row[] = [
 
 describe('diagnosis on recorded facts', () => {
   it('covers every fixture', () => {
-    expect(TABLE.map((r) => r[0]).sort()).toEqual([...FACT_FIXTURES].sort());
+    expect(TABLE.map((r) => r[0]).sort()).toEqual([...SYNTHETIC_FACT_FIXTURES].sort());
   });
 
   it.each(TABLE)('%s -> %s %s (%s)', (name, verdict, layer, rule, codes, headline, exit) => {

@@ -1,4 +1,4 @@
-// Gateway API checks and diagnosis on a Gateway world grafted onto recorded healthy facts, one
+// Gateway API checks and diagnosis on a Gateway world grafted onto the synthetic healthy facts, one
 // mutation per fault (the lab scenarios 1xx-gateway-* exercise the same faults on real Traefik).
 
 import { describe, expect, it } from 'vitest';

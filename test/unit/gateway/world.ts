@@ -1,4 +1,4 @@
-// A Gateway API world grafted onto the recorded healthy facts: Traefik's GatewayClass and Gateway,
+// A Gateway API world grafted onto the synthetic healthy facts: Traefik's GatewayClass and Gateway,
 // the HTTPRoute production/api-route -> payments/payments-api with its ReferenceGrant and the
 // status Traefik writes, the gateway pod, and an HTTP probe through it. Tests mutate a copy.
 
@@ -42,7 +42,7 @@ export function gatewayProbe(status: number | 'timeout', hostHeader = 'api.examp
   };
 }
 
-/** The healthy recorded facts plus a healthy Gateway API world. */
+/** The synthetic healthy facts plus a healthy Gateway API world. */
 export function gatewayWorld(mutate?: (g: GatewayApiFacts, f: Facts) => void): Facts {
   const f = loadFacts('healthy');
   const traefikPod = f.ingress.controllers[0].pods.state === 'ok' ? f.ingress.controllers[0].pods.value[0] : undefined;

@@ -1,4 +1,4 @@
-// Step 4 of diagnose on recorded-style facts: verdict findings, DNS egress, lints, CNI, unknown on 403.
+// Step 4 of diagnose on synthetic facts: verdict findings, DNS egress, lints, CNI, unknown on 403.
 import { describe, expect, it } from 'vitest';
 import { detectCni } from '../../../src/checks/cni.js';
 import { POLICY_CODES } from '../../../src/model/codes-policy.js';

@@ -1,4 +1,4 @@
-// The path picture: hop states from recorded lab facts, the text renderer's folding, glyphs and
+// The path picture: hop states from the synthetic facts fixtures, the text renderer's folding, glyphs and
 // sanitising, and the Mermaid source (rendered for real in test/browser/mermaid-render.test.ts).
 import { describe, expect, it } from 'vitest';
 import { analyzeFacts } from '../../../src/pipeline.js';
@@ -7,7 +7,7 @@ import { renderPathText, unicodeFromEnv } from '../../../src/report/path-text.js
 import { renderPathMermaid } from '../../../src/report/path-mermaid.js';
 import { cleanLabel, mermaidLabel } from '../../../src/report/path-sanitize.js';
 import { textWidth } from '../../../src/report/wrap.js';
-import { FACT_FIXTURES, loadFacts } from '../helpers.js';
+import { SYNTHETIC_FACT_FIXTURES, loadFacts } from '../helpers.js';
 import type { Code } from '../../../src/model/codes.js';
 import type { ConnectProbeData } from '../../../src/model/finding-data.js';
 import type { Finding } from '../../../src/model/finding.js';
@@ -31,7 +31,7 @@ describe('hopState', () => {
   ] as const)('%j -> %s', (s, want) => expect(hopState([...s])).toBe(want));
 });
 
-describe('buildPath on recorded lab facts (situation -> hop states, failing hop)', () => {
+describe('buildPath on the synthetic facts fixtures (situation -> hop states, failing hop)', () => {
   it.each([
     // situation, expected states (subset), failing hop
     ['healthy', { source: 'passed', egress: 'passed', dns: 'passed', service: 'passed', 'endpoint-0': 'passed', 'gate-0': 'passed', 'endpoint-1': 'passed', 'gate-1': 'passed' }, undefined],
@@ -50,7 +50,7 @@ describe('buildPath on recorded lab facts (situation -> hop states, failing hop)
   });
 
   it('no fixture draws a failed hop on a healthy verdict, and every fault has a failing hop or an unknown one', () => {
-    for (const name of FACT_FIXTURES) {
+    for (const name of SYNTHETIC_FACT_FIXTURES) {
       const facts = loadFacts(name);
       const { findings, diagnosis } = analyzeFacts(facts);
       const p = buildPath(facts, findings, diagnosis);
@@ -114,7 +114,7 @@ describe('Gateway API entry (issue 10 findings)', () => {
 
 describe('renderPathText', () => {
   it('fits 100 columns and draws every hop (Unicode)', () => {
-    for (const name of FACT_FIXTURES) {
+    for (const name of SYNTHETIC_FACT_FIXTURES) {
       const text = renderPathText(pathOf(name), { color: false, unicode: true });
       for (const line of text.split('\n')) expect(textWidth(line), `${name}: ${line}`).toBeLessThanOrEqual(100);
     }
@@ -125,7 +125,7 @@ describe('renderPathText', () => {
   });
 
   it('ASCII mode has no byte above 0x7e', () => {
-    for (const name of FACT_FIXTURES) {
+    for (const name of SYNTHETIC_FACT_FIXTURES) {
       const text = renderPathText(pathOf(name), { color: false, unicode: false });
       expect(text, name).toMatch(/^[\x20-\x7e\n]*$/);
     }

@@ -1,4 +1,4 @@
-// Report building and the three renderers, on recorded facts: schema, step status, colors, golden strings.
+// Report building and the three renderers, on the synthetic facts fixtures: schema, step status, colors, golden strings.
 
 import { describe, expect, it } from 'vitest';
 import { runChecks } from '../../../src/checks/run.js';

@@ -56,8 +56,8 @@ describe('redactFacts', () => {
   });
 
   it('does not change what analysis concludes on any fixture, and is idempotent', async () => {
-    const { FACT_FIXTURES } = await import('../helpers.js');
-    for (const name of FACT_FIXTURES) {
+    const { SYNTHETIC_FACT_FIXTURES } = await import('../helpers.js');
+    for (const name of SYNTHETIC_FACT_FIXTURES) {
       const f = loadFacts(name);
       const a = analyzeFacts(f).diagnosis;
       const once = redactFacts(f);
