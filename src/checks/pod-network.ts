@@ -183,6 +183,49 @@ export function checkMtu(facts: Facts): Finding[] {
         }));
     }
   }
+  return [...out, ...checkLargeResponses(facts, src)];
+}
+
+/** Body bytes a response must reach to have left the endpoint in full-size packets (a 1500-byte MTU). */
+export const LARGE_RESPONSE_BYTES = 1500;
+
+/**
+ * --large-response-path: the page the user named as large, fetched from one endpoint per node. A small
+ * answer from the same endpoint and a stalled large one = full-size packets towards the source die.
+ */
+function checkLargeResponses(facts: Facts, src: string | undefined): Finding[] {
+  const out: Finding[] = [];
+  for (const large of probesWithPrefix(facts, 'endpoint-large-response/')) {
+    const small = facts.probes.find((p) => p.id === `app/endpoint/${large.target.host}/${large.target.port}`) ?? facts.probes.find((p) => p.id === `endpoint/${large.target.host}/${large.target.port}`);
+    if (!small) continue;
+    const s = probed(small);
+    const l = probed(large);
+    if (s.outcome !== 'ok' || isNotRun(l.outcome) || l.outcome === 'tool-missing') continue;
+    const got = connectOutcome(large).bodyBytes;
+    const full = large.target.path ?? '/';
+    const path = full.length > 60 ? `${full.slice(0, 57)}...` : full;
+    const where = `pod ${l.pod ?? l.ip} on node ${l.node ?? '?'}`;
+    const pair = `node ${l.node ?? '?'} -> node ${src ?? '?'}`;
+    const ev = [`small request: ${small.label}: ok`, ...probeEvidence(small).slice(0, 2), `large response (${path}): ${l.outcome}${got !== undefined ? `, ${got} body bytes arrived` : ''}`, ...probeEvidence(large).slice(0, 3)];
+    const data = { node: l.node, sourceNode: src, bytes: got ?? 0 };
+    if (l.outcome === 'ok') {
+      if (got !== undefined && got >= LARGE_RESPONSE_BYTES) {
+        out.push(make('mtu/large-response-ok', STEP, 'pass', `A ${got}-byte response from ${where} arrives (${pair}): full-size packets pass towards the source`, ev, { data }));
+      } else {
+        out.push(make('mtu/large-response-untested', STEP, 'info',
+          `${path} from ${where} answered with ${got === undefined ? 'a body of unknown size (only curl reports it)' : `${got} bytes, less than ${LARGE_RESPONSE_BYTES}`}: the direction towards the source was not tested`,
+          ev, { next: ['pass --large-response-path a page larger than 1,500 bytes (e.g. /metrics), from a source with curl'], data }));
+      }
+    } else if (l.outcome === 'timeout' || l.outcome === 'no-response' || l.outcome === 'reset') {
+      const same = src !== undefined && src === l.node;
+      out.push(make('mtu/large-response-dropped', STEP, 'fail',
+        `A small request to ${where} answers but the large response from ${path} stalls (${l.outcome}${got ? ` after ${got} body bytes` : ''}): full-size packets are dropped on the path ${pair}${same ? '' : ' — an MTU mismatch between the nodes (overlay/underlay MTU, or a hop that drops instead of fragmenting)'}`,
+        ev, {
+          next: [`kubectl get nodes -o wide`, `ip link show   # on nodes ${l.node ?? '?'} and ${src ?? '?'}: compare the MTU of the underlay NIC, the overlay device (flannel.1, vxlan.calico, cilium_vxlan) and the pod interfaces`],
+          data: { ...data, small: s.outcome, large: l.outcome, path },
+        }));
+    }
+  }
   return out;
 }
 

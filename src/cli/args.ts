@@ -91,11 +91,11 @@ export function parseDuration(text: string, flag: string, maxMs = 3600000): numb
 export { parsePortArg } from '../util/port.js';
 
 /** --path: an absolute HTTP path without spaces, quotes or control characters. */
-export function parsePath(text: string): string {
-  if (!/^\/[A-Za-z0-9\-._~!$&()*+,;=:@%/?]*$/.test(text) || text.length > 1024) {
+export function parsePath(text: string, flag = '--path'): string {
+  if (!/^\/[A-Za-z0-9\-._~!$&()*+,;=:@%/?]*$/.test(text) || text.length > 2048) {
     throw new UserError({
-      message: `--path: "${text}" is not an HTTP path k8snet can probe`,
-      why: 'it must start with "/" and contain only URL characters (no spaces, quotes, backslashes or control characters)',
+      message: `${flag}: "${text.length > 80 ? `${text.slice(0, 80)}...` : text}" is not an HTTP path k8snet can probe`,
+      why: 'it must start with "/", be at most 2048 characters and contain only URL characters (no spaces, quotes, backslashes or control characters)',
       next: 'percent-encode anything else, e.g. --path /health',
     });
   }

@@ -14,6 +14,7 @@ interface DiagnoseOptions {
   container?: string;
   port?: string;
   path: string;
+  largeResponsePath?: string;
   ingress?: string;
   route?: string;
   probeTimeout: string;
@@ -63,6 +64,7 @@ export async function runDiagnose(targetText: string, opts: DiagnoseOptions, io:
   const timeoutMs = parseDuration(opts.timeout, '--timeout');
   const watch = parseWatch(opts);
   const path = parsePath(opts.path);
+  const largeResponsePath = opts.largeResponsePath !== undefined ? parsePath(opts.largeResponsePath, '--large-response-path') : undefined;
   const port = opts.port !== undefined ? parsePortArg(opts.port) : undefined;
   const probe = opts.probe !== undefined ? parseProbeArg(opts.probe) : undefined;
   if (opts.container !== undefined) validateName(opts.container, '-c/--container', 'container');
@@ -88,6 +90,7 @@ export async function runDiagnose(targetText: string, opts: DiagnoseOptions, io:
     container: opts.container,
     port,
     path,
+    ...(largeResponsePath !== undefined ? { largeResponsePath } : {}),
     ingress: opts.ingress !== undefined ? parseRef(opts.ingress, target.namespace, '--ingress', 'Ingress') : undefined,
     route: opts.route !== undefined ? parseRouteRef(opts.route, target.namespace) : undefined,
     probeTimeoutMs,

@@ -126,6 +126,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void, name = 'k8
         .option('-c, --container <name>', 'container of the source pod to exec into')
         .option('--port <port>', 'Service port name or number (default: every port)')
         .option('--path <path>', 'HTTP path for probes', '/')
+        .option('--large-response-path <path>', 'MTU towards the source: a path on the target that answers with more than 1,500 bytes (e.g. /metrics), fetched from one endpoint per node next to the small request')
         .option('--ingress <ns/name>', 'check this Ingress (default: every Ingress that routes to the Service)')
         .option('--route <[kind/]ns/name>', 'check this Gateway API route: NS/NAME is an HTTPRoute, grpcroute/NS/NAME (tlsroute, tcproute, udproute) another kind (default: every route whose backendRefs name the Service)')
         .option('--probe-timeout <duration>', 'timeout of each probe', '3s')

@@ -65,15 +65,21 @@ export const NODE_RULES: Rule[] = [
     why: 'Small requests pass and a large one stalls on the same endpoint: full-size packets die on the path (overlay MTU larger than the underlay allows, no ICMP back), the classic MTU black hole.',
     match: (ctx) => {
       const f = ctx.all('mtu/large-packets-dropped', 'fail');
-      if (f.length === 0) return undefined;
-      const nodes = [...new Set(f.map((x) => String(dv(x).node ?? '?')))];
+      const back = ctx.all('mtu/large-response-dropped', 'fail');
+      if (f.length === 0 && back.length === 0) return undefined;
       const src = sourceNode(ctx) ?? '?';
+      const nodesOf = (xs: typeof f | typeof back) => [...new Set(xs.map((x) => String(dv(x).node ?? '?')))];
+      const plural = (ns: string[]) => `node${ns.length > 1 ? 's' : ''} ${ns.join(', ')}`;
+      const parts: string[] = [];
+      if (f.length) parts.push(`from node ${src} to ${plural(nodesOf(f))} (a ${dv(f[0]!).bytes ?? 'large'}-byte request stalls)`);
+      if (back.length) parts.push(`from ${plural(nodesOf(back))} to node ${src} (the large response from ${dv(back[0]!).path} stalls)`);
+      const nodes = [...nodesOf(f), ...nodesOf(back)];
       return {
         layer: 'pod-network',
-        headline: `Large packets from node ${src} to node${nodes.length > 1 ? 's' : ''} ${nodes.join(', ')} are dropped: small requests to ${ctx.targetName} answer, a ${dv(f[0]).bytes ?? 'large'}-byte request stalls — an MTU mismatch on the path between the nodes`,
-        evidence: [...f, ...ctx.pod('ok'), ...nodeTrouble(ctx, [src, ...nodes])],
+        headline: `Large packets ${parts.join(' and ')} are dropped while small requests to ${ctx.targetName} answer — an MTU mismatch on the path between the nodes`,
+        evidence: [...f, ...back, ...ctx.pod('ok'), ...nodeTrouble(ctx, [src, ...nodes])],
         confirmed: true,
-        next: f[0].next ?? [],
+        next: (f[0] ?? back[0])!.next ?? [],
       };
     },
   },

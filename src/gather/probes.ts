@@ -170,6 +170,8 @@ export interface ProbePlanInput {
   ports: ServicePort[];
   slices: EndpointSlice[];
   path: string;
+  /** --large-response-path: fetched from one endpoint per node, its body size measured (MTU towards the source). */
+  largeResponsePath?: string;
   tools: ToolSet;
   timeoutSec: number;
   clusterDomain: string;
@@ -253,6 +255,13 @@ export function planProbes(input: ProbePlanInput): PlannedProbe[] {
         const refused: string[] = [];
         const command = safeBuild(() => buildHttpProbe(tools, target, timeoutSec), refused);
         plans.push({ id: `endpoint-large/${ep.ip}/${ep.port}`, kind: 'http', label: `${MTU_PROBE_BYTES}-byte HTTP request to ${endpointLabel(ep)}${refused.length ? ` (not run: ${refused[0]})` : ''}`, target, command, servicePort: { ...sp, port: ep.port } });
+        // the other direction: a page the user named as large comes back in full-size packets
+        if (input.largeResponsePath !== undefined) {
+          const rt: ProbeTarget = { host: ep.ip, port: ep.port, path: input.largeResponsePath, measureBody: true, ...whereOf(ep) };
+          const why: string[] = [];
+          const rc = safeBuild(() => buildHttpProbe(tools, rt, timeoutSec), why);
+          plans.push({ id: `endpoint-large-response/${ep.ip}/${ep.port}`, kind: 'http', label: `large response (${input.largeResponsePath.length > 60 ? `${input.largeResponsePath.slice(0, 57)}...` : input.largeResponsePath}) from ${endpointLabel(ep)}${why.length ? ` (not run: ${why[0]})` : ''}`, target: rt, command: rc, servicePort: { ...sp, port: ep.port } });
+        }
       }
     }
   }
@@ -349,7 +358,7 @@ export function probeSite(src: SourceFacts): ProbeSite {
  */
 export function planTargetProbes(input: {
   service: Service;
-  request: Pick<DiagnoseRequest, 'target' | 'port' | 'path' | 'probeTimeoutMs' | 'probe'>;
+  request: Pick<DiagnoseRequest, 'target' | 'port' | 'path' | 'probeTimeoutMs' | 'probe' | 'largeResponsePath'>;
   slices: EndpointSlice[];
   source: SourceFacts;
   kubeDnsIP?: string;
@@ -374,6 +383,7 @@ export function planTargetProbes(input: {
     ports: selectPorts(service, request.port),
     slices: input.slices,
     path: request.path,
+    ...(request.largeResponsePath !== undefined ? { largeResponsePath: request.largeResponsePath } : {}),
     tools: src.tools ?? {},
     timeoutSec: Math.max(1, Math.round(request.probeTimeoutMs / 1000)),
     clusterDomain: resolv?.clusterDomain ?? 'cluster.local',

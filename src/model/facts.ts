@@ -32,6 +32,8 @@ export interface DiagnoseRequest {
   container?: string;
   port?: string;
   path: string;
+  /** --large-response-path: a path answering with more than one packet's worth of body (MTU towards the source). */
+  largeResponsePath?: string;
   ingress?: NsName;
   /** --route [KIND/]NS/NAME: check this Gateway API route only (kind defaults to HTTPRoute). */
   route?: { kind: RouteKind; namespace: string; name: string };

@@ -220,6 +220,9 @@ export interface FindingDataByCode {
   'endpoints/partial-failure': SpreadData & { traits: string[] };
   'mtu/large-packets-ok': MtuData;
   'mtu/large-packets-dropped': MtuData & { small: string; large: string };
+  'mtu/large-response-ok': MtuData;
+  'mtu/large-response-dropped': MtuData & { small: string; large: string; path: string };
+  'mtu/large-response-untested': MtuData;
   'node/not-ready': { node: string; pods: string[] };
   'node/network-unavailable': { node: string };
   'node/agent-missing': NodeAgentData;

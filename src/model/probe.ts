@@ -61,6 +61,8 @@ export interface ProbeTarget {
   /** HTTP: pad the request with one header this many bytes long, so the request travels in
    * full-size packets (the MTU probe next to the small one). */
   padBytes?: number;
+  /** HTTP: report how many body bytes arrived (curl size_download): the large-response MTU probe. */
+  measureBody?: boolean;
 }
 
 /**
@@ -115,6 +117,8 @@ export interface ConnectOutcome {
   tlsHandshake?: boolean;
   /** Bytes the remote sent that are not an HTTP status line (e.g. an SMTP greeting); any byte disproves "dropped". */
   received?: string;
+  /** Body bytes that arrived (curl's size_download), when the probe asked for them (measureBody). */
+  bodyBytes?: number;
   /** One line explaining how the outcome was read (exit code, status). */
   detail: string;
 }

@@ -7,6 +7,8 @@ import { urlHost, validateHost, validateHostHeader, validatePath, validatePort, 
 export const CURL_WRITE_OUT = '%{http_code} %{num_connects}';
 /** HTTPS probes add the TLS handshake time: "<http_code> <num_connects> <time_appconnect>"; > 0 = handshake done. */
 export const CURL_WRITE_OUT_TLS = '%{http_code} %{num_connects} %{time_appconnect}';
+/** The large-response probe adds the body bytes that arrived: "<http_code> <num_connects> size=<size_download>". */
+export const CURL_WRITE_OUT_SIZE = '%{http_code} %{num_connects} size=%{size_download}';
 
 /**
  * curl: exact exit codes, `-v` so stderr names the errno ("Connection refused" vs "No route to host":
@@ -31,7 +33,8 @@ export function buildHttpProbe(tools: ToolSet, target: ProbeTarget, timeoutSec: 
   const url = `${scheme === 'https' ? 'https' : 'http'}://${urlHost(host)}:${port}${path}`;
   const pad = padHeader(target.padBytes);
   if (has(tools, 'curl')) {
-    const argv = ['curl', '-v', '-sS', '-g', '--noproxy', '*', '-o', '/dev/null', '-w', scheme === 'https' ? CURL_WRITE_OUT_TLS : CURL_WRITE_OUT];
+    const writeOut = scheme === 'https' ? CURL_WRITE_OUT_TLS : target.measureBody ? CURL_WRITE_OUT_SIZE : CURL_WRITE_OUT;
+    const argv = ['curl', '-v', '-sS', '-g', '--noproxy', '*', '-o', '/dev/null', '-w', writeOut];
     if (scheme === 'https') argv.push('-k');
     if (scheme === 'h2c') argv.push('--http2-prior-knowledge');
     argv.push('--connect-timeout', t, '--max-time', t);

@@ -2,12 +2,17 @@
 import type { ConnectOutcome, ExecResult } from '../model/probe.js';
 import { errnoOutcome, firstLine } from './exit-status.js';
 
-/** Parses stdout "<http_code> <num_connects>[ <time_appconnect>]" written by CURL_WRITE_OUT(_TLS). */
-function writeOut(stdout: string): { httpStatus?: number; connects?: number; tls?: boolean } {
-  const m = /(\d{3}) (\d+)(?: (\d+(?:\.\d+)?))?\s*$/.exec(stdout.trim());
+/** Parses stdout "<http_code> <num_connects>[ <time_appconnect>| size=<bytes>]" written by CURL_WRITE_OUT(_TLS|_SIZE). */
+function writeOut(stdout: string): { httpStatus?: number; connects?: number; tls?: boolean; bodyBytes?: number } {
+  const m = /(\d{3}) (\d+)(?: (\d+(?:\.\d+)?)| size=(\d+))?\s*$/.exec(stdout.trim());
   if (!m) return {};
   const code = Number(m[1]);
-  return { httpStatus: code === 0 ? undefined : code, connects: Number(m[2]), tls: m[3] === undefined ? undefined : Number(m[3]) > 0 };
+  return {
+    httpStatus: code === 0 ? undefined : code,
+    connects: Number(m[2]),
+    tls: m[3] === undefined ? undefined : Number(m[3]) > 0,
+    bodyBytes: m[4] === undefined ? undefined : Number(m[4]),
+  };
 }
 
 /** Names for curl exit codes (cilium-cli names the same ones). */
@@ -19,8 +24,9 @@ const CURL_EXIT: Record<number, string> = {
 
 export function parseCurl(exec: ExecResult, kind: 'http' | 'tcp'): ConnectOutcome {
   const o = parseCurlOutcome(exec, kind);
-  const { tls } = writeOut(exec.stdout);
+  const { tls, bodyBytes } = writeOut(exec.stdout);
   if (tls !== undefined) o.tlsHandshake = tls;
+  if (bodyBytes !== undefined) o.bodyBytes = bodyBytes;
   return o;
 }
 
