@@ -71,15 +71,15 @@ export const NODE_RULES: Rule[] = [
       const nodesOf = (xs: typeof f | typeof back) => [...new Set(xs.map((x) => String(dv(x).node ?? '?')))];
       const plural = (ns: string[]) => `node${ns.length > 1 ? 's' : ''} ${ns.join(', ')}`;
       const parts: string[] = [];
-      if (f.length) parts.push(`from node ${src} to ${plural(nodesOf(f))} (a ${dv(f[0]!).bytes ?? 'large'}-byte request stalls)`);
-      if (back.length) parts.push(`from ${plural(nodesOf(back))} to node ${src} (the large response from ${dv(back[0]!).path} stalls)`);
+      if (f.length) parts.push(`from node ${src} to ${plural(nodesOf(f))} (a ${dv(f[0]).bytes ?? 'large'}-byte request stalls)`);
+      if (back.length) parts.push(`from ${plural(nodesOf(back))} to node ${src} (the large response from ${dv(back[0]).path} stalls)`);
       const nodes = [...nodesOf(f), ...nodesOf(back)];
       return {
         layer: 'pod-network',
         headline: `Large packets ${parts.join(' and ')} are dropped while small requests to ${ctx.targetName} answer — an MTU mismatch on the path between the nodes`,
         evidence: [...f, ...back, ...ctx.pod('ok'), ...nodeTrouble(ctx, [src, ...nodes])],
         confirmed: true,
-        next: (f[0] ?? back[0])!.next ?? [],
+        next: (f[0] ?? back[0]).next ?? [],
       };
     },
   },

@@ -24,7 +24,7 @@ describe('large responses towards the source (MTU, the other direction)', () => 
     const { findings, diagnosis } = analyzeFacts(load('208-mtu-lowered-source-node'));
     const dropped = findings.filter((f) => f.code === 'mtu/large-response-dropped');
     expect(dropped).toHaveLength(1);
-    expect(dropped[0]!.summary).toMatch(/on the path node k8snet-node-b -> node k8snet-node-a/);
+    expect(dropped[0].summary).toMatch(/on the path node k8snet-node-b -> node k8snet-node-a/);
     // the same-node endpoint's large response arrives: the page is large and the app serves it
     expect(findings.filter((f) => f.code === 'mtu/large-response-ok').map((f) => f.summary).join('\n')).toMatch(/on node k8snet-node-a/);
     expect(findings.some((f) => f.code === 'mtu/large-packets-dropped')).toBe(false);
@@ -50,8 +50,8 @@ describe('large responses towards the source (MTU, the other direction)', () => 
       const { findings, diagnosis } = analyzeFacts(facts);
       const untested = findings.filter((f) => f.code === 'mtu/large-response-untested');
       expect(untested.length, stdout).toBe(2);
-      expect(untested[0]!.status).toBe('info');
-      expect(untested[0]!.summary).toMatch(stdout.includes('size') ? /900 bytes, less than 1500/ : /unknown size/);
+      expect(untested[0].status).toBe('info');
+      expect(untested[0].summary).toMatch(stdout.includes('size') ? /900 bytes, less than 1500/ : /unknown size/);
       expect(findings.some((f) => f.code === 'mtu/large-response-ok' || f.code === 'mtu/large-response-dropped')).toBe(false);
       expect(diagnosis.verdict).toBe('healthy');
     }
