@@ -156,17 +156,29 @@ function spreadOnOnePort(facts: Facts, all: Probed[]): Finding[] {
   })];
 }
 
-/** The large-request probe next to the small one, per node hosting an endpoint. */
-export function checkMtu(facts: Facts): Finding[] {
-  const out: Finding[] = [];
-  const src = sourceNode(facts);
-  for (const large of probesWithPrefix(facts, 'endpoint-large/')) {
-    // compare like with like: the small HTTP request (app rung) to the same endpoint, else its connect probe
+/**
+ * Each large probe with this id prefix next to the small request to the same endpoint (the HTTP app
+ * rung, else its connect probe), when the small one answered and the large one ran: nothing to
+ * compare otherwise.
+ */
+function largeNextToSmall(facts: Facts, prefix: string): { large: ProbeFact; small: ProbeFact; s: Probed; l: Probed }[] {
+  const out: { large: ProbeFact; small: ProbeFact; s: Probed; l: Probed }[] = [];
+  for (const large of probesWithPrefix(facts, prefix)) {
     const small = facts.probes.find((p) => p.id === `app/endpoint/${large.target.host}/${large.target.port}`) ?? facts.probes.find((p) => p.id === `endpoint/${large.target.host}/${large.target.port}`);
     if (!small) continue;
     const s = probed(small);
     const l = probed(large);
-    if (s.outcome !== 'ok' || isNotRun(l.outcome) || l.outcome === 'tool-missing') continue; // nothing to compare with
+    if (s.outcome !== 'ok' || isNotRun(l.outcome) || l.outcome === 'tool-missing') continue;
+    out.push({ large, small, s, l });
+  }
+  return out;
+}
+
+/** The large-request probe next to the small one, per node hosting an endpoint. */
+export function checkMtu(facts: Facts): Finding[] {
+  const out: Finding[] = [];
+  const src = sourceNode(facts);
+  for (const { large, small, s, l } of largeNextToSmall(facts, 'endpoint-large/')) {
     const where = `pod ${l.pod ?? l.ip} on node ${l.node ?? '?'}`;
     const pair = `node ${src ?? '?'} -> node ${l.node ?? '?'}`;
     const bytes = large.target.padBytes ?? 0;
@@ -195,12 +207,7 @@ export const LARGE_RESPONSE_BYTES = 1500;
  */
 function checkLargeResponses(facts: Facts, src: string | undefined): Finding[] {
   const out: Finding[] = [];
-  for (const large of probesWithPrefix(facts, 'endpoint-large-response/')) {
-    const small = facts.probes.find((p) => p.id === `app/endpoint/${large.target.host}/${large.target.port}`) ?? facts.probes.find((p) => p.id === `endpoint/${large.target.host}/${large.target.port}`);
-    if (!small) continue;
-    const s = probed(small);
-    const l = probed(large);
-    if (s.outcome !== 'ok' || isNotRun(l.outcome) || l.outcome === 'tool-missing') continue;
+  for (const { large, small, s, l } of largeNextToSmall(facts, 'endpoint-large-response/')) {
     const got = connectOutcome(large).bodyBytes;
     const full = large.target.path ?? '/';
     const path = full.length > 60 ? `${full.slice(0, 57)}...` : full;
