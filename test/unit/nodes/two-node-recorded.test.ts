@@ -1,5 +1,5 @@
 // Facts captured from the two-node lab (Flannel VXLAN + kube-router DaemonSets, two node netns) by
-// the two-node scenarios (`K8SNET_LAB_NODES=2`, `node test/e2e/run.mjs --record test/fixtures/two-node`),
+// the two-node scenarios (the default lab, `node test/e2e/run.mjs --record test/fixtures/two-node`),
 // replayed offline: each must give the diagnosis its scenario expects (layer, verdict, exit, codes,
 // evidence naming the node).
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -28,10 +28,8 @@ describe('two-node lab facts replay to the scenario expectation', () => {
       expect(names, n).toContain(n);
     }
   });
-  // 00-healthy-baseline is checked below: on this recording the DNS step's "name.namespace" probe
-  // (busybox nslookup, another check) reports SERVFAIL on both lab layouts, so its scenario
-  // expectation (healthy) does not hold for reasons outside the pod network
-  it.each(names.filter((n) => n.startsWith('2')))('%s', (name) => {
+  // every recording, the healthy baseline included (re-recorded on the default two-node lab)
+  it.each(names)('%s', (name) => {
     const facts = load(name);
     const exp = (JSON.parse(readFileSync(path.join(scenarios, name, 'scenario.json'), 'utf8')) as { expect: Expect }).expect;
     const { findings, diagnosis, report } = analyzeFacts(facts);
@@ -61,8 +59,9 @@ describe('what the two-node facts show', () => {
     expect(facts.probes.filter((p) => p.id.startsWith('endpoint-large/'))).toHaveLength(2);
     const agents = facts.nodeAgents?.state === 'ok' ? facts.nodeAgents.value : [];
     expect(agents.filter((a) => a.role === 'cni' && a.daemonSet === 'kube-flannel/kube-flannel-ds')).toHaveLength(2);
-    const { findings } = analyzeFacts(facts);
-    // nothing cross-node is flagged on the healthy lab (the DNS step's own probes are judged elsewhere)
+    const { findings, diagnosis } = analyzeFacts(facts);
+    expect(diagnosis.verdict).toBe('healthy');
+    // nothing cross-node is flagged on the healthy lab
     expect(findings.filter((f) => f.status === 'fail' && /^(node|mtu|endpoint|clusterip|dns\/replica)/.test(f.code))).toEqual([]);
     expect(findings.filter((f) => f.code === 'mtu/large-packets-ok')).toHaveLength(2);
     expect(findings.filter((f) => f.code === 'dns/replica-ok')).toHaveLength(2);
