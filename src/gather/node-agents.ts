@@ -4,7 +4,7 @@
 
 import type { Api } from '../cluster/api.js';
 import { qs, readFailure } from '../cluster/api.js';
-import { agentRole } from '../checks/cni.js';
+import { agentRole } from '../util/cni-fingerprint.js';
 import type { NodeAgentFact, Read } from '../model/facts.js';
 import type { Pod, Workload } from '../model/k8s.js';
 

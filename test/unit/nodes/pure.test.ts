@@ -5,7 +5,8 @@ import { pickEndpoints } from '../../../src/gather/probes.js';
 import { padHeader, MAX_PAD_BYTES } from '../../../src/probes/build-http-probe.js';
 import { buildHttpProbe } from '../../../src/probes/build-http-probe.js';
 import { sharedTraits } from '../../../src/checks/pod-network.js';
-import { agentRole, detectCniFrom } from '../../../src/checks/cni.js';
+import { detectCniFrom } from '../../../src/checks/cni.js';
+import { agentRole } from '../../../src/util/cni-fingerprint.js';
 import type { Pod, Workload } from '../../../src/model/k8s.js';
 
 const ep = (ip: string, node?: string) => ({ ip, node, pod: `p-${ip}` });
