@@ -68,7 +68,8 @@ function diagnoseOnce(i) {
   const t = process.hrtime.bigint();
   const r = k8snet([...DIAGNOSE, '-o', 'table', '--save', save]);
   const wall = ms(t);
-  if (r.status !== healthyExit) fail(`k8snet diagnose exited ${r.status} on the healthy lab (expected ${healthyExit}): ${(r.stderr || r.stdout).trim().slice(0, 400)}`);
+  if (r.status !== healthyExit)
+    fail(`k8snet diagnose exited ${r.status} on the healthy lab (expected ${healthyExit}): ${(r.stderr || r.stdout).trim().slice(0, 400)}`);
   return { wall, facts: JSON.parse(readFileSync(save, 'utf8')), save };
 }
 
@@ -89,8 +90,12 @@ for (let i = 0; i < runs; i++) {
 const md = median(res.diagnose);
 const mm = median(res.manual);
 if (healthyExit !== 0) console.log(`\nnote: measured with --healthy-exit ${healthyExit}: the healthy lab did not exit 0`);
-console.log(`\nhealthy path, ${runs} runs alternating: k8snet diagnose median ${f0(md)} ms; manual kubectl checklist median ${f0(mm)} ms; k8snet/manual ${(md / mm).toFixed(2)} (target <= 0.30)`);
-console.log('(the checklist only asks the questions; k8snet also answers them: selector, targetPort, pod IPs, DNS via kube-dns UDP/TCP, both policy directions, the Ingress probe)');
+console.log(
+  `\nhealthy path, ${runs} runs alternating: k8snet diagnose median ${f0(md)} ms; manual kubectl checklist median ${f0(mm)} ms; k8snet/manual ${(md / mm).toFixed(2)} (target <= 0.30)`,
+);
+console.log(
+  '(the checklist only asks the questions; k8snet also answers them: selector, targetPort, pod IPs, DNS via kube-dns UDP/TCP, both policy directions, the Ingress probe)',
+);
 
 // --- budget of a healthy run -----------------------------------------------------------------
 const startup = [];
@@ -143,7 +148,9 @@ try {
     if (r.status !== 1) fail(`black-holed flow: k8snet exited ${r.status}, expected 1 (a fault): ${(r.stderr || '').trim().slice(0, 300)}`);
   }
   const target = PROBE_TIMEOUT_S * 1000 + 1000;
-  console.log(`\nblack-holed by a policy (--probe-timeout ${PROBE_TIMEOUT_S}s): ${holed.map(f0).join(', ')} ms; median ${f0(median(holed))} ms (target: under probe-timeout + 1 s = ${target} ms) ${median(holed) <= target ? 'ok' : 'MISSED'}`);
+  console.log(
+    `\nblack-holed by a policy (--probe-timeout ${PROBE_TIMEOUT_S}s): ${holed.map(f0).join(', ')} ms; median ${f0(median(holed))} ms (target: under probe-timeout + 1 s = ${target} ms) ${median(holed) <= target ? 'ok' : 'MISSED'}`,
+  );
 } finally {
   spawnSync('bash', [lab, 'reset'], { stdio: 'ignore' });
   rmSync(tmp, { recursive: true, force: true });

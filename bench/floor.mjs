@@ -16,8 +16,15 @@ const N = 7;
 const dir = mkdtempSync(path.join(tmpdir(), 'k8snet-bench-floor-'));
 const src = (f) => JSON.stringify(path.join(root, 'src', f));
 await bundle({
-  stdin: { contents: `export { loadKubeConfig } from ${src('cluster/kubeconfig.ts')};\nexport { Api, qs } from ${src('cluster/api.ts')};\nexport { runExec } from ${src('cluster/exec.ts')};`, resolveDir: root, loader: 'ts' },
-  outdir: dir, splitting: true, sourcemap: false, legalComments: 'none',
+  stdin: {
+    contents: `export { loadKubeConfig } from ${src('cluster/kubeconfig.ts')};\nexport { Api, qs } from ${src('cluster/api.ts')};\nexport { runExec } from ${src('cluster/exec.ts')};`,
+    resolveDir: root,
+    loader: 'ts',
+  },
+  outdir: dir,
+  splitting: true,
+  sourcemap: false,
+  legalComments: 'none',
 });
 const { loadKubeConfig, Api, qs, runExec } = await import(pathToFileURL(path.join(dir, 'stdin.js')).href);
 

@@ -29,45 +29,89 @@ const { lintVerdict } = await import(join(root, 'dist/policy/lint.js'));
 const { suggestAllowRule } = await import(join(root, 'dist/policy/suggest.js'));
 const { podMatrix, namespaceMatrix } = await import(join(root, 'dist/policy/matrix.js'));
 
-const NS = 200, PODS = 10_000, POLICIES = 2_000;
+const NS = 200,
+  PODS = 10_000,
+  POLICIES = 2_000;
 let seed = 42;
-const rand = (n) => { seed = (seed * 1103515245 + 12345) % 2 ** 31; return seed % n; };
+const rand = (n) => {
+  seed = (seed * 1103515245 + 12345) % 2 ** 31;
+  return seed % n;
+};
 const apps = Array.from({ length: 20 }, (_, i) => `app-${i}`);
 const tiers = ['web', 'api', 'db', 'cache'];
 
-const namespaces = Array.from({ length: NS }, (_, i) => ({ metadata: { name: `ns-${i}`, labels: { team: `team-${i % 17}`, env: i % 3 === 0 ? 'prod' : 'dev' } } }));
+const namespaces = Array.from({ length: NS }, (_, i) => ({
+  metadata: { name: `ns-${i}`, labels: { team: `team-${i % 17}`, env: i % 3 === 0 ? 'prod' : 'dev' } },
+}));
 const pods = Array.from({ length: PODS }, (_, i) => {
   const n = i % NS;
   return {
-    metadata: { name: `pod-${i}`, namespace: `ns-${n}`, labels: { app: apps[rand(apps.length)], tier: tiers[rand(tiers.length)], 'pod-template-hash': String(i) } },
-    spec: { containers: [{ name: 'c', ports: [{ name: 'http', containerPort: 8080 + rand(3) }, { name: 'metrics', containerPort: 9090 }] }] },
+    metadata: {
+      name: `pod-${i}`,
+      namespace: `ns-${n}`,
+      labels: { app: apps[rand(apps.length)], tier: tiers[rand(tiers.length)], 'pod-template-hash': String(i) },
+    },
+    spec: {
+      containers: [
+        {
+          name: 'c',
+          ports: [
+            { name: 'http', containerPort: 8080 + rand(3) },
+            { name: 'metrics', containerPort: 9090 },
+          ],
+        },
+      ],
+    },
     status: { podIP: `10.${Math.floor(i / 65536)}.${Math.floor(i / 256) % 256}.${i % 256}` },
   };
 });
-const peers = () => [
-  { namespaceSelector: { matchLabels: { team: `team-${rand(17)}` } }, podSelector: { matchLabels: { app: apps[rand(apps.length)] } } },
-  { podSelector: { matchExpressions: [{ key: 'tier', operator: 'In', values: [tiers[rand(4)], tiers[rand(4)]] }] } },
-  { namespaceSelector: { matchExpressions: [{ key: 'env', operator: 'NotIn', values: ['prod'] }] } },
-  { ipBlock: { cidr: '192.168.0.0/16', except: ['192.168.1.0/24'] } },
-].slice(0, 1 + rand(4));
+const peers = () =>
+  [
+    { namespaceSelector: { matchLabels: { team: `team-${rand(17)}` } }, podSelector: { matchLabels: { app: apps[rand(apps.length)] } } },
+    { podSelector: { matchExpressions: [{ key: 'tier', operator: 'In', values: [tiers[rand(4)], tiers[rand(4)]] }] } },
+    { namespaceSelector: { matchExpressions: [{ key: 'env', operator: 'NotIn', values: ['prod'] }] } },
+    { ipBlock: { cidr: '192.168.0.0/16', except: ['192.168.1.0/24'] } },
+  ].slice(0, 1 + rand(4));
 const policies = Array.from({ length: POLICIES }, (_, i) => {
   const ns = `ns-${i % NS}`;
   if (i % 10 === 0) return { metadata: { name: `deny-${i}`, namespace: ns }, spec: { podSelector: {}, policyTypes: ['Ingress'] } };
-  if (i % 10 === 1) return { metadata: { name: `egress-${i}`, namespace: ns }, spec: { podSelector: { matchLabels: { tier: tiers[rand(4)] } }, policyTypes: ['Egress'], egress: [{ to: [{ namespaceSelector: {}, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }], ports: [{ protocol: 'UDP', port: 53 }] }, { to: peers(), ports: [{ port: 'http' }] }] } };
-  return { metadata: { name: `allow-${i}`, namespace: ns }, spec: { podSelector: { matchLabels: { app: apps[rand(apps.length)] } }, ingress: [{ from: peers(), ports: [{ port: 8080, endPort: 8081 }, { port: 'metrics' }] }, { from: peers() }] } };
+  if (i % 10 === 1)
+    return {
+      metadata: { name: `egress-${i}`, namespace: ns },
+      spec: {
+        podSelector: { matchLabels: { tier: tiers[rand(4)] } },
+        policyTypes: ['Egress'],
+        egress: [
+          { to: [{ namespaceSelector: {}, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }], ports: [{ protocol: 'UDP', port: 53 }] },
+          { to: peers(), ports: [{ port: 'http' }] },
+        ],
+      },
+    };
+  return {
+    metadata: { name: `allow-${i}`, namespace: ns },
+    spec: {
+      podSelector: { matchLabels: { app: apps[rand(apps.length)] } },
+      ingress: [{ from: peers(), ports: [{ port: 8080, endPort: 8081 }, { port: 'metrics' }] }, { from: peers() }],
+    },
+  };
 });
 const world = { namespaces, pods, workloads: [], services: [], policies, enforced: true };
 
-const stats = (xs) => { const s = [...xs].sort((a, b) => a - b); return { median: s[Math.floor(s.length / 2)], p95: s[Math.floor(s.length * 0.95)], max: s[s.length - 1] }; };
+const stats = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return { median: s[Math.floor(s.length / 2)], p95: s[Math.floor(s.length * 0.95)], max: s[s.length - 1] };
+};
 const fmt = (o) => `median ${o.median.toFixed(3)} ms, p95 ${o.p95.toFixed(3)} ms, max ${o.max.toFixed(3)} ms`;
 
 let t = performance.now();
 new WorldIndex(world); // built here only for its time
 console.log(`world: ${NS} namespaces, ${PODS} pods, ${POLICIES} policies; index built in ${(performance.now() - t).toFixed(1)} ms`);
 
-const times = [], full = [];
+const times = [],
+  full = [];
 for (let i = 0; i < 300; i++) {
-  const src = { kind: 'pod', pod: pods[rand(PODS)] }, dst = { kind: 'pod', pod: pods[rand(PODS)] };
+  const src = { kind: 'pod', pod: pods[rand(PODS)] },
+    dst = { kind: 'pod', pod: pods[rand(PODS)] };
   const flow = { src, dst, port: 8080, protocol: 'TCP', servicePort: 80 };
   const fresh = new WorldIndex(world); // no warm per-pod cache: the cost a single CLI verdict pays
   t = performance.now();
@@ -93,5 +137,10 @@ for (let r = 0; r < 3; r++) {
 console.log(`200x200 pod matrix (40,000 verdicts), 3 runs: ${fmt(stats(runs))}`);
 
 t = performance.now();
-namespaceMatrix(new WorldIndex(world), namespaces.slice(0, 20).map((n) => n.metadata.name), 8080, 'TCP');
+namespaceMatrix(
+  new WorldIndex(world),
+  namespaces.slice(0, 20).map((n) => n.metadata.name),
+  8080,
+  'TCP',
+);
 console.log(`20x20 namespace matrix (all pod pairs, folded by labels): ${(performance.now() - t).toFixed(1)} ms`);

@@ -18,13 +18,23 @@ const dir = mkdtempSync(path.join(tmpdir(), 'k8snet-bench-render-'));
 const entry = path.join(dir, 'entry.ts');
 const out = path.join(dir, 'render.mjs');
 await bundle({
-  stdin: { contents: `export { analyzeFacts } from ${JSON.stringify(path.join(root, 'src/pipeline.ts'))};\nexport { renderTable, renderMarkdown } from ${JSON.stringify(path.join(root, 'src/report/index.ts'))};`, resolveDir: root, sourcefile: entry, loader: 'ts' },
-  outfile: out, sourcemap: false, legalComments: 'none',
+  stdin: {
+    contents: `export { analyzeFacts } from ${JSON.stringify(path.join(root, 'src/pipeline.ts'))};\nexport { renderTable, renderMarkdown } from ${JSON.stringify(path.join(root, 'src/report/index.ts'))};`,
+    resolveDir: root,
+    sourcefile: entry,
+    loader: 'ts',
+  },
+  outfile: out,
+  sourcemap: false,
+  legalComments: 'none',
 });
 const { analyzeFacts, renderTable, renderMarkdown } = await import(pathToFileURL(out).href);
 rmSync(dir, { recursive: true, force: true });
 
-const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+};
 // CPU time (user + system) of this process, not wall time: the machine is shared, and a render
 // that waits for a core is not a slower render. One warm-up call, then the median of `reps`.
 function time(fn) {
@@ -55,12 +65,19 @@ for (const name of readdirSync(recorded).sort()) {
   const evidence = report.steps.reduce((n, s) => n + s.findings.reduce((m, f) => m + f.evidence.length, 0), 0);
   const row = Object.entries(renders).map(([, fn]) => time(() => fn(report)));
   for (const x of row) if (x.ms > BUDGET_MS) failed = true;
-  console.log(name.padEnd(38), String(evidence).padStart(8), ...row.map((x) => x.ms.toFixed(2).padStart(9)), String(row[2].result.split('\n').length).padStart(8));
+  console.log(
+    name.padEnd(38),
+    String(evidence).padStart(8),
+    ...row.map((x) => x.ms.toFixed(2).padStart(9)),
+    String(row[2].result.split('\n').length).padStart(8),
+  );
   if (!largest || evidence > largest.evidence) largest = { name, evidence, report };
 }
 
 // Growth: the largest run with one failing finding carrying N lines of evidence.
-console.log(`\n-v growth on ${largest.name} (one finding with N evidence lines of ~90 characters;\n table and markdown show at most 4 and 6 evidence lines of a finding, so they stay flat)`);
+console.log(
+  `\n-v growth on ${largest.name} (one finding with N evidence lines of ~90 characters;\n table and markdown show at most 4 and 6 evidence lines of a finding, so they stay flat)`,
+);
 const sample = 'ingress of payments/payments-api-687d8d6878-5kljh: isolated by allow-traefik-to-payments, default-deny-ingress';
 const points = [];
 for (const n of [10, 100, 1000]) {

@@ -52,14 +52,18 @@ for (let r = -1; r < runs; r++) {
       console.error(`error: ${c.name} exited ${p.status} (expected ${c.exit}): ${p.stderr}`);
       process.exit(1);
     }
-    if (r >= 0) { // round -1 warms the page cache
+    if (r >= 0) {
+      // round -1 warms the page cache
       times[i].push(ms);
       cpu[i].push(Number(String(p.output[3])));
     }
   }
 }
 rmSync(probeDir, { recursive: true, force: true });
-const q = (xs, f) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor(f * s.length))]; };
+const q = (xs, f) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(f * s.length))];
+};
 const base = q(times[0], 0.5);
 const cpuBase = q(cpu[0], 0.5);
 console.log(`start-up, ${runs} alternating runs each, ms (median [p25-p75]); load ${load0.toFixed(1)} -> ${loadavg()[0].toFixed(1)}, node ${process.version}`);
@@ -71,6 +75,8 @@ commands.forEach((c, i) => {
   const cm = q(cpu[i], 0.5);
   if (i > 0 && ratio > 2) missed = true;
   const range = (xs) => `${q(xs, 0.5).toFixed(0)} [${q(xs, 0.25).toFixed(0)}-${q(xs, 0.75).toFixed(0)}]`;
-  console.log(`  ${c.name.padEnd(48)} ${range(times[i]).padStart(14)}  ${i > 0 ? `${ratio.toFixed(2)}x`.padEnd(9) : ''.padEnd(9)} ${range(cpu[i]).padStart(14)}  ${i > 0 ? `${(cm / cpuBase).toFixed(2)}x` : ''}${i > 0 && ratio > 2 ? '  (wall target 2x: missed)' : ''}`);
+  console.log(
+    `  ${c.name.padEnd(48)} ${range(times[i]).padStart(14)}  ${i > 0 ? `${ratio.toFixed(2)}x`.padEnd(9) : ''.padEnd(9)} ${range(cpu[i]).padStart(14)}  ${i > 0 ? `${(cm / cpuBase).toFixed(2)}x` : ''}${i > 0 && ratio > 2 ? '  (wall target 2x: missed)' : ''}`,
+  );
 });
 process.exit(missed ? 1 : 0);

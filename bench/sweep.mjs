@@ -87,10 +87,19 @@ async function requestsFor(nServices) {
   });
   await new Promise((r) => server.listen(0, '127.0.0.1', r));
   const kc = new KubeConfig();
-  kc.loadFromOptions({ clusters: [{ name: 'fake', server: `http://127.0.0.1:${server.address().port}`, skipTLSVerify: true }], users: [{ name: 'u' }], contexts: [{ name: 'fake', cluster: 'fake', user: 'u' }], currentContext: 'fake' });
+  kc.loadFromOptions({
+    clusters: [{ name: 'fake', server: `http://127.0.0.1:${server.address().port}`, skipTLSVerify: true }],
+    users: [{ name: 'u' }],
+    contexts: [{ name: 'fake', cluster: 'fake', user: 'u' }],
+    currentContext: 'fake',
+  });
   const api = new Api(kc, Date.now() + 30000);
   const t0 = process.hrtime.bigint();
-  const facts = await gatherSweep({ api, context: { name: 'fake' }, request: { namespaces: [n.name], path: '/', probeTimeoutMs: 2000, concurrency: 4, callers: false } });
+  const facts = await gatherSweep({
+    api,
+    context: { name: 'fake' },
+    request: { namespaces: [n.name], path: '/', probeTimeoutMs: 2000, concurrency: 4, callers: false },
+  });
   const took = ms(t0);
   api.close();
   server.close();
@@ -109,7 +118,12 @@ async function requestsFor(nServices) {
 {
   const env = spawnSync('bash', [join(root, 'test/lab/lab.sh'), 'env'], { encoding: 'utf8' });
   const kcPath = env.status === 0 ? env.stdout.match(/K8SNET_LAB_READONLY_KUBECONFIG=["']?([^"'\n]+)/)?.[1] : undefined;
-  const run = kcPath ? spawnSync(process.execPath, [join(root, 'bin/k8snet.js'), 'sweep', 'payments,orders,production', '-o', 'json', '--kubeconfig', kcPath], { encoding: 'utf8', timeout: 90000 }) : undefined;
+  const run = kcPath
+    ? spawnSync(process.execPath, [join(root, 'bin/k8snet.js'), 'sweep', 'payments,orders,production', '-o', 'json', '--kubeconfig', kcPath], {
+        encoding: 'utf8',
+        timeout: 90000,
+      })
+    : undefined;
   let j;
   try {
     j = run && run.stdout ? JSON.parse(run.stdout) : undefined;

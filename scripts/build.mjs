@@ -82,7 +82,9 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
   const outputs = Object.entries(result.metafile.outputs).filter(([f]) => f.endsWith('.mjs'));
   const kib = (n) => `${(n / 1024).toFixed(0)} KiB`;
   const notices = writeThirdPartyLicenses(result.metafile, path.join(root, 'dist/THIRD-PARTY-LICENSES.txt'));
-  console.log(`built dist/k8snet.mjs and ${outputs.length - 1} chunks in dist/chunks (${kib(outputs.reduce((n, [, o]) => n + o.bytes, 0))}) in ${Date.now() - t0} ms; licenses of ${notices} bundled packages in dist/THIRD-PARTY-LICENSES.txt`);
+  console.log(
+    `built dist/k8snet.mjs and ${outputs.length - 1} chunks in dist/chunks (${kib(outputs.reduce((n, [, o]) => n + o.bytes, 0))}) in ${Date.now() - t0} ms; licenses of ${notices} bundled packages in dist/THIRD-PARTY-LICENSES.txt`,
+  );
 }
 
 /**
@@ -97,12 +99,19 @@ function writeThirdPartyLicenses(metafile, file) {
       if (m) dirs.add(path.resolve(root, m[1]));
     }
   }
-  const parts = [...dirs].map((dir) => {
-    const pkg = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8'));
-    const lic = readdirSync(dir).find((f) => /^(licen[cs]e|copying)(\.|$)/i.test(f));
-    const text = lic ? readFileSync(path.join(dir, lic), 'utf8').trim() : `(no license file in the package; package.json says: ${JSON.stringify(pkg.license ?? 'none')})`;
-    return { id: `${pkg.name}@${pkg.version}`, text: `${pkg.name}@${pkg.version} (${typeof pkg.license === 'string' ? pkg.license : 'see below'})\n\n${text}\n` };
-  }).sort((a, b) => a.id.localeCompare(b.id));
+  const parts = [...dirs]
+    .map((dir) => {
+      const pkg = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8'));
+      const lic = readdirSync(dir).find((f) => /^(licen[cs]e|copying)(\.|$)/i.test(f));
+      const text = lic
+        ? readFileSync(path.join(dir, lic), 'utf8').trim()
+        : `(no license file in the package; package.json says: ${JSON.stringify(pkg.license ?? 'none')})`;
+      return {
+        id: `${pkg.name}@${pkg.version}`,
+        text: `${pkg.name}@${pkg.version} (${typeof pkg.license === 'string' ? pkg.license : 'see below'})\n\n${text}\n`,
+      };
+    })
+    .sort((a, b) => a.id.localeCompare(b.id));
   const head = 'k8snet bundles code of these npm packages into dist/ (npm run build). Their licenses follow.\n';
   writeFileSync(file, [head, ...parts.map((p) => p.text)].join(`\n${'-'.repeat(78)}\n\n`));
   return parts.length;

@@ -39,8 +39,7 @@ export class ClusterError extends K8snetError {
   readonly kind: ClusterErrorKind;
 }
 
-export type ClusterErrorKind =
-  | 'config' | 'unreachable' | 'timeout' | 'unauthorized' | 'forbidden' | 'not-found' | 'server' | 'other';
+export type ClusterErrorKind = 'config' | 'unreachable' | 'timeout' | 'unauthorized' | 'forbidden' | 'not-found' | 'server' | 'other';
 
 export function isK8snetError(e: unknown): e is UserError | ClusterError {
   return e instanceof UserError || e instanceof ClusterError;

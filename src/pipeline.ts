@@ -29,7 +29,9 @@ export function validateFacts(value: unknown, file: string): Facts {
     const versionProblem = typeof value === 'object' && value !== null && (value as { schemaVersion?: unknown }).schemaVersion !== FACTS_SCHEMA_VERSION;
     throw new UserError({
       message: `${file} is not a k8snet facts file k8snet ${VERSION} can read`,
-      why: versionProblem ? `schemaVersion: expected ${FACTS_SCHEMA_VERSION}, found ${JSON.stringify((value as { schemaVersion?: unknown }).schemaVersion)}` : problem,
+      why: versionProblem
+        ? `schemaVersion: expected ${FACTS_SCHEMA_VERSION}, found ${JSON.stringify((value as { schemaVersion?: unknown }).schemaVersion)}`
+        : problem,
       next: 'pass a file written by `k8snet diagnose --save` (format: docs/facts-format.md)',
     });
   }

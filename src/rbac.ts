@@ -26,7 +26,11 @@ const ROLES: { role: Permission['role']; name: string; purpose: string }[] = [
   { role: 'read', name: 'k8snet-read', purpose: 'read-only checks (steps 1-5 without live probes)' },
   { role: 'exec', name: 'k8snet-exec', purpose: 'live probes: exec into the source container' },
   { role: 'ephemeral', name: 'k8snet-ephemeral', purpose: 'only for --ephemeral: add a debug container to a source pod without a shell' },
-  { role: 'secrets', name: 'k8snet-tls-secrets', purpose: 'opt-in: lets the Ingress step confirm TLS secrets exist (this grant can read Secret data with other tools)' },
+  {
+    role: 'secrets',
+    name: 'k8snet-tls-secrets',
+    purpose: 'opt-in: lets the Ingress step confirm TLS secrets exist (this grant can read Secret data with other tools)',
+  },
 ];
 
 function groupRules(perms: Permission[]): { apiGroups: string[]; resources: string[]; verbs: string[]; why: string[] }[] {

@@ -48,7 +48,7 @@ function sentence(kind: Kind, p: ProbeFact, o: ConnectOutcome): string {
   switch (o.kind) {
     case 'ok':
       return o.httpStatus !== undefined
-        ? `${w} answered HTTP ${o.httpStatus}${o.httpStatus >= 400 ? ' (the connection works; the status is the app\'s answer)' : ''}`
+        ? `${w} answered HTTP ${o.httpStatus}${o.httpStatus >= 400 ? " (the connection works; the status is the app's answer)" : ''}`
         : `${w} accepted a TCP connection`;
     case 'refused':
       return kind === 'clusterip'
@@ -84,15 +84,25 @@ function legacyFinding(kind: Kind, p: ProbeFact): Finding {
   return make(code, STEP, status, sentence(kind, p, o), probeEvidence(p, o.detail), {
     next,
     forbidden: execForbidden(p),
-    data: { probeId: p.id, outcome: o.kind === 'timeout' && o.connected === true ? 'no-response' : o.kind, connected: o.connected, httpStatus: o.httpStatus, target: target(p),
-      ...(p.target.pod ? { pod: p.target.pod } : {}), ...(p.target.node ? { node: p.target.node } : {}) },
+    data: {
+      probeId: p.id,
+      outcome: o.kind === 'timeout' && o.connected === true ? 'no-response' : o.kind,
+      connected: o.connected,
+      httpStatus: o.httpStatus,
+      target: target(p),
+      ...(p.target.pod ? { pod: p.target.pod } : {}),
+      ...(p.target.node ? { node: p.target.node } : {}),
+    },
   });
 }
 
 function servicePortOf(facts: Facts, p: ProbeFact): ServicePort | undefined {
   if (facts.service.state !== 'ok' || !p.servicePort) return undefined;
   const ports = facts.service.value.spec.ports ?? [];
-  return ports.find((x) => x.name === p.servicePort!.name && (x.protocol ?? 'TCP') === (p.servicePort!.protocol ?? 'TCP')) ?? ports.find((x) => x.port === p.servicePort!.port);
+  return (
+    ports.find((x) => x.name === p.servicePort!.name && (x.protocol ?? 'TCP') === (p.servicePort!.protocol ?? 'TCP')) ??
+    ports.find((x) => x.port === p.servicePort!.port)
+  );
 }
 
 function protocolText(proto: PortProtocol): string {
@@ -112,10 +122,19 @@ function pathFinding(facts: Facts, kind: Kind, transport: ProbeFact, app: ProbeF
   const evidence = [...probeEvidence(transport, t.detail), ...(app ? probeEvidence(app, a!.detail) : [])];
   if (proto) evidence.push(`protocol: ${protocolText(proto)}`);
   const w = what(kind, transport);
-  const base = { probeId: transport.id, appProbeId: app?.id, target: target(transport), servicePort: transport.servicePort, app: a?.kind, protocol: proto?.app,
-    ...(transport.target.pod ? { pod: transport.target.pod } : {}), ...(transport.target.node ? { node: transport.target.node } : {}) };
+  const base = {
+    probeId: transport.id,
+    appProbeId: app?.id,
+    target: target(transport),
+    servicePort: transport.servicePort,
+    app: a?.kind,
+    protocol: proto?.app,
+    ...(transport.target.pod ? { pod: transport.target.pod } : {}),
+    ...(transport.target.node ? { node: transport.target.node } : {}),
+  };
   // the application probe saw the server: a connection was made whatever the transport probe says
-  const appConnected = a !== undefined && (a.kind === 'answered' || a.kind === 'silent' && a.connected === true || a.kind === 'closed' || a.kind === 'protocol-error');
+  const appConnected =
+    a !== undefined && (a.kind === 'answered' || (a.kind === 'silent' && a.connected === true) || a.kind === 'closed' || a.kind === 'protocol-error');
   const connected = t.kind === 'ok' || (appConnected && app?.kind !== 'dns');
   if (!connected) {
     const { code, status } = classify(kind, t);
@@ -126,23 +145,54 @@ function pathFinding(facts: Facts, kind: Kind, transport: ProbeFact, app: ProbeF
   if (!a || a.kind === 'not-run' || a.kind === 'not-connected' || a.kind === 'unclear' || a.kind === 'answered') {
     const said = a?.kind === 'answered' ? ` and answered ${a.answer}` : '';
     const note = !a
-      ? proto && proto.app !== 'tcp' ? '' : `; ${proto ? `${proto.product ?? 'the protocol'} is not probed beyond the connect` : 'transport probe only'}`
-      : a.kind === 'not-run' ? `; the ${app!.app} check did not run (${a.detail})` : a.kind === 'answered' ? '' : `; the ${app!.app} check was inconclusive`;
+      ? proto && proto.app !== 'tcp'
+        ? ''
+        : `; ${proto ? `${proto.product ?? 'the protocol'} is not probed beyond the connect` : 'transport probe only'}`
+      : a.kind === 'not-run'
+        ? `; the ${app!.app} check did not run (${a.detail})`
+        : a.kind === 'answered'
+          ? ''
+          : `; the ${app!.app} check was inconclusive`;
     const httpStatus = a?.httpStatus;
     const summary = `${w} accepted a TCP connection${said}${note}${via}`;
     return make(`${kind}/reachable`, STEP, 'pass', summary, evidence, { data: { ...base, outcome: 'ok', connected: true, httpStatus } });
   }
   // connected, and the application did not answer what we sent: never a network verdict
-  const sent = app!.app === 'dns' ? 'a DNS query' : app!.app === 'tls' ? 'a TLS handshake' : app!.app === 'https' ? 'an HTTPS request' : app!.app === 'h2c' ? 'an HTTP/2 request' : 'an HTTP request';
-  const did = a.kind === 'silent' ? `sent nothing back to ${sent} within --probe-timeout` : a.kind === 'closed' ? `closed the connection without answering ${sent}` : `did not answer ${sent} in that protocol`;
+  const sent =
+    app!.app === 'dns'
+      ? 'a DNS query'
+      : app!.app === 'tls'
+        ? 'a TLS handshake'
+        : app!.app === 'https'
+          ? 'an HTTPS request'
+          : app!.app === 'h2c'
+            ? 'an HTTP/2 request'
+            : 'an HTTP request';
+  const did =
+    a.kind === 'silent'
+      ? `sent nothing back to ${sent} within --probe-timeout`
+      : a.kind === 'closed'
+        ? `closed the connection without answering ${sent}`
+        : `did not answer ${sent} in that protocol`;
   if (proto && proto.confidence !== 'declared') {
-    return make(`${kind}/app-unanswered`, STEP, 'warn',
+    return make(
+      `${kind}/app-unanswered`,
+      STEP,
+      'warn',
       `${w} accepted a TCP connection but ${did}; the port was only guessed to speak ${proto.app} (${proto.why}), so it may speak another protocol (set appProtocol on the Service port, or --probe tcp)`,
-      evidence, { data: { ...base, outcome: 'ok', connected: true } });
+      evidence,
+      { data: { ...base, outcome: 'ok', connected: true } },
+    );
   }
   const code: CoreCode = a.kind === 'silent' ? `${kind}/no-response` : `${kind}/app-error`;
-  return make(code, STEP, 'fail', `${w} accepted the connection but the application ${did}${proto ? ` (${proto.why} says it speaks ${proto.app})` : ''}: the network path works`,
-    evidence, { data: { ...base, outcome: a.kind === 'silent' ? 'no-response' : 'app-error', connected: true } });
+  return make(
+    code,
+    STEP,
+    'fail',
+    `${w} accepted the connection but the application ${did}${proto ? ` (${proto.why} says it speaks ${proto.app})` : ''}: the network path works`,
+    evidence,
+    { data: { ...base, outcome: a.kind === 'silent' ? 'no-response' : 'app-error', connected: true } },
+  );
 }
 
 /** A UDP DNS port: the query is the only probe (UDP has no handshake), so its answer is the evidence. */
@@ -153,10 +203,19 @@ function udpDnsFinding(kind: Kind, p: ProbeFact): Finding {
   const w = `${kind === 'clusterip' ? 'ClusterIP' : 'Pod IP'} ${addr}/UDP${p.servicePort?.name ? ` (${p.servicePort.name})` : ''}`;
   const ev = probeEvidence(p, a.detail);
   const data = { probeId: p.id, target: `${addr}/udp`, servicePort: p.servicePort, app: a.kind, protocol: 'dns' };
-  if (a.kind === 'answered') return make(`${kind}/reachable`, STEP, 'pass', `${w} answered a DNS query (${a.answer})`, ev, { data: { ...data, outcome: 'ok' } });
-  if (a.kind === 'not-run') return make(`${kind}/not-probed`, STEP, 'unknown', `${w} could not be probed: ${a.detail}`, ev, { data: { ...data, outcome: 'tool-missing' } });
+  if (a.kind === 'answered')
+    return make(`${kind}/reachable`, STEP, 'pass', `${w} answered a DNS query (${a.answer})`, ev, { data: { ...data, outcome: 'ok' } });
+  if (a.kind === 'not-run')
+    return make(`${kind}/not-probed`, STEP, 'unknown', `${w} could not be probed: ${a.detail}`, ev, { data: { ...data, outcome: 'tool-missing' } });
   if (a.kind === 'silent') {
-    return make(`${kind}/timeout`, STEP, 'fail', `${w}: no reply to a DNS query over UDP (dropped, or the DNS server is not answering: UDP cannot tell which)`, ev, { data: { ...data, outcome: 'timeout' } });
+    return make(
+      `${kind}/timeout`,
+      STEP,
+      'fail',
+      `${w}: no reply to a DNS query over UDP (dropped, or the DNS server is not answering: UDP cannot tell which)`,
+      ev,
+      { data: { ...data, outcome: 'timeout' } },
+    );
   }
   return make(`${kind}/error`, STEP, 'fail', `${w}: the DNS query failed: ${a.detail}`, ev, { data: { ...data, outcome: 'error' } });
 }
@@ -222,7 +281,10 @@ function judgePorts(facts: Facts, findings: Finding[]): Finding[] {
       ...f,
       status: 'warn' as const,
       summary: `Port ${name} only: ${f.summary}; port(s) ${ok} work, and --port was not given, so this port alone does not make the Service faulty`,
-      next: [`k8snet diagnose ${facts.request.target.namespace}/${facts.request.target.name} --from ${facts.request.from?.raw ?? '...'} --port ${name}   # to judge this port`, ...(f.next ?? [])],
+      next: [
+        `k8snet diagnose ${facts.request.target.namespace}/${facts.request.target.name} --from ${facts.request.from?.raw ?? '...'} --port ${name}   # to judge this port`,
+        ...(f.next ?? []),
+      ],
       data: { ...f.data, secondary: true },
     } as Finding;
   });
@@ -248,7 +310,9 @@ export function checkClusterIP(facts: Facts): Finding[] {
   if (vipProbes === 0 && !headless && probeable) {
     out.push(
       denied
-        ? make('clusterip/not-probed', STEP, 'unknown', `${denied.summary}: the ClusterIP and pod IPs were not probed`, facts.notes.slice(0, 3), { next: denied.next })
+        ? make('clusterip/not-probed', STEP, 'unknown', `${denied.summary}: the ClusterIP and pod IPs were not probed`, facts.notes.slice(0, 3), {
+            next: denied.next,
+          })
         : make('clusterip/not-probed', STEP, 'unknown', 'No ClusterIP probe was run', facts.notes.slice(0, 3)),
     );
   }
@@ -257,9 +321,16 @@ export function checkClusterIP(facts: Facts): Finding[] {
     const proto = decidePortProtocol(p, facts.request.probe);
     const asked = !facts.request.port || facts.request.port === p.name || facts.request.port === String(p.port);
     if (proto.transport !== 'TCP' && !(proto.transport === 'UDP' && proto.app === 'dns') && asked) {
-      out.push(make('clusterip/udp-not-probed', STEP, 'unknown',
-        `Service port ${p.port}/${proto.transport}${p.name ? ` (${p.name})` : ''} was not probed: k8snet probes ${proto.transport} ports only when they speak DNS, so reachability on this port is unknown`,
-        [`protocol: ${proto.why}`, 'a UDP datagram that gets no reply cannot tell a drop from a server that does not answer'], { data: { servicePort: { port: p.port, name: p.name, protocol: proto.transport } } }));
+      out.push(
+        make(
+          'clusterip/udp-not-probed',
+          STEP,
+          'unknown',
+          `Service port ${p.port}/${proto.transport}${p.name ? ` (${p.name})` : ''} was not probed: k8snet probes ${proto.transport} ports only when they speak DNS, so reachability on this port is unknown`,
+          [`protocol: ${proto.why}`, 'a UDP datagram that gets no reply cannot tell a drop from a server that does not answer'],
+          { data: { servicePort: { port: p.port, name: p.name, protocol: proto.transport } } },
+        ),
+      );
     }
   }
   out.push(...all.filter((f) => familyOf(f.code) === 'endpoint'));

@@ -30,7 +30,9 @@ export function detectCniFrom(daemonSets: Read<Workload[]>, nodes: Read<Node[]>)
       if (h) hits.push(notRunning(ds, h) ?? h);
     }
   } else {
-    evidence.push(`DaemonSets could not be listed (${facts.daemonSets.state}${'message' in facts.daemonSets && facts.daemonSets.message ? `: ${facts.daemonSets.message}` : ''})`);
+    evidence.push(
+      `DaemonSets could not be listed (${facts.daemonSets.state}${'message' in facts.daemonSets && facts.daemonSets.message ? `: ${facts.daemonSets.message}` : ''})`,
+    );
   }
   if (hits.length === 0 && facts.nodes.state === 'ok') {
     for (const node of facts.nodes.value) {
@@ -60,7 +62,12 @@ export function detectCniFrom(daemonSets: Read<Workload[]>, nodes: Read<Node[]>)
 function notRunning(ds: Workload, h: Hit): Hit | undefined {
   const st = ds.status;
   if (h.enforces !== true || !st || st.numberReady === undefined || st.numberReady > 0) return undefined;
-  return { ...h, enforces: false, stopped: `${ds.metadata.namespace ?? ''}/${ds.metadata.name}`, why: `${h.why}, but DaemonSet ${ds.metadata.namespace ?? ''}/${ds.metadata.name} has no ready pod (numberReady 0 of ${st.desiredNumberScheduled ?? '?'} scheduled): nothing enforces NetworkPolicy` };
+  return {
+    ...h,
+    enforces: false,
+    stopped: `${ds.metadata.namespace ?? ''}/${ds.metadata.name}`,
+    why: `${h.why}, but DaemonSet ${ds.metadata.namespace ?? ''}/${ds.metadata.name} has no ready pod (numberReady 0 of ${st.desiredNumberScheduled ?? '?'} scheduled): nothing enforces NetworkPolicy`,
+  };
 }
 
 /**

@@ -15,7 +15,10 @@ interface Observed {
 }
 
 function observed(findings: readonly Finding[]): Observed {
-  const probes = findings.filter((f) => f.step === 'clusterip').filter((f) => hasCode(f, CONNECT_PROBE_CODES)).filter((f) => f.data?.secondary !== true);
+  const probes = findings
+    .filter((f) => f.step === 'clusterip')
+    .filter((f) => hasCode(f, CONNECT_PROBE_CODES))
+    .filter((f) => f.data?.secondary !== true);
   const by = (o: ConnectProbeData['outcome']) => probes.filter((f) => f.data?.outcome === o);
   return { ok: by('ok'), timeout: by('timeout'), refused: by('refused') };
 }
@@ -36,18 +39,41 @@ export function checkCrossLayer(facts: Facts, findings: readonly Finding[]): Fin
     const why = hostNet
       ? 'the source uses the host network, which pod selectors do not match'
       : 'the CNI does not enforce NetworkPolicy (flannel and kindnet do not), or a mesh/hostNetwork path bypasses it';
-    return [make('crosscheck/not-enforced', 'policy', 'warn',
-      `NetworkPolicy ${names.join(', ') || ''} should deny this traffic, but packets pass: ${why}`.replace('  ', ' '),
-      evidence, { next: ['kubectl get daemonsets -n kube-system -o wide'], data: { predicted, observed: 'pass', policies: names } })];
+    return [
+      make(
+        'crosscheck/not-enforced',
+        'policy',
+        'warn',
+        `NetworkPolicy ${names.join(', ') || ''} should deny this traffic, but packets pass: ${why}`.replace('  ', ' '),
+        evidence,
+        { next: ['kubectl get daemonsets -n kube-system -o wide'], data: { predicted, observed: 'pass', policies: names } },
+      ),
+    ];
   }
   if (predicted === 'allow' && obs.ok.length === 0 && obs.timeout.length > 0 && obs.refused.length === 0) {
-    return [make('crosscheck/dropped-despite-allow', 'policy', 'fail',
-      'NetworkPolicy allows this traffic, but packets are dropped: look below policy (CNI, routes, node, the pod itself)',
-      evidence, { next: ['kubectl get pods -n kube-system -o wide', 'kubectl get nodes -o wide'], data: { predicted, observed: 'drop' } })];
+    return [
+      make(
+        'crosscheck/dropped-despite-allow',
+        'policy',
+        'fail',
+        'NetworkPolicy allows this traffic, but packets are dropped: look below policy (CNI, routes, node, the pod itself)',
+        evidence,
+        { next: ['kubectl get pods -n kube-system -o wide', 'kubectl get nodes -o wide'], data: { predicted, observed: 'drop' } },
+      ),
+    ];
   }
   if (obs.ok.length + obs.timeout.length + obs.refused.length === 0) return [];
   const seen = obs.ok.length > 0 ? 'pass' : obs.timeout.length > 0 ? 'drop' : 'refused';
-  return [make('crosscheck/agree', 'policy', 'info',
-    predicted === 'deny' ? `Probes failed as the policy predicts (${seen === 'refused' ? 'rejected' : 'dropped'})` : 'Probes confirm the policy verdict (allowed)',
-    evidence, { data: { predicted, observed: seen, policies: names } })];
+  return [
+    make(
+      'crosscheck/agree',
+      'policy',
+      'info',
+      predicted === 'deny'
+        ? `Probes failed as the policy predicts (${seen === 'refused' ? 'rejected' : 'dropped'})`
+        : 'Probes confirm the policy verdict (allowed)',
+      evidence,
+      { data: { predicted, observed: seen, policies: names } },
+    ),
+  ];
 }

@@ -22,13 +22,27 @@ export function checkDnsReplicas(facts: Facts): Finding[] {
     const data = { server: p.target.server, pod: p.target.pod, node: p.target.node, sourceNode: src, outcome: o.kind, replicas: n, failing: failing.length };
     if (o.kind === 'answer' || o.kind === 'nxdomain' || o.kind === 'no-answer' || o.kind === 'servfail') {
       // the replica answered (what it answered is the ClusterIP probes' business)
-      out.push(make('dns/replica-ok', STEP, 'pass', `${who} answers from node ${src ?? '?'} (${o.kind === 'answer' ? o.addresses.join(', ') || 'answer' : o.kind})`, probeEvidence(p, o.detail).slice(0, 3), { data }));
+      out.push(
+        make(
+          'dns/replica-ok',
+          STEP,
+          'pass',
+          `${who} answers from node ${src ?? '?'} (${o.kind === 'answer' ? o.addresses.join(', ') || 'answer' : o.kind})`,
+          probeEvidence(p, o.detail).slice(0, 3),
+          { data },
+        ),
+      );
     } else if (failing.some((f) => f.p === p)) {
       const share = n > 1 ? `: about 1 in ${n} lookups through kube-dns go to it and fail (intermittent DNS)` : '';
-      out.push(make('dns/replica-unreachable', STEP, 'fail', `${who} does not answer from node ${src ?? '?'} (${o.kind})${share}`, probeEvidence(p, o.detail), {
-        next: [`kubectl -n kube-system get pods -l k8s-app=kube-dns -o wide`, `kubectl -n kube-system logs ${p.target.pod ?? '-l k8s-app=kube-dns'} --tail=30`],
-        data,
-      }));
+      out.push(
+        make('dns/replica-unreachable', STEP, 'fail', `${who} does not answer from node ${src ?? '?'} (${o.kind})${share}`, probeEvidence(p, o.detail), {
+          next: [
+            `kubectl -n kube-system get pods -l k8s-app=kube-dns -o wide`,
+            `kubectl -n kube-system logs ${p.target.pod ?? '-l k8s-app=kube-dns'} --tail=30`,
+          ],
+          data,
+        }),
+      );
     }
   }
   return out;

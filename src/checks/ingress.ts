@@ -45,30 +45,71 @@ function checkBackends(facts: Facts, ing: Ingress): Finding[] {
     const portText = ref.port?.name ?? String(ref.port?.number ?? '?');
     if (read.state === 'not-found') {
       if (relevant && ns !== t.namespace) {
-        out.push(make('ingress/backend-other-namespace', STEP, 'fail',
-          `Ingress ${id} routes to Service ${ref.name} in its own namespace ${ns}, but the Service lives in ${t.namespace}: an Ingress cannot route across namespaces`,
-          [`${where} -> service ${ref.name}:${portText}`, `Service ${ns}/${ref.name}: NotFound`, `Service ${t.namespace}/${t.name} exists`],
-          { subject, next: [`move the Ingress to namespace ${t.namespace}, or add an ExternalName Service ${ns}/${ref.name} -> ${t.name}.${t.namespace}.svc.cluster.local`] }));
+        out.push(
+          make(
+            'ingress/backend-other-namespace',
+            STEP,
+            'fail',
+            `Ingress ${id} routes to Service ${ref.name} in its own namespace ${ns}, but the Service lives in ${t.namespace}: an Ingress cannot route across namespaces`,
+            [`${where} -> service ${ref.name}:${portText}`, `Service ${ns}/${ref.name}: NotFound`, `Service ${t.namespace}/${t.name} exists`],
+            {
+              subject,
+              next: [
+                `move the Ingress to namespace ${t.namespace}, or add an ExternalName Service ${ns}/${ref.name} -> ${t.name}.${t.namespace}.svc.cluster.local`,
+              ],
+            },
+          ),
+        );
       } else {
-        out.push(make('ingress/backend-missing', STEP, relevant ? 'fail' : 'warn', `Ingress ${id} routes to Service ${ns}/${ref.name}, which does not exist`,
-          [`${where} -> service ${ref.name}:${portText}`], { subject, next: [`kubectl get services -n ${ns}`] }));
+        out.push(
+          make(
+            'ingress/backend-missing',
+            STEP,
+            relevant ? 'fail' : 'warn',
+            `Ingress ${id} routes to Service ${ns}/${ref.name}, which does not exist`,
+            [`${where} -> service ${ref.name}:${portText}`],
+            { subject, next: [`kubectl get services -n ${ns}`] },
+          ),
+        );
       }
       continue;
     }
     if (read.state !== 'ok') {
-      out.push(make('ingress/unreadable', STEP, 'unknown', unreadableSentence(read, { verb: 'get', resource: 'services', namespace: ns, name: ref.name }), readMessage(read), { subject, forbidden: read.state === 'forbidden' }));
+      out.push(
+        make(
+          'ingress/unreadable',
+          STEP,
+          'unknown',
+          unreadableSentence(read, { verb: 'get', resource: 'services', namespace: ns, name: ref.name }),
+          readMessage(read),
+          { subject, forbidden: read.state === 'forbidden' },
+        ),
+      );
       continue;
     }
     const ports = read.value.spec.ports ?? [];
-    const hasPort = ref.port?.name ? ports.some((p) => p.name === ref.port?.name) : ref.port?.number !== undefined ? ports.some((p) => p.port === ref.port?.number) : true;
+    const hasPort = ref.port?.name
+      ? ports.some((p) => p.name === ref.port?.name)
+      : ref.port?.number !== undefined
+        ? ports.some((p) => p.port === ref.port?.number)
+        : true;
     if (!hasPort) {
-      out.push(make('ingress/backend-port-missing', STEP, relevant ? 'fail' : 'warn', `Ingress ${id} routes to ${ns}/${ref.name} port ${portText}, which the Service does not expose`,
-        [`${where} -> service ${ref.name}:${portText}`, `Service ports: ${ports.map((p) => `${p.name ? `${p.name}=` : ''}${p.port}`).join(', ') || 'none'}`], { subject }));
+      out.push(
+        make(
+          'ingress/backend-port-missing',
+          STEP,
+          relevant ? 'fail' : 'warn',
+          `Ingress ${id} routes to ${ns}/${ref.name} port ${portText}, which the Service does not expose`,
+          [`${where} -> service ${ref.name}:${portText}`, `Service ports: ${ports.map((p) => `${p.name ? `${p.name}=` : ''}${p.port}`).join(', ') || 'none'}`],
+          { subject },
+        ),
+      );
       continue;
     }
     ok.push(`${where} -> ${ns}/${ref.name}:${portText}`);
   }
-  if (ok.length > 0 && out.every((f) => f.status !== 'fail')) out.push(make('ingress/backend-ok', STEP, 'pass', `Ingress ${id} backends exist`, ok, { subject }));
+  if (ok.length > 0 && out.every((f) => f.status !== 'fail'))
+    out.push(make('ingress/backend-ok', STEP, 'pass', `Ingress ${id} backends exist`, ok, { subject }));
   return out;
 }
 
@@ -81,11 +122,25 @@ function checkTls(facts: Facts, ing: Ingress): Finding[] {
     const s = facts.ingress.tlsSecrets.find((x) => x.namespace === ns && x.name === t.secretName);
     if (!s) continue;
     if (s.exists.state === 'ok' && !s.exists.value) {
-      out.push(make('ingress/tls-secret-missing', STEP, 'warn', `TLS secret ${ns}/${t.secretName} does not exist: HTTPS for ${(t.hosts ?? []).join(', ')} falls back to the controller's default certificate`, [], { subject }));
+      out.push(
+        make(
+          'ingress/tls-secret-missing',
+          STEP,
+          'warn',
+          `TLS secret ${ns}/${t.secretName} does not exist: HTTPS for ${(t.hosts ?? []).join(', ')} falls back to the controller's default certificate`,
+          [],
+          { subject },
+        ),
+      );
     } else if (s.exists.state === 'not-found') {
       out.push(make('ingress/tls-secret-missing', STEP, 'warn', `TLS secret ${ns}/${t.secretName} does not exist`, [], { subject }));
     } else if (s.exists.state !== 'ok') {
-      out.push(make('ingress/unreadable', STEP, 'unknown', unreadableSentence(s.exists, { verb: 'get', resource: 'secrets', namespace: ns, name: t.secretName }), [], { subject, forbidden: s.exists.state === 'forbidden' }));
+      out.push(
+        make('ingress/unreadable', STEP, 'unknown', unreadableSentence(s.exists, { verb: 'get', resource: 'secrets', namespace: ns, name: t.secretName }), [], {
+          subject,
+          forbidden: s.exists.state === 'forbidden',
+        }),
+      );
     }
   }
   return out;
@@ -114,11 +169,19 @@ function checkLogs(facts: Facts, ing: Ingress, ctl: IngressControllerFacts | und
   }
   if (errors === 0) return [];
   const first = ctl.logs[0];
-  return [make('ingress/controller-log-errors', STEP, 'warn', `${ctl.product} controller logged ${errors} error line(s) about this route or in general`,
-    quoted.slice(0, MAX_LOG_LINES), {
-      subject: { kind: 'Ingress', namespace: ns, name: ing.metadata.name },
-      next: first ? [`kubectl logs -n ${first.namespace} ${first.pod} -c ${first.container} --tail=50`] : [],
-    })];
+  return [
+    make(
+      'ingress/controller-log-errors',
+      STEP,
+      'warn',
+      `${ctl.product} controller logged ${errors} error line(s) about this route or in general`,
+      quoted.slice(0, MAX_LOG_LINES),
+      {
+        subject: { kind: 'Ingress', namespace: ns, name: ing.metadata.name },
+        next: first ? [`kubectl logs -n ${first.namespace} ${first.pod} -c ${first.container} --tail=50`] : [],
+      },
+    ),
+  ];
 }
 
 function checkProbes(facts: Facts, ing: Ingress): Finding[] {
@@ -131,13 +194,18 @@ function checkProbes(facts: Facts, ing: Ingress): Finding[] {
     const data = { probeId: p.id, outcome: o.kind, httpStatus: o.httpStatus };
     if (o.kind === 'ok') {
       const code = o.httpStatus ?? 0;
-      if (code === 404) return make('ingress/route-not-matched', STEP, 'fail', `${via}: controller answered 404 — no route matched this host/path`, ev, { subject, data });
+      if (code === 404)
+        return make('ingress/route-not-matched', STEP, 'fail', `${via}: controller answered 404 — no route matched this host/path`, ev, { subject, data });
       if (code === 502 || code === 503 || code === 504) {
-        return make('ingress/backend-error', STEP, 'fail', `${via}: controller answered ${code} — it matched the route but the backend Service failed`, ev, { subject, data });
+        return make('ingress/backend-error', STEP, 'fail', `${via}: controller answered ${code} — it matched the route but the backend Service failed`, ev, {
+          subject,
+          data,
+        });
       }
       return make('ingress/probe-ok', STEP, 'pass', `${via} answered HTTP ${o.httpStatus ?? '(tcp)'}`, ev, { subject, data });
     }
-    if (isNotRun(o.kind)) return make('ingress/not-probed', STEP, 'unknown', `${via} could not be probed: ${o.detail}`, ev, { subject, data, forbidden: execForbidden(p) });
+    if (isNotRun(o.kind))
+      return make('ingress/not-probed', STEP, 'unknown', `${via} could not be probed: ${o.detail}`, ev, { subject, data, forbidden: execForbidden(p) });
     return make('ingress/probe-failed', STEP, 'fail', `${via}: ${o.kind} — the controller Service did not answer`, ev, { subject, data });
   });
 }
@@ -146,8 +214,16 @@ function checkAdmission(ing: Ingress): Finding[] {
   const lb = ing.status?.loadBalancer?.ingress ?? [];
   if (lb.length > 0) return [];
   const ns = ing.metadata.namespace ?? '';
-  return [make('ingress/not-admitted', STEP, 'warn', `Ingress ${ns}/${ing.metadata.name} has no address in status.loadBalancer: no controller has admitted it (some controllers never set it)`,
-    [], { subject: { kind: 'Ingress', namespace: ns, name: ing.metadata.name }, next: [`kubectl describe ingress ${ing.metadata.name} -n ${ns}`] })];
+  return [
+    make(
+      'ingress/not-admitted',
+      STEP,
+      'warn',
+      `Ingress ${ns}/${ing.metadata.name} has no address in status.loadBalancer: no controller has admitted it (some controllers never set it)`,
+      [],
+      { subject: { kind: 'Ingress', namespace: ns, name: ing.metadata.name }, next: [`kubectl describe ingress ${ing.metadata.name} -n ${ns}`] },
+    ),
+  ];
 }
 
 /** Step 5: every Ingress that routes to the target Service (or the one named by --ingress). */
@@ -158,7 +234,16 @@ export function checkIngress(facts: Facts): Finding[] {
     return [make('ingress/none', STEP, 'info', `No Ingress routes to ${t.namespace}/${t.name}`, [])];
   }
   if (read.state !== 'ok') {
-    return [make('ingress/unreadable', STEP, 'unknown', unreadableSentence(read, { verb: 'list', resource: 'ingresses.networking.k8s.io', namespace: facts.request.ingress?.namespace ?? t.namespace }), readMessage(read), { forbidden: read.state === 'forbidden' })];
+    return [
+      make(
+        'ingress/unreadable',
+        STEP,
+        'unknown',
+        unreadableSentence(read, { verb: 'list', resource: 'ingresses.networking.k8s.io', namespace: facts.request.ingress?.namespace ?? t.namespace }),
+        readMessage(read),
+        { forbidden: read.state === 'forbidden' },
+      ),
+    ];
   }
   const out: Finding[] = [];
   for (const ing of read.value) {
@@ -178,7 +263,8 @@ function controllerAddresses(c: IngressControllerFacts): Set<string> {
   const out = new Set<string>();
   if (c.services.state === 'ok') {
     for (const s of c.services.value) {
-      for (const ip of [s.spec.clusterIP, ...(s.spec.clusterIPs ?? []), ...((s.spec as { externalIPs?: string[] }).externalIPs ?? [])]) if (ip && ip !== 'None') out.add(ip);
+      for (const ip of [s.spec.clusterIP, ...(s.spec.clusterIPs ?? []), ...((s.spec as { externalIPs?: string[] }).externalIPs ?? [])])
+        if (ip && ip !== 'None') out.add(ip);
       for (const lb of s.status?.loadBalancer?.ingress ?? []) for (const a of [lb.ip, lb.hostname]) if (a) out.add(a);
     }
   }
@@ -209,7 +295,11 @@ function judgeClassless(facts: Facts, ing: Ingress, f: FindingOf<'ingress/no-cla
   const probed = probes.some((p) => probeIdOf(p) !== undefined && p.status !== 'unknown');
   const served = answered.length > 0 || (!probed && setBy.length > 0);
   if (!served) {
-    return { ...f, summary: `${f.summary}${running.length ? `, and no running controller shows it serves the Ingress (${probed ? 'requests through the candidates were not routed' : 'no status address from a candidate'})` : ''}`, evidence };
+    return {
+      ...f,
+      summary: `${f.summary}${running.length ? `, and no running controller shows it serves the Ingress (${probed ? 'requests through the candidates were not routed' : 'no status address from a candidate'})` : ''}`,
+      evidence,
+    };
   }
   // the controller whose Service the routed request went through ("host/path via CLUSTER_IP:port")
   const hostOf = (f: Finding) => facts.probes.find((p) => p.id === probeIdOf(f))?.target.host;

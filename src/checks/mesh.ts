@@ -32,14 +32,28 @@ export function checkMesh(facts: Facts): FindingOf<'mesh/sidecar'>[] {
     const m = meshOf(facts.source.value.pod);
     if (m) hits.push({ side: 'source', pod: facts.source.value.pod, ...m });
   }
-  const target = targetPods(facts).map((pod) => ({ pod, m: meshOf(pod) })).find((x) => x.m);
+  const target = targetPods(facts)
+    .map((pod) => ({ pod, m: meshOf(pod) }))
+    .find((x) => x.m);
   if (target?.m) hits.push({ side: 'target', pod: target.pod, ...target.m });
-  return hits.map((h) => make('mesh/sidecar', 'clusterip', 'info',
-    `${h.mesh} sidecar ${h.container} runs in the ${h.side} pod ${h.pod.metadata.name}: mTLS, proxy routing and mesh policy also apply`,
-    [`${h.side} pod ${h.pod.metadata.namespace ?? ''}/${h.pod.metadata.name} has ${h.native ? 'native sidecar (initContainer, restartPolicy Always)' : 'container'} ${h.container}`],
-    {
-      subject: { kind: 'Pod', namespace: h.pod.metadata.namespace, name: h.pod.metadata.name },
-      next: [h.mesh === 'Istio' ? `istioctl x describe pod ${h.pod.metadata.name} -n ${h.pod.metadata.namespace ?? ''}` : `linkerd viz tap -n ${h.pod.metadata.namespace ?? ''} pod/${h.pod.metadata.name}`],
-      data: { mesh: h.mesh, side: h.side },
-    }));
+  return hits.map((h) =>
+    make(
+      'mesh/sidecar',
+      'clusterip',
+      'info',
+      `${h.mesh} sidecar ${h.container} runs in the ${h.side} pod ${h.pod.metadata.name}: mTLS, proxy routing and mesh policy also apply`,
+      [
+        `${h.side} pod ${h.pod.metadata.namespace ?? ''}/${h.pod.metadata.name} has ${h.native ? 'native sidecar (initContainer, restartPolicy Always)' : 'container'} ${h.container}`,
+      ],
+      {
+        subject: { kind: 'Pod', namespace: h.pod.metadata.namespace, name: h.pod.metadata.name },
+        next: [
+          h.mesh === 'Istio'
+            ? `istioctl x describe pod ${h.pod.metadata.name} -n ${h.pod.metadata.namespace ?? ''}`
+            : `linkerd viz tap -n ${h.pod.metadata.namespace ?? ''} pod/${h.pod.metadata.name}`,
+        ],
+        data: { mesh: h.mesh, side: h.side },
+      },
+    ),
+  );
 }

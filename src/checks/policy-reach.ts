@@ -63,7 +63,9 @@ export function policyWorldOf(facts: Facts): Built {
     pods: [...pods.values()],
     workloads: [],
     services: [],
-    policies: Object.entries(facts.policies).flatMap(([ns, r]) => (r.state === 'ok' ? r.value.map((p) => ({ ...p, metadata: { ...p.metadata, namespace: p.metadata.namespace ?? ns } })) : [])),
+    policies: Object.entries(facts.policies).flatMap(([ns, r]) =>
+      r.state === 'ok' ? r.value.map((p) => ({ ...p, metadata: { ...p.metadata, namespace: p.metadata.namespace ?? ns } })) : [],
+    ),
     origin: 'live',
   };
   const tns = facts.request.target.namespace;
@@ -122,35 +124,69 @@ export function checkPolicyReach(facts: Facts): Finding[] {
   const next = reach.selectedBy.map((p) => `kubectl describe networkpolicy -n ${p.namespace} ${p.name}`);
   const data = { reach };
   if (!reach.isolated) {
-    return [pf('policy/reach-open', 'info', `No NetworkPolicy isolates the pods of ${svcName} for ingress: any pod may connect (its own egress policies aside)`, [], { subject, data })];
+    return [
+      pf('policy/reach-open', 'info', `No NetworkPolicy isolates the pods of ${svcName} for ingress: any pod may connect (its own egress policies aside)`, [], {
+        subject,
+        data,
+      }),
+    ];
   }
   const enforced = detectCni(facts).enforcesPolicy;
   const admitted = reach.ports.filter((pr) => portAdmitsAnyone(pr, true));
   const evidence = [
     `ingress of ${dst.pods.length} pod(s) isolated by ${names.join(', ')}`,
-    ...reach.ports.flatMap((pr) => [
-      ...pr.peers.map((x) => `${portText(pr)}: ${describePeerReach(x)}`),
-      ...pr.refusals.map((r) => `${portText(pr)}: ${r}`),
-    ]),
+    ...reach.ports.flatMap((pr) => [...pr.peers.map((x) => `${portText(pr)}: ${describePeerReach(x)}`), ...pr.refusals.map((r) => `${portText(pr)}: ${r}`)]),
   ];
   if (admitted.length === 0) {
     const withRules = reach.ports.filter((pr) => pr.peers.length > 0);
     const notEnforced = enforced === false ? ` — but the CNI does not enforce NetworkPolicy` : '';
     if (withRules.length === 0) {
-      return [pf('policy/no-callers', enforced === false ? 'warn' : 'fail',
-        `Nobody may connect to ${svcName}: its pods are isolated by ${names.join(', ')} and no rule admits ${reach.ports.map(portText).join(' or ')}${notEnforced}`,
-        evidence, { subject, next, data })];
+      return [
+        pf(
+          'policy/no-callers',
+          enforced === false ? 'warn' : 'fail',
+          `Nobody may connect to ${svcName}: its pods are isolated by ${names.join(', ')} and no rule admits ${reach.ports.map(portText).join(' or ')}${notEnforced}`,
+          evidence,
+          { subject, next, data },
+        ),
+      ];
     }
-    return [pf('policy/callers-match-nothing', 'warn',
-      `Nobody may connect to ${svcName} right now: the rules that admit ${withRules.map(portText).join(', ')} name peers that match no existing pod or namespace (a typo, or clients scaled to zero)`,
-      evidence, { subject, next, data })];
+    return [
+      pf(
+        'policy/callers-match-nothing',
+        'warn',
+        `Nobody may connect to ${svcName} right now: the rules that admit ${withRules.map(portText).join(', ')} name peers that match no existing pod or namespace (a typo, or clients scaled to zero)`,
+        evidence,
+        { subject, next, data },
+      ),
+    ];
   }
   const out: Finding[] = [];
-  const who = [...new Set(admitted.flatMap((pr) => pr.peers.filter((x) => x.everyone || x.cidr !== undefined || x.pods > 0 || x.unread.length > 0).map(describePeerReach)))];
-  out.push(pf('policy/reach-restricted', 'pass', `Ingress of ${svcName} is isolated by ${names.join(', ')}; admitted: ${who.slice(0, 3).join('; ')}${who.length > 3 ? `; +${who.length - 3} more` : ''}`, evidence, { subject, data }));
+  const who = [
+    ...new Set(
+      admitted.flatMap((pr) => pr.peers.filter((x) => x.everyone || x.cidr !== undefined || x.pods > 0 || x.unread.length > 0).map(describePeerReach)),
+    ),
+  ];
+  out.push(
+    pf(
+      'policy/reach-restricted',
+      'pass',
+      `Ingress of ${svcName} is isolated by ${names.join(', ')}; admitted: ${who.slice(0, 3).join('; ')}${who.length > 3 ? `; +${who.length - 3} more` : ''}`,
+      evidence,
+      { subject, data },
+    ),
+  );
   for (const pr of reach.ports) {
     if (admitted.includes(pr)) continue;
-    out.push(pf('policy/port-no-callers', 'warn', `Port ${portText(pr)} of ${svcName} is admitted from nobody: ${pr.refusals[0] ?? 'its rules name peers that match nothing'}`, evidence, { subject, next }));
+    out.push(
+      pf(
+        'policy/port-no-callers',
+        'warn',
+        `Port ${portText(pr)} of ${svcName} is admitted from nobody: ${pr.refusals[0] ?? 'its rules name peers that match nothing'}`,
+        evidence,
+        { subject, next },
+      ),
+    );
   }
   return out;
 }

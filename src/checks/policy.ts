@@ -84,13 +84,29 @@ function verdictFindings(v: Verdict, flow: Flow, cni: CniInfo, undecided = false
   // Denied only because k8snet cannot tell whether the CNI matches an ipBlock against a pod IP: unknown, never a failure.
   if (undecided) {
     const blocks = [...new Set([v.egress, v.ingress].flatMap((d) => d.notes.filter((n) => n.includes(IPBLOCK_POD_NOTE)).map((n) => n.split(':')[0])))];
-    return [pf('policy/unknown', 'unknown',
-      `NetworkPolicy verdict for ${src} -> ${dst} on ${port} unknown: only an ipBlock would admit it (${blocks.join('; ')}), and whether the CNI (${cni.name}) matches pod IPs by ipBlock is implementation-dependent`,
-      evidence, { ...(flow.dst.kind === 'pod' ? { subject: podRef(flow.dst.pod) } : {}), next: ['allow the pod by podSelector/namespaceSelector: every CNI matches those'] })];
+    return [
+      pf(
+        'policy/unknown',
+        'unknown',
+        `NetworkPolicy verdict for ${src} -> ${dst} on ${port} unknown: only an ipBlock would admit it (${blocks.join('; ')}), and whether the CNI (${cni.name}) matches pod IPs by ipBlock is implementation-dependent`,
+        evidence,
+        {
+          ...(flow.dst.kind === 'pod' ? { subject: podRef(flow.dst.pod) } : {}),
+          next: ['allow the pod by podSelector/namespaceSelector: every CNI matches those'],
+        },
+      ),
+    ];
   }
   if (v.allowed) {
-    const how = [v.egress, v.ingress].map((d) => (d.isolated && d.allowedBy[0] ? `${d.direction} by ${describeRuleRef(d.allowedBy[0], d.direction)}` : `${d.direction} not isolated`)).join(', ');
-    return [pf('policy/allowed', 'pass', `NetworkPolicy allows ${src} -> ${dst} on ${port} (${how})`, evidence, { ...(flow.dst.kind === 'pod' ? { subject: podRef(flow.dst.pod) } : {}), data })];
+    const how = [v.egress, v.ingress]
+      .map((d) => (d.isolated && d.allowedBy[0] ? `${d.direction} by ${describeRuleRef(d.allowedBy[0], d.direction)}` : `${d.direction} not isolated`))
+      .join(', ');
+    return [
+      pf('policy/allowed', 'pass', `NetworkPolicy allows ${src} -> ${dst} on ${port} (${how})`, evidence, {
+        ...(flow.dst.kind === 'pod' ? { subject: podRef(flow.dst.pod) } : {}),
+        data,
+      }),
+    ];
   }
   // Known not to be enforced: the policies deny on paper, packets still flow.
   const status: Status = cni.enforcesPolicy === false ? 'warn' : 'fail';
@@ -99,15 +115,22 @@ function verdictFindings(v: Verdict, flow: Flow, cni: CniInfo, undecided = false
     if (d.allowed) continue;
     const first = d.misses.find((m) => m.ruleIndex !== null) ?? d.misses[0];
     const names = d.misses.map((m) => `${m.policy.namespace}/${m.policy.name}`);
-    const rule = first && first.ruleIndex !== null ? ` (closest: ${describeRuleRef(first, d.direction)})` : first ? ` (${first.policy.name} has no ${d.direction} rules)` : '';
+    const rule =
+      first && first.ruleIndex !== null
+        ? ` (closest: ${describeRuleRef(first, d.direction)})`
+        : first
+          ? ` (${first.policy.name} has no ${d.direction} rules)`
+          : '';
     const code: PolicyCode = d.direction === 'ingress' ? 'policy/ingress-denied' : 'policy/egress-denied';
     const owner = d.direction === 'ingress' ? flow.dst : flow.src;
     const summary = `${d.direction === 'ingress' ? `Ingress of ${dst}` : `Egress of ${src}`} denies ${src} -> ${dst} on ${port}: selected by ${names.join(', ')}, no rule admits it${rule}${status === 'warn' ? ` — but the CNI (${cni.name}) does not enforce NetworkPolicy` : ''}`;
-    out.push(pf(code, status, summary, evidence, {
-      subject: owner.kind === 'pod' ? podRef(owner.pod) : undefined,
-      next: [...d.misses.map((m) => `kubectl describe networkpolicy -n ${m.policy.namespace} ${m.policy.name}`)],
-      data,
-    }));
+    out.push(
+      pf(code, status, summary, evidence, {
+        subject: owner.kind === 'pod' ? podRef(owner.pod) : undefined,
+        next: [...d.misses.map((m) => `kubectl describe networkpolicy -n ${m.policy.namespace} ${m.policy.name}`)],
+        data,
+      }),
+    );
   }
   return out;
 }
@@ -117,18 +140,39 @@ export function checkPolicy(facts: Facts): Finding[] {
   const cni = detectCni(facts);
   const fw = worldFromFacts(facts, cni.enforcesPolicy);
   const out: Finding[] = [];
-  out.push(cni.name === 'unknown'
-    ? pf('policy/cni-unknown', 'info', 'CNI not recognised: k8snet cannot tell whether NetworkPolicy is enforced', cni.evidence, { data: { cni } })
-    : pf('policy/cni-detected', 'info', `CNI: ${cni.name} (${cni.enforcesPolicy === true ? 'enforces NetworkPolicy' : cni.enforcesPolicy === false ? 'does not enforce NetworkPolicy' : 'enforcement unknown'})`, cni.evidence, { data: { cni } }));
+  out.push(
+    cni.name === 'unknown'
+      ? pf('policy/cni-unknown', 'info', 'CNI not recognised: k8snet cannot tell whether NetworkPolicy is enforced', cni.evidence, { data: { cni } })
+      : pf(
+          'policy/cni-detected',
+          'info',
+          `CNI: ${cni.name} (${cni.enforcesPolicy === true ? 'enforces NetworkPolicy' : cni.enforcesPolicy === false ? 'does not enforce NetworkPolicy' : 'enforcement unknown'})`,
+          cni.evidence,
+          { data: { cni } },
+        ),
+  );
   if (fw.unreadable.length > 0) {
-    out.push(pf('policy/unknown', 'unknown', `NetworkPolicy verdict unknown: ${fw.unreadable.map((u) => u.what).join('; ')} could not be read`,
-      fw.unreadable.map((u) => `${u.what}: ${u.read.state}${'message' in u.read && u.read.message ? ` (${u.read.message})` : ''}`),
-      { next: ['grant list on networkpolicies.networking.k8s.io and namespaces (see `k8snet rbac`)'] }));
+    out.push(
+      pf(
+        'policy/unknown',
+        'unknown',
+        `NetworkPolicy verdict unknown: ${fw.unreadable.map((u) => u.what).join('; ')} could not be read`,
+        fw.unreadable.map((u) => `${u.what}: ${u.read.state}${'message' in u.read && u.read.message ? ` (${u.read.message})` : ''}`),
+        { next: ['grant list on networkpolicies.networking.k8s.io and namespaces (see `k8snet rbac`)'] },
+      ),
+    );
     return out;
   }
   if (cni.enforcesPolicy === false && fw.world.policies.length > 0) {
-    out.push(pf('policy/not-enforced', 'warn', `${fw.world.policies.length} NetworkPolicies exist, but the CNI (${cni.name}) does not enforce them: they block nothing`, cni.evidence,
-      { next: ['install a policy-enforcing CNI or enable its policy engine (Calico, Cilium, AWS VPC CNI network policy agent)'] }));
+    out.push(
+      pf(
+        'policy/not-enforced',
+        'warn',
+        `${fw.world.policies.length} NetworkPolicies exist, but the CNI (${cni.name}) does not enforce them: they block nothing`,
+        cni.evidence,
+        { next: ['install a policy-enforcing CNI or enable its policy engine (Calico, Cilium, AWS VPC CNI network policy agent)'] },
+      ),
+    );
   }
   // diagnose without --from: the static reach of the Service (checkPolicyReach) is the policy step
   if (!fw.source && !facts.request.from && fw.destinations.length > 0) return out;
@@ -189,7 +233,12 @@ export function lintFinding(l: Lint): Finding | undefined {
   if (!code) return undefined;
   const status: Status = l.code === 'selects-nothing' || l.code === 'ipblock-contains-pod-ip' || l.code === 'host-network' ? 'info' : 'warn';
   return pf(code, status, l.message, l.path ? [`${l.policy?.namespace}/${l.policy?.name} ${l.path}`] : [], {
-    ...(l.policy ? { subject: { kind: 'NetworkPolicy', namespace: l.policy.namespace, name: l.policy.name }, next: [`kubectl describe networkpolicy -n ${l.policy.namespace} ${l.policy.name}`] } : {}),
+    ...(l.policy
+      ? {
+          subject: { kind: 'NetworkPolicy', namespace: l.policy.namespace, name: l.policy.name },
+          next: [`kubectl describe networkpolicy -n ${l.policy.namespace} ${l.policy.name}`],
+        }
+      : {}),
   });
 }
 
@@ -203,13 +252,27 @@ function dnsFinding(idx: WorldIndex, src: Pod, gathered: Pod[], facts: Facts): F
     `egress of ${podNamespace(src)}/${src.metadata.name} is isolated by ${names.join(', ')}`,
     `kube-dns pods${svc}: ${standIn ? 'not readable; judged against a k8s-app=kube-dns pod in kube-system' : pods.map((p) => `${podNamespace(p)}/${p.metadata.name}`).join(', ')}`,
   ];
-  if (blocked.length === 0) return [pf('policy/dns-egress-allowed', 'pass', `Egress policy of ${podNamespace(src)}/${src.metadata.name} allows DNS (UDP and TCP 53) to kube-dns`, evidence)];
+  if (blocked.length === 0)
+    return [
+      pf('policy/dns-egress-allowed', 'pass', `Egress policy of ${podNamespace(src)}/${src.metadata.name} allows DNS (UDP and TCP 53) to kube-dns`, evidence),
+    ];
   const v = evaluateFlow(idx, { src: { kind: 'pod', pod: src }, dst: { kind: 'pod', pod: pods[0] }, port: 53, protocol: blocked[0] });
-  return [pf('policy/dns-egress-blocked', 'fail', `Egress policy of ${podNamespace(src)}/${src.metadata.name} blocks ${blocked.join(' and ')} 53 to kube-dns: name lookups from this pod fail`, [...evidence, ...explainVerdict(v)], {
-    subject: podRef(src),
-    next: [...names.map((n) => `kubectl describe networkpolicy -n ${n.split('/')[0]} ${n.split('/')[1]}`), 'add an egress rule: to namespaceSelector kubernetes.io/metadata.name=kube-system + podSelector k8s-app=kube-dns, ports UDP 53 and TCP 53'],
-    data: { blocked, dnsVerdict: v },
-  })];
+  return [
+    pf(
+      'policy/dns-egress-blocked',
+      'fail',
+      `Egress policy of ${podNamespace(src)}/${src.metadata.name} blocks ${blocked.join(' and ')} 53 to kube-dns: name lookups from this pod fail`,
+      [...evidence, ...explainVerdict(v)],
+      {
+        subject: podRef(src),
+        next: [
+          ...names.map((n) => `kubectl describe networkpolicy -n ${n.split('/')[0]} ${n.split('/')[1]}`),
+          'add an egress rule: to namespaceSelector kubernetes.io/metadata.name=kube-system + podSelector k8s-app=kube-dns, ports UDP 53 and TCP 53',
+        ],
+        data: { blocked, dnsVerdict: v },
+      },
+    ),
+  ];
 }
 
 /** The slice port a Service port sends to: same name (both unnamed for a single-port Service). */
@@ -225,12 +288,23 @@ function slicePortFor(a: AddressDestination, sp: ServicePort): { port: number; p
  * namespace's policies were not read has an unknown ingress: its verdict is unknown unless the
  * source's egress already denies.
  */
-function addressFindings(facts: Facts, idx: WorldIndex, src: Pod, addresses: AddressDestination[], cni: CniInfo, addLint: (l: Lint) => void, addressIdx: () => WorldIndex): Finding[] {
+function addressFindings(
+  facts: Facts,
+  idx: WorldIndex,
+  src: Pod,
+  addresses: AddressDestination[],
+  cni: CniInfo,
+  addLint: (l: Lint) => void,
+  addressIdx: () => WorldIndex,
+): Finding[] {
   const out: Finding[] = [];
   for (const a of addresses) {
     if (a.party.kind === 'unknown') {
-      out.push(pf('policy/unknown', 'unknown', `NetworkPolicy verdict for endpoint ${a.address} unknown: ${a.party.why}`, [`${a.slice}: ready address ${a.address}`],
-        { next: ['grant list on pods cluster-wide (see `k8snet rbac`) so k8snet can find the pod behind the address'] }));
+      out.push(
+        pf('policy/unknown', 'unknown', `NetworkPolicy verdict for endpoint ${a.address} unknown: ${a.party.why}`, [`${a.slice}: ready address ${a.address}`], {
+          next: ['grant list on pods cluster-wide (see `k8snet rbac`) so k8snet can find the pod behind the address'],
+        }),
+      );
       continue;
     }
     const dstNs = a.party.kind === 'pod' ? podNamespace(a.party.pod) : undefined;
@@ -239,7 +313,8 @@ function addressFindings(facts: Facts, idx: WorldIndex, src: Pod, addresses: Add
     for (const sp of servicePorts(facts)) {
       const p = slicePortFor(a, sp);
       if (!p) continue; // no slice port for this Service port: step 1 reports the endpoints
-      const dst: Flow['dst'] = a.party.kind === 'pod' ? { kind: 'pod', pod: a.party.pod, origin: `endpoint ${a.address} of ${a.slice}` } : { kind: 'external', ip: a.party.ip };
+      const dst: Flow['dst'] =
+        a.party.kind === 'pod' ? { kind: 'pod', pod: a.party.pod, origin: `endpoint ${a.address} of ${a.slice}` } : { kind: 'external', ip: a.party.ip };
       const flow: Flow = { src: { kind: 'pod', pod: src }, dst, port: p.port, protocol: p.protocol, servicePort: sp.port };
       const v = evaluateFlow(idx, flow);
       v.notes.push(`${a.slice} lists ${a.address}: NetworkPolicy sees this address after the Service's DNAT, never the ClusterIP`);
@@ -248,11 +323,20 @@ function addressFindings(facts: Facts, idx: WorldIndex, src: Pod, addresses: Add
       const s = suggestAllowRule(flow, v);
       if (s) v.suggestion = s;
       if (ingressUnread && v.egress.allowed) {
-        out.push(pf('policy/unknown', 'unknown', `NetworkPolicy verdict for ${partyText(v.src)} -> endpoint ${a.address} (${partyText(v.dst)}) unknown: the source's egress allows it, but the NetworkPolicies of namespace ${dstNs} were not read`,
-          explainVerdict(v), { next: [`grant list on networkpolicies in namespace ${dstNs} (see \`k8snet rbac\`)`] }));
+        out.push(
+          pf(
+            'policy/unknown',
+            'unknown',
+            `NetworkPolicy verdict for ${partyText(v.src)} -> endpoint ${a.address} (${partyText(v.dst)}) unknown: the source's egress allows it, but the NetworkPolicies of namespace ${dstNs} were not read`,
+            explainVerdict(v),
+            { next: [`grant list on networkpolicies in namespace ${dstNs} (see \`k8snet rbac\`)`] },
+          ),
+        );
         continue;
       }
-      out.push(...verdictFindings(v, flow, cni, undecidedByIpBlock(idx, flow, v, addressIdx)).filter((f) => !(ingressUnread && f.code === 'policy/ingress-denied')));
+      out.push(
+        ...verdictFindings(v, flow, cni, undecidedByIpBlock(idx, flow, v, addressIdx)).filter((f) => !(ingressUnread && f.code === 'policy/ingress-denied')),
+      );
     }
   }
   return out;
@@ -282,7 +366,10 @@ function clusterIpBlockFindings(facts: Facts, idx: WorldIndex, src: Pod, endpoin
         const inside = (ipText: string) => {
           const ip = parseIp(ipText);
           if (!ip || !cidrContains(block, ip)) return false;
-          return !(peer.ipBlock!.except ?? []).some((e) => { const c = parseCidr(e); return c !== null && cidrContains(c, ip); });
+          return !(peer.ipBlock!.except ?? []).some((e) => {
+            const c = parseCidr(e);
+            return c !== null && cidrContains(c, ip);
+          });
         };
         const vip = vips.find(inside);
         if (!vip) return;
@@ -290,12 +377,25 @@ function clusterIpBlockFindings(facts: Facts, idx: WorldIndex, src: Pod, endpoin
         if (outside.length === 0) return; // the block covers the endpoints too: it works (for its own reason)
         const path = `spec.egress[${r}].to[${j}]`;
         // a warning where the source's egress denies the path; where another rule admits it, a remark
-        out.push(pf('policy/egress-ipblock-cluster-ip', egressDenied ? 'warn' : 'info',
-          `Egress rule ${ref.namespace}/${ref.name} ${path} (ipBlock ${peer.ipBlock.cidr}) covers the ClusterIP ${vip} of ${t.namespace}/${t.name}, but NetworkPolicy sees the endpoint address after DNAT: it does not admit ${outside.slice(0, 3).join(', ')}${outside.length > 3 ? ` (+${outside.length - 3} more)` : ''}`,
-          [`${ref.namespace}/${ref.name} ${path}: ipBlock ${peer.ipBlock.cidr}${peer.ipBlock.except?.length ? ` except ${peer.ipBlock.except.join(',')}` : ''}`,
-            `ClusterIP(s) of ${t.namespace}/${t.name}: ${vips.join(', ')}`, `endpoint addresses: ${endpoints.join(', ')}`],
-          { subject: { kind: 'NetworkPolicy', namespace: ref.namespace, name: ref.name },
-            next: [`kubectl describe networkpolicy -n ${ref.namespace} ${ref.name}`, `allow the endpoints instead: an ipBlock covering ${outside[0]}, or a podSelector/namespaceSelector for pod endpoints`] }));
+        out.push(
+          pf(
+            'policy/egress-ipblock-cluster-ip',
+            egressDenied ? 'warn' : 'info',
+            `Egress rule ${ref.namespace}/${ref.name} ${path} (ipBlock ${peer.ipBlock.cidr}) covers the ClusterIP ${vip} of ${t.namespace}/${t.name}, but NetworkPolicy sees the endpoint address after DNAT: it does not admit ${outside.slice(0, 3).join(', ')}${outside.length > 3 ? ` (+${outside.length - 3} more)` : ''}`,
+            [
+              `${ref.namespace}/${ref.name} ${path}: ipBlock ${peer.ipBlock.cidr}${peer.ipBlock.except?.length ? ` except ${peer.ipBlock.except.join(',')}` : ''}`,
+              `ClusterIP(s) of ${t.namespace}/${t.name}: ${vips.join(', ')}`,
+              `endpoint addresses: ${endpoints.join(', ')}`,
+            ],
+            {
+              subject: { kind: 'NetworkPolicy', namespace: ref.namespace, name: ref.name },
+              next: [
+                `kubectl describe networkpolicy -n ${ref.namespace} ${ref.name}`,
+                `allow the endpoints instead: an ipBlock covering ${outside[0]}, or a podSelector/namespaceSelector for pod endpoints`,
+              ],
+            },
+          ),
+        );
       });
     });
   }

@@ -38,7 +38,11 @@ export function parseRef(text: string, defaultNs: string, flag: string, kind: st
   if (!t) throw new UserError({ message: `${flag}: empty ${kind} name`, next: 'write it as NAMESPACE/NAME' });
   const parts = t.split('/');
   if (parts.length > 2) {
-    throw new UserError({ message: `${flag}: "${t}" has more than one "/"`, why: `a ${kind} is written NAMESPACE/NAME or NAME`, next: 'e.g. payments/payments-api' });
+    throw new UserError({
+      message: `${flag}: "${t}" has more than one "/"`,
+      why: `a ${kind} is written NAMESPACE/NAME or NAME`,
+      next: 'e.g. payments/payments-api',
+    });
   }
   const [ns, name] = parts.length === 2 ? [parts[0], parts[1]] : [defaultNs, parts[0]];
   return { namespace: validateNamespace(ns, flag), name: validateName(name, flag, kind) };
@@ -75,7 +79,9 @@ export function parseFrom(text: string, defaultNs: string): { raw: string; names
 
 /** "3s", "500ms", "1m", or a bare number of seconds. */
 export function parseDuration(text: string, flag: string, maxMs = 3600000): number {
-  const m = String(text).trim().match(/^(\d+(?:\.\d+)?)(ms|s|m)?$/);
+  const m = String(text)
+    .trim()
+    .match(/^(\d+(?:\.\d+)?)(ms|s|m)?$/);
   if (!m) {
     throw new UserError({ message: `${flag}: "${text}" is not a duration`, next: 'write it like 3s, 500ms or 1m' });
   }
@@ -117,7 +123,11 @@ export function parseRouteRef(text: string, defaultNs: string): { kind: RouteKin
   if (parts.length === 3) {
     const k = kinds[parts[0].toLowerCase().replace(/s$/, '')];
     if (!k) {
-      throw new UserError({ message: `--route: unknown route kind "${parts[0]}"`, why: 'k8snet follows HTTPRoute, GRPCRoute, TLSRoute, TCPRoute and UDPRoute', next: 'write it as [KIND/]NAMESPACE/NAME, e.g. grpcroute/payments/api' });
+      throw new UserError({
+        message: `--route: unknown route kind "${parts[0]}"`,
+        why: 'k8snet follows HTTPRoute, GRPCRoute, TLSRoute, TCPRoute and UDPRoute',
+        next: 'write it as [KIND/]NAMESPACE/NAME, e.g. grpcroute/payments/api',
+      });
     }
     kind = k;
     parts.shift();

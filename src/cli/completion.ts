@@ -76,11 +76,23 @@ async function nsName(cur: string, kinds: ListKind[], l: Lister): Promise<Comple
     const ns = cur.slice(0, slash);
     if (!SAFE_NAME.test(ns)) return { candidates: [], directive: DIRECTIVE.noFileComp };
     const lists = await Promise.all(kinds.map((k) => l.names(k, ns).catch(() => [] as string[])));
-    return { candidates: filter(lists.flat().filter((n) => SAFE_NAME.test(n)).map((n) => `${ns}/${n}`), cur), directive: DIRECTIVE.noFileComp };
+    return {
+      candidates: filter(
+        lists
+          .flat()
+          .filter((n) => SAFE_NAME.test(n))
+          .map((n) => `${ns}/${n}`),
+        cur,
+      ),
+      directive: DIRECTIVE.noFileComp,
+    };
   }
   const [namespaces, bare] = await Promise.all([
     l.namespaces().catch(() => [] as string[]),
-    l.defaultNamespace().then((ns) => Promise.all(kinds.map((k) => l.names(k, ns).catch(() => [] as string[])))).catch(() => [] as string[][]),
+    l
+      .defaultNamespace()
+      .then((ns) => Promise.all(kinds.map((k) => l.names(k, ns).catch(() => [] as string[]))))
+      .catch(() => [] as string[][]),
   ]);
   const cands = [...namespaces.filter((n) => SAFE_NAME.test(n)).map((n) => `${n}/`), ...bare.flat().filter((n) => SAFE_NAME.test(n))];
   return { candidates: filter(cands, cur), directive: DIRECTIVE.noSpace | DIRECTIVE.noFileComp };
@@ -90,8 +102,22 @@ async function flagValue(flag: string, cur: string, l: Lister): Promise<Completi
   const none = { candidates: [], directive: DIRECTIVE.noFileComp };
   if (FILE_FLAGS.has(flag)) return { candidates: [], directive: 0 }; // the shell completes file names
   if (FIXED[flag]) return { candidates: filter(FIXED[flag], cur), directive: DIRECTIVE.noFileComp };
-  if (flag === '--namespace') return { candidates: filter((await l.namespaces().catch(() => [])).filter((n) => SAFE_NAME.test(n)), cur), directive: DIRECTIVE.noFileComp };
-  if (flag === '--context') return { candidates: filter(l.contexts().filter((c) => SAFE_CONTEXT.test(c)), cur), directive: DIRECTIVE.noFileComp };
+  if (flag === '--namespace')
+    return {
+      candidates: filter(
+        (await l.namespaces().catch(() => [])).filter((n) => SAFE_NAME.test(n)),
+        cur,
+      ),
+      directive: DIRECTIVE.noFileComp,
+    };
+  if (flag === '--context')
+    return {
+      candidates: filter(
+        l.contexts().filter((c) => SAFE_CONTEXT.test(c)),
+        cur,
+      ),
+      directive: DIRECTIVE.noFileComp,
+    };
   if (flag === '--from') return nsName(cur, SOURCE_KINDS, l);
   if (flag === '--ingress') return nsName(cur, ['ingresses'], l);
   if (flag === '--route') return nsName(cur, ['httproutes'], l);
@@ -110,12 +136,19 @@ export async function complete(program: Command, words: string[], l: Lister): Pr
   let i = 0;
   while (i < before.length && before[i].startsWith('-')) i += ['--context', '--kubeconfig', '--namespace', '-n'].includes(before[i]) ? 2 : 1;
   if (i >= before.length) {
-    if (cur.startsWith('-')) return { candidates: filter(['--help', '--version', '--context', '--kubeconfig', '--namespace'], cur), directive: DIRECTIVE.noFileComp };
+    if (cur.startsWith('-'))
+      return { candidates: filter(['--help', '--version', '--context', '--kubeconfig', '--namespace'], cur), directive: DIRECTIVE.noFileComp };
     const prev = before[before.length - 1];
     if (prev === '-n' || prev === '--namespace') return flagValue('--namespace', cur, l);
     if (prev === '--context') return flagValue('--context', cur, l);
     if (prev === '--kubeconfig') return flagValue('--kubeconfig', cur, l);
-    return { candidates: filter(program.commands.map((c) => c.name()), cur), directive: DIRECTIVE.noFileComp };
+    return {
+      candidates: filter(
+        program.commands.map((c) => c.name()),
+        cur,
+      ),
+      directive: DIRECTIVE.noFileComp,
+    };
   }
   const sub = program.commands.find((c) => c.name() === before[i]);
   if (!sub) return none;
@@ -163,7 +196,13 @@ export async function complete(program: Command, words: string[], l: Lister): Pr
       const comma = cur.lastIndexOf(',');
       const head = cur.slice(0, comma + 1);
       const namespaces = (await l.namespaces().catch(() => [] as string[])).filter((n) => SAFE_NAME.test(n));
-      return { candidates: filter(namespaces.map((n) => head + n), cur), directive: DIRECTIVE.noFileComp };
+      return {
+        candidates: filter(
+          namespaces.map((n) => head + n),
+          cur,
+        ),
+        directive: DIRECTIVE.noFileComp,
+      };
     }
     case 'completion':
       return positional === 0 ? { candidates: filter(['bash', 'zsh', 'fish'], cur), directive: DIRECTIVE.noFileComp } : none;

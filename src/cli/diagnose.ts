@@ -41,16 +41,28 @@ export const WATCH_DEFAULT = '5s';
 /** --watch/--until, validated: the interval in ms and the stop condition; undefined when not watching. */
 export function parseWatch(opts: Pick<DiagnoseOptions, 'watch' | 'until' | 'output'>): { intervalMs: number; until?: 'healthy' } | undefined {
   if (opts.until !== undefined && opts.until !== 'healthy') {
-    throw new UserError({ message: `--until: unknown condition "${opts.until}"`, why: 'the only condition is "healthy" (every layer passed)', next: 'write --until healthy' });
+    throw new UserError({
+      message: `--until: unknown condition "${opts.until}"`,
+      why: 'the only condition is "healthy" (every layer passed)',
+      next: 'write --until healthy',
+    });
   }
   if (opts.watch === undefined && opts.until === undefined) return undefined;
   const interval = typeof opts.watch === 'string' ? opts.watch : WATCH_DEFAULT;
   const intervalMs = parseDuration(interval, '--watch');
   if (intervalMs < 1000) {
-    throw new UserError({ message: `--watch: ${interval} is too short`, why: 'each round reads the API server and execs probes; rounds under a second would load the cluster', next: 'use 1s or more, e.g. --watch 5s' });
+    throw new UserError({
+      message: `--watch: ${interval} is too short`,
+      why: 'each round reads the API server and execs probes; rounds under a second would load the cluster',
+      next: 'use 1s or more, e.g. --watch 5s',
+    });
   }
   if (opts.output === 'markdown' || opts.output === 'md') {
-    throw new UserError({ message: '--watch cannot write -o markdown', why: 'a watch prints changes as they happen; markdown is one report for a ticket', next: 'use -o table (default) or -o json (one JSON object per line)' });
+    throw new UserError({
+      message: '--watch cannot write -o markdown',
+      why: 'a watch prints changes as they happen; markdown is one report for a ticket',
+      next: 'use -o table (default) or -o json (one JSON object per line)',
+    });
   }
   return { intervalMs, ...(opts.until === 'healthy' ? { until: 'healthy' as const } : {}) };
 }
@@ -142,13 +154,17 @@ export async function runDiagnose(targetText: string, opts: DiagnoseOptions, io:
   };
   if (watch) {
     const { runWatch, processWatchDeps } = await import('./watch.js');
-    return runWatch(processWatchDeps(gatherRound), {
-      ...watch,
-      output: output === 'json' ? 'json' : 'table',
-      color: useColor(opts.color, io),
-      verbose: !!opts.verbose,
-      unicode: unicodeFromEnv(process.env),
-    }, io);
+    return runWatch(
+      processWatchDeps(gatherRound),
+      {
+        ...watch,
+        output: output === 'json' ? 'json' : 'table',
+        color: useColor(opts.color, io),
+        verbose: !!opts.verbose,
+        unicode: unicodeFromEnv(process.env),
+      },
+      io,
+    );
   }
   const facts = await gatherRound();
   return (await (analysis ?? import('./render-facts.js'))).renderFacts(facts, output, opts, io);

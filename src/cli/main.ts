@@ -95,7 +95,7 @@ function clusterOptions(cmd: Command): Command {
   return cmd
     .option('--context <name>', 'kubeconfig context to use (default: the current context)')
     .option('--kubeconfig <file>', 'kubeconfig file (default: $KUBECONFIG, then ~/.kube/config, then in-cluster)')
-    .option('-n, --namespace <ns>', 'namespace for names given without one (default: the context\'s namespace)')
+    .option('-n, --namespace <ns>', "namespace for names given without one (default: the context's namespace)")
     .option('--timeout <duration>', 'limit for the whole run', '30s');
 }
 
@@ -126,16 +126,25 @@ export function buildProgram(io: Io, setExit: (code: number) => void, name = 'k8
         .option('-c, --container <name>', 'container of the source pod to exec into')
         .option('--port <port>', 'Service port name or number (default: every port)')
         .option('--path <path>', 'HTTP path for probes', '/')
-        .option('--large-response-path <path>', 'MTU towards the source: a path on the target that answers with more than 1,500 bytes (e.g. /metrics), fetched from one endpoint per node next to the small request')
+        .option(
+          '--large-response-path <path>',
+          'MTU towards the source: a path on the target that answers with more than 1,500 bytes (e.g. /metrics), fetched from one endpoint per node next to the small request',
+        )
         .option('--ingress <ns/name>', 'check this Ingress (default: every Ingress that routes to the Service)')
-        .option('--route <[kind/]ns/name>', 'check this Gateway API route: NS/NAME is an HTTPRoute, grpcroute/NS/NAME (tlsroute, tcproute, udproute) another kind (default: every route whose backendRefs name the Service)')
+        .option(
+          '--route <[kind/]ns/name>',
+          'check this Gateway API route: NS/NAME is an HTTPRoute, grpcroute/NS/NAME (tlsroute, tcproute, udproute) another kind (default: every route whose backendRefs name the Service)',
+        )
         .option('--probe-timeout <duration>', 'timeout of each probe', '3s')
-        .option('--probe <protocol>', 'what to speak after connecting: tcp (connect only), http, https, dns (default: decided per port from appProtocol, port name, number)')
+        .option(
+          '--probe <protocol>',
+          'what to speak after connecting: tcp (connect only), http, https, dns (default: decided per port from appProtocol, port name, number)',
+        )
         .option('--ephemeral', 'allow adding an ephemeral debug container when the source has no shell (the one write k8snet may make)')
         .option('--debug-image <image>', 'image for --ephemeral', 'busybox:1.36')
         .option('-v, --verbose', 'show the raw evidence: every command run, its exit code and output, per-step timings')
         .option('--save <file>', 'write the gathered facts as JSON (replay with `k8snet analyze FILE`)')
-        .option('--watch [interval]', 're-run every INTERVAL (default 5s) and print only what changed; Ctrl-C stops with the last verdict\'s exit code')
+        .option('--watch [interval]', "re-run every INTERVAL (default 5s) and print only what changed; Ctrl-C stops with the last verdict's exit code")
         .option('--until <condition>', 'with --watch (implied): stop with exit 0 as soon as the path is "healthy"'),
     ),
   )
@@ -172,7 +181,9 @@ export function buildProgram(io: Io, setExit: (code: number) => void, name = 'k8
     clusterOptions(
       program
         .command('sweep')
-        .description('Every Service of the namespaces in one table, broken first: diagnose\'s checks and diagnosis per Service, policy hygiene, optional live probes.')
+        .description(
+          "Every Service of the namespaces in one table, broken first: diagnose's checks and diagnosis per Service, policy hygiene, optional live probes.",
+        )
         .argument('[namespaces]', 'namespaces to sweep, comma separated (or -A)')
         .option('-A, --all-namespaces', 'sweep every namespace')
         .option('--from <source>', 'also probe every Service live from this pod (NS/POD, NS/WORKLOAD, NS/APP-LABEL or NS/label-selector)')
@@ -187,13 +198,19 @@ export function buildProgram(io: Io, setExit: (code: number) => void, name = 'k8
     .addHelpText('after', ex(SWEEP_EXAMPLES))
     .action(async (namespaces: string | undefined, opts: SweepOpts, cmd: Command) =>
       // a sweep makes more requests than one diagnosis: its default run limit is 60s
-      setExit(await runSweep(namespaces, { ...opts, timeout: cmd.getOptionValueSource('timeout') === 'default' ? '60s' : opts.timeout }, io)));
+      setExit(await runSweep(namespaces, { ...opts, timeout: cmd.getOptionValueSource('timeout') === 'default' ? '60s' : opts.timeout }, io)),
+    );
 
   program
     .command('completion')
     .description('Print a shell completion script (bash, zsh or fish); names of namespaces, Services, pods and routes are completed from the cluster.')
     .argument('<shell>', 'bash, zsh or fish')
-    .addHelpText('after', ex('\nExamples:\n  source <(k8snet completion bash)\n  k8snet completion zsh > "${fpath[1]}/_k8snet"\n  k8snet completion fish > ~/.config/fish/completions/k8snet.fish\n'))
+    .addHelpText(
+      'after',
+      ex(
+        '\nExamples:\n  source <(k8snet completion bash)\n  k8snet completion zsh > "${fpath[1]}/_k8snet"\n  k8snet completion fish > ~/.config/fish/completions/k8snet.fish\n',
+      ),
+    )
     .action(async (shell: string) => {
       const { SHELLS, completionScript } = await import('./completion-scripts.js');
       if (!(SHELLS as readonly string[]).includes(shell)) {
@@ -210,8 +227,14 @@ export function buildProgram(io: Io, setExit: (code: number) => void, name = 'k8
     .option('--no-exec', 'leave out the pods/exec role (API-only checks)')
     .option('--ephemeral', 'include the pods/ephemeralcontainers role used by --ephemeral')
     .option('--tls-secrets', 'include get on secrets so the Ingress step can confirm TLS secrets exist (opt-in: RBAC cannot limit it to metadata)')
-    .option('--namespaces <list>', 'grant exec (and --ephemeral, --tls-secrets) only in these namespaces, as Roles and RoleBindings (comma separated); reads stay cluster-wide')
-    .addHelpText('after', ex('\nExamples:\n  k8snet rbac > k8snet-rbac.yaml\n  k8snet rbac --subject User:oncall@example.com --ephemeral | kubectl apply -f -\n'))
+    .option(
+      '--namespaces <list>',
+      'grant exec (and --ephemeral, --tls-secrets) only in these namespaces, as Roles and RoleBindings (comma separated); reads stay cluster-wide',
+    )
+    .addHelpText(
+      'after',
+      ex('\nExamples:\n  k8snet rbac > k8snet-rbac.yaml\n  k8snet rbac --subject User:oncall@example.com --ephemeral | kubectl apply -f -\n'),
+    )
     .action((opts: RbacOpts) => setExit(runRbac(opts, io)));
 
   return program;
@@ -229,7 +252,11 @@ export async function main(rawArgv: string[], io: Io = processIo, mainOpts: Main
   if (rawArgv[2] === '__complete') {
     // the shell scripts' callback (hidden, like cobra's): candidates, then ":DIRECTIVE"
     const { runComplete } = await import('./completion.js');
-    return runComplete(buildProgram(io, () => undefined, mainOpts.name), rawArgv.slice(3), io.out);
+    return runComplete(
+      buildProgram(io, () => undefined, mainOpts.name),
+      rawArgv.slice(3),
+      io.out,
+    );
   }
   const argv = normalizeArgv(rawArgv);
   const program = buildProgram(io, (c) => (code = c), mainOpts.name);
@@ -248,4 +275,3 @@ export async function main(rawArgv: string[], io: Io = processIo, mainOpts: Main
     return reportError(e, io, argv.includes('--debug'));
   }
 }
-

@@ -18,10 +18,17 @@ import { useColor, type Io } from './output.js';
 
 function matrixNamespaces(idx: WorldIndex, spec: string): string[] {
   if (spec === 'all' || spec === '*' || spec === '') return idx.namespaceNames();
-  const names = spec.split(',').map((s) => s.trim()).filter(Boolean);
+  const names = spec
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const unknown = names.filter((n) => !idx.hasNamespace(n) && !idx.world.workloads.some((w) => w.metadata.namespace === n));
   if (unknown.length > 0) {
-    throw new UserError({ message: `unknown namespace(s) in --matrix: ${unknown.join(', ')}`, why: 'the world has no namespace, pod or workload there', next: `known namespaces: ${idx.namespaceNames().join(', ') || 'none'}` });
+    throw new UserError({
+      message: `unknown namespace(s) in --matrix: ${unknown.join(', ')}`,
+      why: 'the world has no namespace, pod or workload there',
+      next: `known namespaces: ${idx.namespaceNames().join(', ') || 'none'}`,
+    });
   }
   return names;
 }
@@ -43,9 +50,15 @@ export interface PolicyCommandOptions extends PolicyQuestion {
 export async function runPolicyCommand(opts: PolicyCommandOptions, world: PolicyWorld): Promise<{ text: string; exitCode: 0 | 1 }> {
   const idx = new WorldIndex(world);
   if (opts.matrix !== undefined) {
-    if (opts.src || opts.dst) throw new UserError({ message: '--matrix takes no SRC or DST', why: 'a matrix covers every pair of the listed namespaces', next: 'k8snet policy --matrix ns1,ns2 --port 8080' });
+    if (opts.src || opts.dst)
+      throw new UserError({
+        message: '--matrix takes no SRC or DST',
+        why: 'a matrix covers every pair of the listed namespaces',
+        next: 'k8snet policy --matrix ns1,ns2 --port 8080',
+      });
     const port = portNumberOrName(opts.port);
-    if (port === undefined) throw new UserError({ message: '--matrix needs --port', why: 'reachability depends on the port', next: 'add --port 8080 (the pod port)' });
+    if (port === undefined)
+      throw new UserError({ message: '--matrix needs --port', why: 'reachability depends on the port', next: 'add --port 8080 (the pod port)' });
     const m = namespaceMatrix(idx, matrixNamespaces(idx, opts.matrix), port, parseProtocol(opts.protocol) ?? 'TCP');
     return { text: renderMatrix(m, opts.output, opts.color), exitCode: 0 };
   }
@@ -111,13 +124,23 @@ export async function runPolicy(src: string | undefined, dst: string | undefined
     const specs = [qualify(src, defaultNs), qualify(dst, defaultNs)].filter((s): s is string => !!s);
     const ips = specs.filter((s) => isIP(s));
     const malformed = specs.find((s) => !isIP(s) && !s.includes('/'));
-    if (malformed) throw new UserError({ message: `"${malformed}" is not a valid IPv4 or IPv6 address`, why: 'SRC and DST are NS/NAME or a single address', next: 'write e.g. 203.0.113.7, 2001:db8::7 or payments/payments-api' });
+    if (malformed)
+      throw new UserError({
+        message: `"${malformed}" is not a valid IPv4 or IPv6 address`,
+        why: 'SRC and DST are NS/NAME or a single address',
+        next: 'write e.g. 203.0.113.7, 2001:db8::7 or payments/payments-api',
+      });
     const nsList =
       opts.matrix === 'all'
         ? ('all' as const)
         : [
             ...specs.filter((s) => !isIP(s)).map((s) => s.split('/')[0]),
-            ...(opts.matrix ? opts.matrix.split(',').map((s) => s.trim()).filter(Boolean) : []),
+            ...(opts.matrix
+              ? opts.matrix
+                  .split(',')
+                  .map((s) => s.trim())
+                  .filter(Boolean)
+              : []),
           ];
     if (nsList !== 'all') nsList.forEach((n) => validateNamespace(n, 'namespace'));
     let live: LivePolicyWorld;

@@ -7,7 +7,14 @@ import type { Io } from './output.js';
 /** --namespaces a,b: DNS-1123 labels (what a namespace name must be). */
 function parseNamespaces(text: string | undefined): string[] | undefined {
   if (text === undefined) return undefined;
-  const list = [...new Set(text.split(',').map((s) => s.trim()).filter(Boolean))];
+  const list = [
+    ...new Set(
+      text
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    ),
+  ];
   const bad = list.find((n) => !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(n) || n.length > 63);
   if (list.length === 0 || bad !== undefined) {
     throw new UserError({

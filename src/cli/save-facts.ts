@@ -36,7 +36,12 @@ export function writeFactsFile(file: string, facts: Facts): void {
     fchmodSync(fd, 0o600);
     writeSync(fd, text);
   } catch (e) {
-    throw new UserError({ message: `--save: could not write the facts to ${file}`, why: (e as Error).message, next: 'choose a writable path; the diagnosis itself is below', cause: e });
+    throw new UserError({
+      message: `--save: could not write the facts to ${file}`,
+      why: (e as Error).message,
+      next: 'choose a writable path; the diagnosis itself is below',
+      cause: e,
+    });
   } finally {
     if (fd !== undefined) closeSync(fd);
   }

@@ -31,20 +31,35 @@ export interface SweepOptions {
 /** "payments,orders" -> ["payments", "orders"], each a valid namespace name, no duplicates. */
 export function parseNamespaces(text: string | undefined, all: boolean): string[] | 'all' {
   if (all && text) {
-    throw new UserError({ message: 'give namespaces or -A, not both', why: '-A already sweeps every namespace', next: 'k8snet sweep payments,orders   or   k8snet sweep -A' });
+    throw new UserError({
+      message: 'give namespaces or -A, not both',
+      why: '-A already sweeps every namespace',
+      next: 'k8snet sweep payments,orders   or   k8snet sweep -A',
+    });
   }
   if (all) return 'all';
   if (!text || !text.trim()) {
-    throw new UserError({ message: 'sweep needs the namespaces to sweep', why: 'a sweep covers every Service of the namespaces you name', next: 'k8snet sweep payments[,orders...]   or   k8snet sweep -A' });
+    throw new UserError({
+      message: 'sweep needs the namespaces to sweep',
+      why: 'a sweep covers every Service of the namespaces you name',
+      next: 'k8snet sweep payments[,orders...]   or   k8snet sweep -A',
+    });
   }
-  const names = text.split(',').map((s) => s.trim()).filter(Boolean);
+  const names = text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   return [...new Set(names.map((n) => validateNamespace(n, 'NAMESPACES')))];
 }
 
 function parseConcurrency(text: string): number {
   const n = Number(text);
   if (!/^\d+$/.test(String(text).trim()) || n < 1 || n > 16) {
-    throw new UserError({ message: `--concurrency: "${text}" is not a number from 1 to 16`, why: 'it bounds the execs in flight in the source pod', next: 'e.g. --concurrency 4' });
+    throw new UserError({
+      message: `--concurrency: "${text}" is not a number from 1 to 16`,
+      why: 'it bounds the execs in flight in the source pod',
+      next: 'e.g. --concurrency 4',
+    });
   }
   return n;
 }
@@ -59,7 +74,11 @@ export async function runSweep(namespacesText: string | undefined, opts: SweepOp
   const path = parsePath(opts.path);
   if (opts.container !== undefined) validateName(opts.container, '-c/--container', 'container');
   if (opts.container !== undefined && !opts.from) {
-    throw new UserError({ message: '-c/--container needs --from', why: 'the container is the one probes run in, in the source pod', next: 'add --from NS/NAME' });
+    throw new UserError({
+      message: '-c/--container needs --from',
+      why: 'the container is the one probes run in, in the source pod',
+      next: 'add --from NS/NAME',
+    });
   }
   if (opts.from !== undefined) parseFrom(opts.from, 'default');
 
@@ -105,10 +124,19 @@ function checkSource(sf: SweepFacts, request: SweepRequest): void {
   if (!from) return;
   const src = sf.source;
   if (src.state === 'not-found') {
-    throw new UserError({ message: `--from ${from.raw}: no pod found in namespace ${from.namespace}`, why: src.message, next: `kubectl get pods -n ${from.namespace} --show-labels` });
+    throw new UserError({
+      message: `--from ${from.raw}: no pod found in namespace ${from.namespace}`,
+      why: src.message,
+      next: `kubectl get pods -n ${from.namespace} --show-labels`,
+    });
   }
   if (src.state !== 'ok') {
-    throw new ClusterError({ kind: src.state === 'forbidden' ? 'forbidden' : 'other', message: `--from ${from.raw}: the source pod could not be read, so nothing could be probed`, why: src.message, next: 'drop --from for a static sweep, or ask for read access to pods there (`k8snet rbac`)' });
+    throw new ClusterError({
+      kind: src.state === 'forbidden' ? 'forbidden' : 'other',
+      message: `--from ${from.raw}: the source pod could not be read, so nothing could be probed`,
+      why: src.message,
+      next: 'drop --from for a static sweep, or ask for read access to pods there (`k8snet rbac`)',
+    });
   }
   if (!src.value.tools) {
     throw new ClusterError({

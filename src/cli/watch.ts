@@ -75,7 +75,10 @@ export async function runWatch(deps: WatchDeps, o: WatchOptions, io: Io): Promis
     for (let round = 1; ; round++) {
       const started = deps.now().getTime();
       const r = await Promise.race<Round>([
-        deps.gather().then((facts) => ({ facts }), (error: unknown) => ({ error })),
+        deps.gather().then(
+          (facts) => ({ facts }),
+          (error: unknown) => ({ error }),
+        ),
         interrupted,
       ]);
       if ('interrupted' in r) break;
@@ -94,7 +97,16 @@ export async function runWatch(deps: WatchDeps, o: WatchOptions, io: Io): Promis
         const code = exitCodeFor(diagnosis);
         const summary = summarizeRound(findings, diagnosis);
         if (!last) {
-          if (o.output === 'json') emit({ round, verdict: diagnosis.verdict, layer: diagnosis.layer, headline: diagnosis.headline, exit: code, changes: [], report: JSON.parse(renderJson(report)) });
+          if (o.output === 'json')
+            emit({
+              round,
+              verdict: diagnosis.verdict,
+              layer: diagnosis.layer,
+              headline: diagnosis.headline,
+              exit: code,
+              changes: [],
+              report: JSON.parse(renderJson(report)),
+            });
           else io.out(`${stamp()} round ${round}\n${renderTable(report, { color: o.color, verbose: o.verbose, unicode: o.unicode })}`);
         } else {
           const changes = diffRounds(last, summary);
@@ -120,7 +132,9 @@ export async function runWatch(deps: WatchDeps, o: WatchOptions, io: Io): Promis
       if (slept && 'interrupted' in slept) break;
     }
     const code = lastCode ?? 130;
-    io.err(`interrupted: ${last ? `last verdict ${VERDICT_WORD[last.verdict]}` : lastError ? 'the last round could not check the cluster' : 'no round finished'}; exit ${code}`);
+    io.err(
+      `interrupted: ${last ? `last verdict ${VERDICT_WORD[last.verdict]}` : lastError ? 'the last round could not check the cluster' : 'no round finished'}; exit ${code}`,
+    );
     return code;
   } finally {
     unregister();

@@ -71,6 +71,12 @@ function rulesAllow(rules: ResourceRule[], verb: string, group: string, resource
 /** Is (verb, resource) known to be denied in namespace? Unknown (null review) counts as not denied. */
 export function isDenied(checks: AccessCheck[], verb: string, group: string, resource: string, namespace: string, subresource?: string): boolean {
   return checks.some(
-    (c) => c.verb === verb && c.group === group && c.resource === resource && (c.subresource ?? undefined) === subresource && c.namespace === namespace && c.allowed === false,
+    (c) =>
+      c.verb === verb &&
+      c.group === group &&
+      c.resource === resource &&
+      (c.subresource ?? undefined) === subresource &&
+      c.namespace === namespace &&
+      c.allowed === false,
   );
 }

@@ -46,7 +46,11 @@ export function runCredentialPlugin(user: string, exec: ExecConfig, deadline: nu
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const e of exec.env ?? []) env[e.name] = e.value;
   // client-go passes the request context; interactive prompts cannot work here (no terminal)
-  env.KUBERNETES_EXEC_INFO = JSON.stringify({ apiVersion: exec.apiVersion ?? 'client.authentication.k8s.io/v1', kind: 'ExecCredential', spec: { interactive: false } });
+  env.KUBERNETES_EXEC_INFO = JSON.stringify({
+    apiVersion: exec.apiVersion ?? 'client.authentication.k8s.io/v1',
+    kind: 'ExecCredential',
+    spec: { interactive: false },
+  });
   return new Promise((resolve, reject) => {
     let stdout = '';
     let stderr = '';
@@ -67,7 +71,17 @@ export function runCredentialPlugin(user: string, exec: ExecConfig, deadline: nu
     };
     const timer = setTimeout(() => {
       killGroup();
-      settle(() => reject(pluginError(user, exec, 'did not finish before the run\'s --timeout', `k8snet stopped it after ${left} ms, when the run's time was up; a plugin that waits for a browser login or a prompt never finishes without a terminal`, `run \`${commandLine(exec)}\` by hand to see what it waits for (log in first), or raise --timeout`)));
+      settle(() =>
+        reject(
+          pluginError(
+            user,
+            exec,
+            "did not finish before the run's --timeout",
+            `k8snet stopped it after ${left} ms, when the run's time was up; a plugin that waits for a browser login or a prompt never finishes without a terminal`,
+            `run \`${commandLine(exec)}\` by hand to see what it waits for (log in first), or raise --timeout`,
+          ),
+        ),
+      );
     }, left);
     child.stdout.setEncoding('utf8').on('data', (d: string) => void (stdout.length < MAX_OUTPUT && (stdout += d)));
     child.stderr.setEncoding('utf8').on('data', (d: string) => void (stderr.length < MAX_OUTPUT && (stderr += d)));
@@ -75,7 +89,14 @@ export function runCredentialPlugin(user: string, exec: ExecConfig, deadline: nu
       settle(() =>
         reject(
           e.code === 'ENOENT'
-            ? pluginError(user, exec, 'was not found', `${exec.command}: command not found (ENOENT) on PATH`, 'install the plugin the kubeconfig names, or fix users[].user.exec.command', e)
+            ? pluginError(
+                user,
+                exec,
+                'was not found',
+                `${exec.command}: command not found (ENOENT) on PATH`,
+                'install the plugin the kubeconfig names, or fix users[].user.exec.command',
+                e,
+              )
             : pluginError(user, exec, 'could not be started', `${e.code ?? ''} ${e.message}`.trim(), 'check the plugin path and its permissions', e),
         ),
       ),
@@ -84,19 +105,44 @@ export function runCredentialPlugin(user: string, exec: ExecConfig, deadline: nu
       settle(() => {
         if (code !== 0) {
           const first = stderr.trim().split('\n').slice(0, 3).join(' / ') || '(no output on stderr)';
-          reject(pluginError(user, exec, `failed (${code === null ? `signal ${signal}` : `exit ${code}`})`, first, `run \`${commandLine(exec)}\` by hand; log in again or fix the plugin's configuration`));
+          reject(
+            pluginError(
+              user,
+              exec,
+              `failed (${code === null ? `signal ${signal}` : `exit ${code}`})`,
+              first,
+              `run \`${commandLine(exec)}\` by hand; log in again or fix the plugin's configuration`,
+            ),
+          );
           return;
         }
         let cred: ExecCredential;
         try {
           cred = JSON.parse(stdout) as ExecCredential;
         } catch (e) {
-          reject(pluginError(user, exec, 'printed no ExecCredential', `its stdout is not JSON: ${(e as Error).message}`, 'check the plugin version against the kubeconfig\'s exec.apiVersion', e));
+          reject(
+            pluginError(
+              user,
+              exec,
+              'printed no ExecCredential',
+              `its stdout is not JSON: ${(e as Error).message}`,
+              "check the plugin version against the kubeconfig's exec.apiVersion",
+              e,
+            ),
+          );
           return;
         }
         const st = cred.status;
         if (!st || (!st.token && !(st.clientCertificateData && st.clientKeyData))) {
-          reject(pluginError(user, exec, 'returned no credential', 'the ExecCredential has neither status.token nor a client certificate and key', 'check the plugin\'s configuration (is the login complete?)'));
+          reject(
+            pluginError(
+              user,
+              exec,
+              'returned no credential',
+              'the ExecCredential has neither status.token nor a client certificate and key',
+              "check the plugin's configuration (is the login complete?)",
+            ),
+          );
           return;
         }
         resolve(st);
@@ -134,6 +180,13 @@ export async function prepareCredentials(kc: KubeConfig, deadline: number): Prom
   if (!user || !exec) return;
   const st = await runCredentialPlugin(user.name, exec, deadline);
   const b64 = (s?: string) => (s ? Buffer.from(s).toString('base64') : undefined);
-  const replaced: User = { ...user, exec: undefined, authProvider: undefined, token: st.token, certData: b64(st.clientCertificateData) ?? user.certData, keyData: b64(st.clientKeyData) ?? user.keyData };
+  const replaced: User = {
+    ...user,
+    exec: undefined,
+    authProvider: undefined,
+    token: st.token,
+    certData: b64(st.clientCertificateData) ?? user.certData,
+    keyData: b64(st.clientKeyData) ?? user.keyData,
+  };
   kc.users = kc.users.map((u) => (u.name === user.name ? replaced : u));
 }

@@ -70,7 +70,7 @@ function inconclusiveReason(ctx: Ctx): string | undefined {
     return `static checks found no fault, but the path was not probed: ${ctx.all('clusterip/not-probed')[0].summary}`;
   }
   if (!ctx.has('service/endpoints-ready', 'pass') && !ctx.has('service/external-name')) {
-    return 'the Service\'s endpoints could not be checked and nothing was probed';
+    return "the Service's endpoints could not be checked and nothing was probed";
   }
   return undefined;
 }
@@ -99,8 +99,16 @@ export function diagnose(findings: Finding[], facts: Facts): Diagnosis {
     const warnings = sortByStep(findings.filter((f) => (f.status === 'warn' || f.status === 'fail') && !evidence.includes(f)));
     const { confidence, notes } = confidenceOf(c, unknowns);
     return {
-      verdict: 'fault', layer: c.layer, headline: c.headline, rule: rule.name, confidence, confidenceNotes: notes,
-      evidence, warnings, unknowns, next: nextCommands(c),
+      verdict: 'fault',
+      layer: c.layer,
+      headline: c.headline,
+      rule: rule.name,
+      confidence,
+      confidenceNotes: notes,
+      evidence,
+      warnings,
+      unknowns,
+      next: nextCommands(c),
     };
   }
   const warnings = sortByStep(findings.filter((f) => f.status === 'warn'));
@@ -108,8 +116,15 @@ export function diagnose(findings: Finding[], facts: Facts): Diagnosis {
   if (why) {
     const fix = dedupe(unknowns.flatMap((f) => f.next ?? [])).slice(0, MAX_NEXT);
     return {
-      verdict: 'inconclusive', layer: null, headline: `Inconclusive: ${why}`, rule: 'inconclusive', confidence: 'low',
-      confidenceNotes: unknowns.slice(0, 3).map((f) => f.summary), evidence: [], warnings, unknowns,
+      verdict: 'inconclusive',
+      layer: null,
+      headline: `Inconclusive: ${why}`,
+      rule: 'inconclusive',
+      confidence: 'low',
+      confidenceNotes: unknowns.slice(0, 3).map((f) => f.summary),
+      evidence: [],
+      warnings,
+      unknowns,
       next: fix.length ? fix : ['k8snet rbac   # the permissions k8snet needs'],
     };
   }
@@ -118,21 +133,31 @@ export function diagnose(findings: Finding[], facts: Facts): Diagnosis {
   // UDP ports that are not DNS cannot be probed: the headline says so instead of claiming reachability
   const udp = ctx.all('clusterip/udp-not-probed');
   const svc = ctx.facts.service.state === 'ok' ? ctx.facts.service.value : undefined;
-  const alias = svc?.spec.type === 'ExternalName' && ctx.facts.request.from && ctx.has('dns/resolves', 'pass') ? svc.spec.externalName ?? '?' : undefined;
+  const alias = svc?.spec.type === 'ExternalName' && ctx.facts.request.from && ctx.has('dns/resolves', 'pass') ? (svc.spec.externalName ?? '?') : undefined;
   const udpText = `UDP port${udp.length > 1 ? 's' : ''} ${udp.map((f) => f.data?.servicePort.port ?? '?').join(', ')} ${udp.length > 1 ? 'were' : 'was'} not probed (k8snet probes UDP only where it speaks DNS): reachability over UDP is unknown`;
   const passes = findings.filter((f) => f.status === 'pass' && HEALTHY_EVIDENCE.includes(familyOf(f.code))).slice(0, 6);
   return {
-    verdict: 'healthy', layer: null,
+    verdict: 'healthy',
+    layer: null,
     headline: alias
       ? `${ctx.targetName} is an ExternalName alias for ${alias}; its name resolves from ${ctx.sourceName} (k8snet does not probe what the alias points to)`
       : live
-      ? `${ctx.sourceName} reaches ${ctx.targetName}: every layer checked passed${udp.length ? `; ${udpText}` : ''}`
-      : udp.length && ctx.facts.request.from
-        ? `${ctx.targetName}: no layer failed, but ${udpText}`
-        : `${ctx.targetName} looks healthy from the API (not probed: no --from)`,
-    rule: 'healthy', confidence: live ? confidence : confidence === 'high' ? 'medium' : confidence,
-    confidenceNotes: live ? notes : [...notes, udp.length && ctx.facts.request.from ? 'only DNS is probed over UDP; the static checks passed' : 'no probe ran; pass --from to test the path live'],
-    evidence: passes, warnings, unknowns, next: [],
+        ? `${ctx.sourceName} reaches ${ctx.targetName}: every layer checked passed${udp.length ? `; ${udpText}` : ''}`
+        : udp.length && ctx.facts.request.from
+          ? `${ctx.targetName}: no layer failed, but ${udpText}`
+          : `${ctx.targetName} looks healthy from the API (not probed: no --from)`,
+    rule: 'healthy',
+    confidence: live ? confidence : confidence === 'high' ? 'medium' : confidence,
+    confidenceNotes: live
+      ? notes
+      : [
+          ...notes,
+          udp.length && ctx.facts.request.from ? 'only DNS is probed over UDP; the static checks passed' : 'no probe ran; pass --from to test the path live',
+        ],
+    evidence: passes,
+    warnings,
+    unknowns,
+    next: [],
   };
 }
 

@@ -35,7 +35,11 @@ export const DNS_RULES: Rule[] = [
       const names = list.join(', ');
       return {
         layer: 'policy',
-        headline: `Egress NetworkPolic${list.length > 1 ? 'ies' : 'y'} ${names} ${list.length > 1 ? 'block' : 'blocks'} DNS from ${ctx.sourceName}: lookups of ${ctx.facts.request.target.name} time out`.replace('  ', ' '),
+        headline:
+          `Egress NetworkPolic${list.length > 1 ? 'ies' : 'y'} ${names} ${list.length > 1 ? 'block' : 'blocks'} DNS from ${ctx.sourceName}: lookups of ${ctx.facts.request.target.name} time out`.replace(
+            '  ',
+            ' ',
+          ),
         evidence: [p, ...fails],
         confirmed: fails.length > 0,
         next: [...(p.next ?? []), `kubectl get networkpolicy -n ${ctx.facts.request.from?.namespace ?? ''}`],
@@ -55,13 +59,17 @@ export const DNS_RULES: Rule[] = [
         headline: `${fails.length > 0 ? 'Cluster DNS is down' : 'Cluster DNS has no backend that can answer'}: ${down.summary.charAt(0).toLowerCase()}${down.summary.slice(1)}`,
         evidence: [down, ...fails],
         confirmed: fails.length > 0,
-        next: [KUBE_DNS, 'kubectl -n kube-system logs -l k8s-app=kube-dns --tail=50', 'kubectl -n kube-system get endpointslices -l kubernetes.io/service-name=kube-dns'],
+        next: [
+          KUBE_DNS,
+          'kubectl -n kube-system logs -l k8s-app=kube-dns --tail=50',
+          'kubectl -n kube-system get endpointslices -l kubernetes.io/service-name=kube-dns',
+        ],
       };
     },
   },
   {
     name: 'pod-dns-config',
-    why: 'dnsPolicy Default (or hostNetwork without ClusterFirstWithHostNet) sends lookups to the node\'s resolver, which knows no Services.',
+    why: "dnsPolicy Default (or hostNetwork without ClusterFirstWithHostNet) sends lookups to the node's resolver, which knows no Services.",
     match: (ctx) => {
       const f = first(ctx, ['dns/pod-dns-policy', 'dns/resolv-conf-nameserver']);
       return f && { layer: 'dns', headline: f.summary, evidence: [f, ...dnsFailures(ctx)], confirmed: dnsFailures(ctx).length > 0 };
@@ -92,9 +100,16 @@ export const DNS_RULES: Rule[] = [
 ];
 
 const INGRESS_CODES: readonly Code[] = [
-  'ingress/no-controller', 'ingress/class-not-found', 'ingress/no-class', 'ingress/controller-not-ready',
-  'ingress/backend-other-namespace', 'ingress/backend-missing', 'ingress/backend-port-missing',
-  'ingress/route-not-matched', 'ingress/backend-error', 'ingress/probe-failed',
+  'ingress/no-controller',
+  'ingress/class-not-found',
+  'ingress/no-class',
+  'ingress/controller-not-ready',
+  'ingress/backend-other-namespace',
+  'ingress/backend-missing',
+  'ingress/backend-port-missing',
+  'ingress/route-not-matched',
+  'ingress/backend-error',
+  'ingress/probe-failed',
 ];
 
 /** A finding that reports a probe through the controller (it carries the probe's id). */
@@ -103,7 +118,7 @@ const isIngressProbe = (f: Ctx['findings'][number]): boolean => hasCode(f, INGRE
 export const INGRESS_RULES: Rule[] = [
   {
     name: 'ingress-broken',
-    why: 'An Ingress only routes if a running controller claims its class and its backend is a Service port in the Ingress\'s own namespace.',
+    why: "An Ingress only routes if a running controller claims its class and its backend is a Service port in the Ingress's own namespace.",
     match: (ctx) => {
       const f = first(ctx, INGRESS_CODES);
       if (!f) return undefined;
@@ -112,7 +127,12 @@ export const INGRESS_RULES: Rule[] = [
         layer: 'ingress',
         headline: f.summary,
         evidence: [f, ...probes],
-        confirmed: probes.length > 0 || isIngressProbe(f) || f.code === 'ingress/no-controller' || f.code === 'ingress/class-not-found' || f.code === 'ingress/backend-other-namespace',
+        confirmed:
+          probes.length > 0 ||
+          isIngressProbe(f) ||
+          f.code === 'ingress/no-controller' ||
+          f.code === 'ingress/class-not-found' ||
+          f.code === 'ingress/backend-other-namespace',
         next: [...(f.next ?? []), ...(f.subject ? [`kubectl describe ingress ${f.subject.name} -n ${f.subject.namespace ?? ''}`] : [])],
       };
     },

@@ -8,12 +8,25 @@ import type { Ctx, Rule } from './context.js';
 
 /** Configuration faults, most fundamental first (nothing after a missing Gateway matters). */
 const CONFIG_CODES: readonly Code[] = [
-  'gateway/none', 'gateway/gateway-missing', 'gateway/class-missing', 'gateway/no-controller', 'gateway/class-not-accepted',
-  'gateway/controller-not-ready', 'gateway/gateway-not-accepted', 'gateway/gateway-not-programmed', 'gateway/listener-invalid',
-  'gateway/no-matching-listener', 'gateway/not-allowed-by-listener', 'gateway/hostname-mismatch',
-  'gateway/certificate-missing', 'gateway/certificate-not-permitted',
-  'gateway/backend-not-permitted', 'gateway/backend-missing', 'gateway/backend-port-missing',
-  'gateway/route-not-accepted', 'gateway/refs-not-resolved',
+  'gateway/none',
+  'gateway/gateway-missing',
+  'gateway/class-missing',
+  'gateway/no-controller',
+  'gateway/class-not-accepted',
+  'gateway/controller-not-ready',
+  'gateway/gateway-not-accepted',
+  'gateway/gateway-not-programmed',
+  'gateway/listener-invalid',
+  'gateway/no-matching-listener',
+  'gateway/not-allowed-by-listener',
+  'gateway/hostname-mismatch',
+  'gateway/certificate-missing',
+  'gateway/certificate-not-permitted',
+  'gateway/backend-not-permitted',
+  'gateway/backend-missing',
+  'gateway/backend-port-missing',
+  'gateway/route-not-accepted',
+  'gateway/refs-not-resolved',
 ];
 const PROBE_CODES: readonly Code[] = ['gateway/route-not-matched', 'gateway/backend-error', 'gateway/probe-failed'];
 const STATUS_CODES: readonly Code[] = ['gateway/route-not-accepted', 'gateway/refs-not-resolved'];
@@ -28,7 +41,8 @@ const firstFailed = (ctx: Ctx, codes: readonly Code[]): Finding | undefined => {
   return undefined;
 };
 
-const sameRoute = (a: Finding, b: Finding): boolean => !a.subject || !b.subject || (a.subject.name === b.subject.name && a.subject.namespace === b.subject.namespace);
+const sameRoute = (a: Finding, b: Finding): boolean =>
+  !a.subject || !b.subject || (a.subject.name === b.subject.name && a.subject.namespace === b.subject.namespace);
 
 function routeNext(f: Finding): string[] {
   const s = f.subject;
@@ -57,7 +71,7 @@ export const GATEWAY_RULES: Rule[] = [
   {
     // Decision: the symptom is at the gateway, the cause is a policy, so the layer named is 'policy'.
     name: 'gateway-hop-policy',
-    why: 'Gateway API adds a hop: the gateway\'s data-plane pods connect to the backend pods, and a default-deny ingress policy in the backend namespace must admit them.',
+    why: "Gateway API adds a hop: the gateway's data-plane pods connect to the backend pods, and a default-deny ingress policy in the backend namespace must admit them.",
     match: (ctx) => {
       const f = ctx.failed('gateway/hop-denied');
       if (!f) return undefined;
@@ -67,7 +81,7 @@ export const GATEWAY_RULES: Rule[] = [
   },
   {
     name: 'gateway-probe-failed',
-    why: 'The objects look right but the request through the Gateway\'s data plane fails: 404 means the data plane has no route, 5xx a backend it cannot use, no answer a data plane that is not reachable.',
+    why: "The objects look right but the request through the Gateway's data plane fails: 404 means the data plane has no route, 5xx a backend it cannot use, no answer a data plane that is not reachable.",
     match: (ctx) => {
       const f = firstFailed(ctx, PROBE_CODES);
       if (!f) return undefined;

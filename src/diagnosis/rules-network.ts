@@ -9,7 +9,7 @@ const failedPod = (ctx: Ctx) => [...ctx.pod('timeout'), ...ctx.pod('refused'), .
 
 function targetPortText(ctx: Ctx): string {
   const p = ctx.pod('refused')[0]?.data?.target;
-  return p ? p.split(':').at(-1) ?? '?' : '?';
+  return p ? (p.split(':').at(-1) ?? '?') : '?';
 }
 
 function policyHeadline(ctx: Ctx): string {
@@ -17,7 +17,7 @@ function policyHeadline(ctx: Ctx): string {
   const dir = v?.ingress?.allowed === false && v?.egress?.allowed === false ? 'ingress and egress' : v?.egress?.allowed === false ? 'egress' : 'ingress';
   const port = v?.port ? `:${v.port}` : '';
   // every selecting policy isolates; none of their rules admits the flow, so name them all as such
-  const names = ctx.denyingNames.length ? ctx.denyingNames.join(', ') : ctx.denied[0]?.finding.summary ?? 'a NetworkPolicy';
+  const names = ctx.denyingNames.length ? ctx.denyingNames.join(', ') : (ctx.denied[0]?.finding.summary ?? 'a NetworkPolicy');
   // the common egress mistake: an ipBlock for the Service CIDR, while policy sees the endpoint after DNAT
   const vipBlock = v?.egress?.allowed === false ? ctx.all('policy/egress-ipblock-cluster-ip')[0] : undefined;
   const why = vipBlock ? ` (${vipBlock.evidence[0] ?? 'an ipBlock'} covers the ClusterIP, but NetworkPolicy sees the endpoint address after DNAT)` : '';
@@ -68,8 +68,14 @@ export const NETWORK_RULES: Rule[] = [
         headline: `targetPort ${port} of Service ${ctx.targetName} is not a port the pods declare (${declared}) and connections to it fail`,
         evidence: [...tp, ...failures],
         confirmed: true,
-        next: [`kubectl get service ${ctx.facts.request.target.name} -n ${ctx.facts.request.target.namespace} -o jsonpath='{.spec.ports}'`,
-          ...ctx.denied.map((d) => d.finding).slice(0, 1).flatMap((f) => f.next ?? []).slice(0, 1)],
+        next: [
+          `kubectl get service ${ctx.facts.request.target.name} -n ${ctx.facts.request.target.namespace} -o jsonpath='{.spec.ports}'`,
+          ...ctx.denied
+            .map((d) => d.finding)
+            .slice(0, 1)
+            .flatMap((f) => f.next ?? [])
+            .slice(0, 1),
+        ],
       };
     },
   },
@@ -121,7 +127,9 @@ export const NETWORK_RULES: Rule[] = [
       if (refusedPods.length === 0 && refusedVip.length === 0) return undefined;
       if (!ctx.has('service/endpoints-ready', 'pass')) return undefined;
       const tp = [...ctx.all('service/target-port-undeclared'), ...ctx.all('service/target-port-ok'), ...ctx.all('service/protocol-mismatch')];
-      const port = refusedPods.length ? targetPortText(ctx) : String(ctx.facts.service.state === 'ok' ? ctx.facts.service.value.spec.ports?.[0]?.targetPort ?? '?' : '?');
+      const port = refusedPods.length
+        ? targetPortText(ctx)
+        : String(ctx.facts.service.state === 'ok' ? (ctx.facts.service.value.spec.ports?.[0]?.targetPort ?? '?') : '?');
       return {
         layer: 'service',
         headline: `Nothing listens on targetPort ${port}: the endpoints refuse connections (check the Service targetPort against the port the app listens on)`,
@@ -172,8 +180,11 @@ export const NETWORK_RULES: Rule[] = [
           : `ClusterIP of ${ctx.targetName} does not answer but its pod IPs do: kube-proxy rules for the Service are missing or stale`,
         evidence: [...vip, ...ctx.pod('ok')],
         confirmed: !fresh,
-        next: ['kubectl -n kube-system get pods -l k8s-app=kube-proxy -o wide', 'kubectl -n kube-system logs -l k8s-app=kube-proxy --tail=50',
-          `iptables-save | grep ${ctx.facts.request.target.namespace}/${ctx.facts.request.target.name}   # on the source's node`],
+        next: [
+          'kubectl -n kube-system get pods -l k8s-app=kube-proxy -o wide',
+          'kubectl -n kube-system logs -l k8s-app=kube-proxy --tail=50',
+          `iptables-save | grep ${ctx.facts.request.target.namespace}/${ctx.facts.request.target.name}   # on the source's node`,
+        ],
       };
     },
   },
@@ -187,8 +198,16 @@ export const NETWORK_RULES: Rule[] = [
       // below it is not named and the headline says what is missing (issue 16 item 13)
       const policyUnknown = ctx.verdicts.length === 0 ? ctx.findings.find((f) => f.step === 'policy' && f.status === 'unknown') : undefined;
       const layer = vip[0].data?.outcome === 'no-route' && !policyUnknown ? 'pod-network' : 'service';
-      const headline = policyUnknown ? `${vip[0].summary}; NetworkPolicy could not be evaluated (${policyUnknown.summary}), so a policy may be what drops them` : vip[0].summary;
-      return { layer, headline, evidence: policyUnknown ? [...vip, policyUnknown] : vip, confirmed: false, next: ['kubectl -n kube-system get pods -o wide', ...(policyUnknown?.next ?? [])] };
+      const headline = policyUnknown
+        ? `${vip[0].summary}; NetworkPolicy could not be evaluated (${policyUnknown.summary}), so a policy may be what drops them`
+        : vip[0].summary;
+      return {
+        layer,
+        headline,
+        evidence: policyUnknown ? [...vip, policyUnknown] : vip,
+        confirmed: false,
+        next: ['kubectl -n kube-system get pods -o wide', ...(policyUnknown?.next ?? [])],
+      };
     },
   },
   {
@@ -198,7 +217,13 @@ export const NETWORK_RULES: Rule[] = [
       const mesh = ctx.all('mesh/sidecar');
       const odd = ctx.findings.filter((f) => ODD_FAILURES.includes(f.code) && f.status === 'fail');
       if (mesh.length === 0 || odd.length === 0) return undefined;
-      return { layer: 'mesh', headline: `Connections to ${ctx.targetName} fail oddly with a service-mesh sidecar in the path: ${odd[0].summary}`, evidence: [...odd, ...mesh], confirmed: false, next: mesh.flatMap((m) => m.next ?? []) };
+      return {
+        layer: 'mesh',
+        headline: `Connections to ${ctx.targetName} fail oddly with a service-mesh sidecar in the path: ${odd[0].summary}`,
+        evidence: [...odd, ...mesh],
+        confirmed: false,
+        next: mesh.flatMap((m) => m.next ?? []),
+      };
     },
   },
   {
@@ -212,14 +237,16 @@ export const NETWORK_RULES: Rule[] = [
         headline: `${ctx.targetName} accepts connections but does not answer in the protocol its port declares: ${bad[0].summary}`,
         evidence: bad,
         confirmed: true,
-        next: [`kubectl logs -n ${ctx.facts.request.target.namespace} -l ${selectorText(ctx)} --tail=50`,
-          `kubectl get service ${ctx.facts.request.target.name} -n ${ctx.facts.request.target.namespace} -o jsonpath='{.spec.ports}'`],
+        next: [
+          `kubectl logs -n ${ctx.facts.request.target.namespace} -l ${selectorText(ctx)} --tail=50`,
+          `kubectl get service ${ctx.facts.request.target.name} -n ${ctx.facts.request.target.namespace} -o jsonpath='{.spec.ports}'`,
+        ],
       };
     },
   },
 ];
 
 function selectorText(ctx: Ctx): string {
-  const sel = ctx.facts.service.state === 'ok' ? ctx.facts.service.value.spec.selector ?? {} : {};
+  const sel = ctx.facts.service.state === 'ok' ? (ctx.facts.service.value.spec.selector ?? {}) : {};
   return selectorToString({ matchLabels: sel }) || 'app=?';
 }

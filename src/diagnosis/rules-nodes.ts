@@ -42,7 +42,7 @@ const NODE_NEXT = (node: string) => [`kubectl describe node ${node}`, `kubectl g
 export const NODE_RULES: Rule[] = [
   {
     name: 'policy-enforcer-stopped',
-    why: 'A NetworkPolicy denies the flow and the packets pass while the cluster\'s enforcer (its DaemonSet exists) runs on none or not on these nodes: it stopped. (A CNI that never enforces, e.g. Flannel alone, stays a warning on a working path.)',
+    why: "A NetworkPolicy denies the flow and the packets pass while the cluster's enforcer (its DaemonSet exists) runs on none or not on these nodes: it stopped. (A CNI that never enforces, e.g. Flannel alone, stays a warning on a working path.)",
     match: (ctx) => {
       const f = ctx.all('crosscheck/not-enforced');
       if (f.length === 0) return undefined;
@@ -50,7 +50,9 @@ export const NODE_RULES: Rule[] = [
       const stopped = (dv(cni).cni as { stoppedEnforcer?: string } | undefined)?.stoppedEnforcer;
       const policyMissing = ctx.findings.filter((x) => /^node\/agent-(missing|not-ready)$/.test(x.code) && dv(x).role === 'policy');
       if (!stopped && policyMissing.length === 0) return undefined;
-      const why = policyMissing.length ? `; ${policyMissing[0].summary}` : `; the enforcer's DaemonSet ${stopped} has no ready pod, so only ${cni?.summary.replace(/^CNI: /, '') ?? 'the network plugin'} is left`;
+      const why = policyMissing.length
+        ? `; ${policyMissing[0].summary}`
+        : `; the enforcer's DaemonSet ${stopped} has no ready pod, so only ${cni?.summary.replace(/^CNI: /, '') ?? 'the network plugin'} is left`;
       return {
         layer: 'policy',
         headline: `${f[0].summary}${why}`,
@@ -97,8 +99,17 @@ export const NODE_RULES: Rule[] = [
       return {
         layer: 'pod-network',
         headline: `${f.summary}${agentDown ? `; ${agentDown.summary}` : ''}`,
-        evidence: [f, ...trouble, ...ctx.pod('timeout'), ...ctx.pod('no-route'), ...ctx.pod('ok'), ...ctx.vip('timeout'), ...agentsOn(ctx, bad),
-          ...ctx.all('dns/replica-unreachable').filter((d) => bad.includes(String(dv(d).node ?? ''))), ...ctx.all('mtu/large-packets-dropped')],
+        evidence: [
+          f,
+          ...trouble,
+          ...ctx.pod('timeout'),
+          ...ctx.pod('no-route'),
+          ...ctx.pod('ok'),
+          ...ctx.vip('timeout'),
+          ...agentsOn(ctx, bad),
+          ...ctx.all('dns/replica-unreachable').filter((d) => bad.includes(String(dv(d).node ?? ''))),
+          ...ctx.all('mtu/large-packets-dropped'),
+        ],
         confirmed: true,
         next: [...(agentDown?.next ?? []), ...NODE_NEXT(bad[0] ?? '?'), ...(f.next ?? [])],
       };
@@ -124,13 +135,20 @@ export const NODE_RULES: Rule[] = [
   },
   {
     name: 'kube-proxy-on-source-node',
-    why: 'The ClusterIP fails from the source while every pod IP answers, also on other nodes: the Service translation on the source\'s node (kube-proxy there) is missing or stale.',
+    why: "The ClusterIP fails from the source while every pod IP answers, also on other nodes: the Service translation on the source's node (kube-proxy there) is missing or stale.",
     match: (ctx) => {
       const vip = [...ctx.vip('timeout'), ...ctx.vip('refused'), ...ctx.vip('no-route')];
       const src = sourceNode(ctx);
       if (!src || vip.length === 0 || ctx.vip('ok').length > 0 || ctx.pod('ok').length === 0) return undefined;
       if (ctx.pod('timeout').length + ctx.pod('refused').length + ctx.pod('no-route').length > 0) return undefined;
-      const podNodes = [...new Set(ctx.pod('ok').map((p) => String(dv(p).node ?? '')).filter(Boolean))];
+      const podNodes = [
+        ...new Set(
+          ctx
+            .pod('ok')
+            .map((p) => String(dv(p).node ?? ''))
+            .filter(Boolean),
+        ),
+      ];
       // only when a pod on another node answers: then it is the source's node, not the Service everywhere
       if (!podNodes.some((n) => n !== src)) return undefined;
       const proxy = ctx.findings.filter((f) => /^node\/agent/.test(f.code) && dv(f).role === 'kube-proxy' && dv(f).node === src);
@@ -140,7 +158,11 @@ export const NODE_RULES: Rule[] = [
         headline: `ClusterIP of ${ctx.targetName} does not answer from node ${src} (the source's node) while its pod IPs answer${podNodes.length ? ` (on ${podNodes.join(', ')})` : ''}: kube-proxy's rules on node ${src} are missing or stale${dnsVip.length ? '; lookups through the kube-dns ClusterIP fail from there too' : ''}`,
         evidence: [...vip, ...ctx.pod('ok'), ...proxy, ...dnsVip],
         confirmed: true,
-        next: [`kubectl -n kube-system get pods -o wide --field-selector spec.nodeName=${src}`, `iptables-save -t nat | grep -c KUBE-SVC   # on node ${src}`, `kubectl -n kube-system logs -l k8s-app=kube-proxy --tail=50`],
+        next: [
+          `kubectl -n kube-system get pods -o wide --field-selector spec.nodeName=${src}`,
+          `iptables-save -t nat | grep -c KUBE-SVC   # on node ${src}`,
+          `kubectl -n kube-system logs -l k8s-app=kube-proxy --tail=50`,
+        ],
       };
     },
   },

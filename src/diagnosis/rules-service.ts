@@ -56,7 +56,7 @@ export const SERVICE_RULES: Rule[] = [
   },
   {
     name: 'named-target-port-unresolved',
-    why: 'A named targetPort is looked up in each pod\'s container ports; a pod that does not declare it is left out of the endpoints for that port.',
+    why: "A named targetPort is looked up in each pod's container ports; a pod that does not declare it is left out of the endpoints for that port.",
     match: (ctx) => {
       const f = ctx.failed('service/target-port-unresolved');
       return f && { layer: 'service', headline: f.summary, evidence: [f, ...probeFailures(ctx)], confirmed: true, next: f.next };
@@ -72,7 +72,7 @@ export const SERVICE_RULES: Rule[] = [
   },
   {
     name: 'local-traffic-no-local-endpoint',
-    why: 'internalTrafficPolicy Local only routes to endpoints on the client\'s own node; with none there, connections are dropped.',
+    why: "internalTrafficPolicy Local only routes to endpoints on the client's own node; with none there, connections are dropped.",
     match: (ctx) => {
       const f = ctx.failed('service/no-local-endpoint');
       return f && { layer: 'service', headline: f.summary, evidence: [f, ...probeFailures(ctx)], confirmed: probeFailures(ctx).length > 0, next: f.next };

@@ -53,7 +53,12 @@ export function kindAllowed(listener: Listener, kind: RouteKind): { allowed: boo
   return { allowed: byProto.includes(kind), why: `protocol ${listener.protocol} carries ${byProto.join(', ') || 'no route kind k8snet knows'}` };
 }
 
-export function namespaceAllowed(listener: Listener, gatewayNs: string, routeNamespace: string, namespaces: Namespace[] | undefined): { allowed: Tri; why: string } {
+export function namespaceAllowed(
+  listener: Listener,
+  gatewayNs: string,
+  routeNamespace: string,
+  namespaces: Namespace[] | undefined,
+): { allowed: Tri; why: string } {
   const from = listener.allowedRoutes?.namespaces?.from ?? 'Same';
   if (from === 'All') return { allowed: 'yes', why: 'allowedRoutes.namespaces.from: All' };
   if (from === 'Same') {
@@ -68,8 +73,13 @@ export function namespaceAllowed(listener: Listener, gatewayNs: string, routeNam
       return { allowed: 'no', why: `allowedRoutes.namespaces.from: Selector ${selText}; namespace ${routeNamespace} not found` };
     }
     const labels = { 'kubernetes.io/metadata.name': routeNamespace, ...(ns.metadata.labels ?? {}) };
-    const labelText = Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(', ');
-    return { allowed: matchesSelector(sel, labels) ? 'yes' : 'no', why: `allowedRoutes.namespaces.from: Selector ${selText}; namespace ${routeNamespace} has ${labelText}` };
+    const labelText = Object.entries(labels)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(', ');
+    return {
+      allowed: matchesSelector(sel, labels) ? 'yes' : 'no',
+      why: `allowedRoutes.namespaces.from: Selector ${selText}; namespace ${routeNamespace} has ${labelText}`,
+    };
   }
   return { allowed: 'no', why: `allowedRoutes.namespaces.from: ${from} (not a value of the spec)` };
 }
@@ -81,7 +91,15 @@ export function attachRoute(route: GatewayRoute, parent: ParentRefN, gateway: Ga
     const selected = (parent.sectionName === undefined || parent.sectionName === l.name) && (parent.port === undefined || parent.port === l.port);
     const ns = namespaceAllowed(l, gwNs, routeNs(route), namespaces);
     const k = kindAllowed(l, route.kind);
-    return { listener: l, selected, namespaceAllowed: ns.allowed, namespaceWhy: ns.why, kindAllowed: k.allowed, kindWhy: k.why, hostnames: effectiveHostnames(l.hostname, route.spec.hostnames) };
+    return {
+      listener: l,
+      selected,
+      namespaceAllowed: ns.allowed,
+      namespaceWhy: ns.why,
+      kindAllowed: k.allowed,
+      kindWhy: k.why,
+      hostnames: effectiveHostnames(l.hostname, route.spec.hostnames),
+    };
   });
   const selected = perListener.filter((v) => v.selected);
   if (selected.length === 0) return { attached: [], perListener, reason: 'NoMatchingParent', unknown: false };

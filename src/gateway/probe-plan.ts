@@ -46,7 +46,13 @@ export function gatewayProbeTargets(
       skipped.push({ route: id, why: `${route.kind} is not probed: the probe tools speak HTTP/1.1 only` });
       continue;
     }
-    const rules = [...new Set(backendRefsOf(route).filter((b) => isServiceRef(b) && b.namespace === target.namespace && b.name === target.name && b.weight > 0).map((b) => b.ruleIndex))].slice(0, 2);
+    const rules = [
+      ...new Set(
+        backendRefsOf(route)
+          .filter((b) => isServiceRef(b) && b.namespace === target.namespace && b.name === target.name && b.weight > 0)
+          .map((b) => b.ruleIndex),
+      ),
+    ].slice(0, 2);
     for (const parent of parentRefsOf(route).filter(isGatewayParent)) {
       const read = gw.gateways[`${parent.namespace}/${parent.name}`];
       if (read?.state !== 'ok') continue;

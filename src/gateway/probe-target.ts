@@ -23,8 +23,13 @@ function servicePortFor(svc: Service, listenerPort: number, pods: Pod[]): number
   if (same) return same.port;
   for (const p of ports) {
     const tp = p.targetPort ?? p.port;
-    if (typeof tp === 'number' ? tp === listenerPort : /^\d+$/.test(tp) ? Number(tp) === listenerPort
-      : pods.some((pod) => pod.spec.containers.some((c) => (c.ports ?? []).some((cp) => cp.name === tp && cp.containerPort === listenerPort)))) {
+    if (
+      typeof tp === 'number'
+        ? tp === listenerPort
+        : /^\d+$/.test(tp)
+          ? Number(tp) === listenerPort
+          : pods.some((pod) => pod.spec.containers.some((c) => (c.ports ?? []).some((cp) => cp.name === tp && cp.containerPort === listenerPort)))
+    ) {
       return p.port;
     }
   }
@@ -40,7 +45,12 @@ function serviceForAddress(services: Service[], address: string, clusterDomain: 
 }
 
 /** The endpoint to probe for one listener, or why there is none. */
-export function dataPlaneEndpoint(gateway: Gateway, listener: Listener, dp: GatewayDataPlane | undefined, clusterDomain: string): DataPlaneEndpoint | { why: string } {
+export function dataPlaneEndpoint(
+  gateway: Gateway,
+  listener: Listener,
+  dp: GatewayDataPlane | undefined,
+  clusterDomain: string,
+): DataPlaneEndpoint | { why: string } {
   const services = dp?.services.state === 'ok' ? dp.services.value : [];
   const pods = dp?.pods.state === 'ok' ? dp.pods.value : [];
   const addresses = gateway.status?.addresses ?? [];
@@ -50,7 +60,8 @@ export function dataPlaneEndpoint(gateway: Gateway, listener: Listener, dp: Gate
     if (svc) mapped.add(a.value);
     if (svc?.spec.clusterIP && svc.spec.clusterIP !== 'None') {
       const port = servicePortFor(svc, listener.port, pods);
-      if (port !== undefined) return { host: svc.spec.clusterIP, port, via: `Gateway address ${a.value} = Service ${svc.metadata.namespace}/${svc.metadata.name}` };
+      if (port !== undefined)
+        return { host: svc.spec.clusterIP, port, via: `Gateway address ${a.value} = Service ${svc.metadata.namespace}/${svc.metadata.name}` };
     }
   }
   // An address that is not a data-plane Service (a load balancer IP or name): probe it on the listener
@@ -61,10 +72,16 @@ export function dataPlaneEndpoint(gateway: Gateway, listener: Listener, dp: Gate
   for (const svc of services) {
     if (!svc.spec.clusterIP || svc.spec.clusterIP === 'None') continue;
     const port = servicePortFor(svc, listener.port, pods);
-    if (port !== undefined) return { host: svc.spec.clusterIP, port, via: `data-plane Service ${svc.metadata.namespace}/${svc.metadata.name} (the Gateway lists no address)` };
+    if (port !== undefined)
+      return { host: svc.spec.clusterIP, port, via: `data-plane Service ${svc.metadata.namespace}/${svc.metadata.name} (the Gateway lists no address)` };
   }
   const pod = pods.find(isPodReady);
-  if (pod?.status?.podIP) return { host: pod.status.podIP, port: listener.port, via: `data-plane pod ${pod.metadata.namespace}/${pod.metadata.name} (no address, no Service port for ${listener.port})` };
+  if (pod?.status?.podIP)
+    return {
+      host: pod.status.podIP,
+      port: listener.port,
+      via: `data-plane pod ${pod.metadata.namespace}/${pod.metadata.name} (no address, no Service port for ${listener.port})`,
+    };
   return { why: 'the Gateway lists no address and no Ready data-plane pod or Service was found' };
 }
 
@@ -86,7 +103,12 @@ function pathForMatch(m: HttpRouteMatch, requested: string): { path: string } | 
 }
 
 /** Host header and path for probing one rule of an HTTPRoute on a listener. */
-export function httpProbeRequest(route: GatewayRoute, ruleIndex: number, hostnames: string[], requestedPath: string): { hostHeader?: string; path: string } | { why: string } {
+export function httpProbeRequest(
+  route: GatewayRoute,
+  ruleIndex: number,
+  hostnames: string[],
+  requestedPath: string,
+): { hostHeader?: string; path: string } | { why: string } {
   const rule = route.spec.rules?.[ruleIndex];
   const matches = rule?.matches && rule.matches.length > 0 ? rule.matches : [{ path: { type: 'PathPrefix', value: '/' } }];
   let why = '';

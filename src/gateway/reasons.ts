@@ -3,7 +3,7 @@
 const ROUTE_REASONS: Record<string, string> = {
   Accepted: 'the Gateway accepted the route',
   NotAllowedByListeners: 'no listener of the Gateway admits routes of this kind from this namespace (allowedRoutes)',
-  NoMatchingListenerHostname: 'none of the route\'s hostnames intersects a listener hostname',
+  NoMatchingListenerHostname: "none of the route's hostnames intersects a listener hostname",
   NoMatchingParent: 'no listener matches the parentRef (wrong sectionName or port), or the parent does not exist',
   UnsupportedValue: 'the route uses a value the controller does not support',
   Pending: 'the controller has not reconciled the route yet',

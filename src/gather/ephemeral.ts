@@ -22,8 +22,7 @@ export interface EphemeralResult {
  * The wait ends at waitMs or at the run's deadline, whichever comes first.
  */
 export async function ensureEphemeral(api: Api, pod: Pod, image: string, waitMs: number): Promise<EphemeralResult> {
-  const running = (name: string, p: Pod) =>
-    !!p.status?.ephemeralContainerStatuses?.some((s) => s.name === name && s.state?.running);
+  const running = (name: string, p: Pod) => !!p.status?.ephemeralContainerStatuses?.some((s) => s.name === name && s.state?.running);
   const reusable = (pod.spec.ephemeralContainers ?? []).find((c) => c.name.startsWith(PREFIX) && c.image === image && running(c.name, pod));
   if (reusable) return { container: reusable.name, image, reused: true };
   const taken = new Set((pod.spec.ephemeralContainers ?? []).map((c) => c.name));
@@ -55,7 +54,12 @@ export async function ensureEphemeral(api: Api, pod: Pod, image: string, waitMs:
       },
     });
   } catch (e) {
-    return { container: name, image, reused: false, error: e instanceof Error ? `${e.message}${(e as { why?: string }).why ? ': ' + (e as { why?: string }).why : ''}` : String(e) };
+    return {
+      container: name,
+      image,
+      reused: false,
+      error: e instanceof Error ? `${e.message}${(e as { why?: string }).why ? ': ' + (e as { why?: string }).why : ''}` : String(e),
+    };
   }
   const until = Math.min(Date.now() + waitMs, api.deadline);
   while (Date.now() < until) {

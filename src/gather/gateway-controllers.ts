@@ -5,9 +5,15 @@ import type { KnownController } from './ingress-controllers.js';
 
 const KNOWN: { match: RegExp; info: KnownController }[] = [
   { match: /^traefik\.io\/gateway-controller$/, info: { product: 'traefik', selectors: ['app.kubernetes.io/name=traefik', 'app=traefik'] } },
-  { match: /^gateway\.envoyproxy\.io\/gatewayclass-controller$/, info: { product: 'envoy-gateway', selectors: ['control-plane=envoy-gateway', 'app.kubernetes.io/name=gateway-helm'] } },
+  {
+    match: /^gateway\.envoyproxy\.io\/gatewayclass-controller$/,
+    info: { product: 'envoy-gateway', selectors: ['control-plane=envoy-gateway', 'app.kubernetes.io/name=gateway-helm'] },
+  },
   { match: /^istio\.io\/gateway-controller$/, info: { product: 'istio', selectors: ['app=istiod', 'istio=pilot'] } },
-  { match: /^gateway\.nginx\.org\/nginx-gateway-controller$/, info: { product: 'nginx-gateway-fabric', selectors: ['app.kubernetes.io/name=nginx-gateway-fabric', 'app.kubernetes.io/name=nginx-gateway'] } },
+  {
+    match: /^gateway\.nginx\.org\/nginx-gateway-controller$/,
+    info: { product: 'nginx-gateway-fabric', selectors: ['app.kubernetes.io/name=nginx-gateway-fabric', 'app.kubernetes.io/name=nginx-gateway'] },
+  },
   { match: /^projectcontour\.io\/gateway-controller$/, info: { product: 'contour', selectors: ['app.kubernetes.io/name=contour', 'app=contour'] } },
   { match: /^konghq\.com\/kic-gateway-controller$/, info: { product: 'kong', selectors: ['app.kubernetes.io/name=kong', 'app=kong'] } },
   { match: /^io\.cilium\/gateway-controller$/, info: { product: 'cilium', selectors: ['k8s-app=cilium'] } },

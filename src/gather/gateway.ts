@@ -7,7 +7,16 @@
 import type { Api } from '../cluster/api.js';
 import { qs } from '../cluster/api.js';
 import type { GatewayApiFacts, GatewayDataPlane, IngressControllerFacts, NsName, Read } from '../model/facts.js';
-import { GATEWAY_GROUP, ROUTE_KINDS, type Gateway, type GatewayClass, type GatewayResource, type GatewayRoute, type ReferenceGrant, type RouteKind } from '../model/gateway-api.js';
+import {
+  GATEWAY_GROUP,
+  ROUTE_KINDS,
+  type Gateway,
+  type GatewayClass,
+  type GatewayResource,
+  type GatewayRoute,
+  type ReferenceGrant,
+  type RouteKind,
+} from '../model/gateway-api.js';
 import type { Pod, Service } from '../model/k8s.js';
 import { backendRefsOf, isGatewayParent, isServiceRef, parentRefsOf, routeNs, routesToService } from '../gateway/routes.js';
 import { matchesMap } from '../util/selector.js';
@@ -67,7 +76,11 @@ function empty(discovery: Read<GatewayResource[]>): GatewayApiFacts {
 }
 
 export async function gatherGateway(api: Api, target: NsName, explicit?: { kind: RouteKind; namespace: string; name: string }): Promise<GatewayGatherResult> {
-  return gatherGatewayFor(api, { matches: (r) => routesToService(r, target), isTarget: (b) => b.namespace === target.namespace && b.name === target.name, maxRoutes: MAX_ROUTES }, explicit);
+  return gatherGatewayFor(
+    api,
+    { matches: (r) => routesToService(r, target), isTarget: (b) => b.namespace === target.namespace && b.name === target.name, maxRoutes: MAX_ROUTES },
+    explicit,
+  );
 }
 
 /**
@@ -88,7 +101,9 @@ export async function gatherGatewayFor(
   if (explicit) {
     const res = served.get(explicit.kind);
     const read: Read<GatewayRoute[]> = res
-      ? await api.read<GatewayRoute>(path(res, explicit.namespace, explicit.name)).then((r) => (r.state === 'ok' ? { state: 'ok' as const, value: withKind(explicit.kind, [r.value]) } : r))
+      ? await api
+          .read<GatewayRoute>(path(res, explicit.namespace, explicit.name))
+          .then((r) => (r.state === 'ok' ? { state: 'ok' as const, value: withKind(explicit.kind, [r.value]) } : r))
       : { state: 'not-found', message: `${explicit.kind} is not served by this cluster (its CRD is not installed)` };
     facts.routes = [{ kind: explicit.kind, read }];
   } else {
@@ -120,9 +135,13 @@ export async function gatherGatewayFor(
   }
   const skipped = (what: string): Read<never> => ({ state: 'not-found', message: `${what} is not served by this cluster` });
   const [gateways, classes, backends] = await Promise.all([
-    Promise.all([...gatewayKeys.entries()].map(async ([k, g]) => [k, gwRes ? await api.read<Gateway>(path(gwRes, g.namespace, g.name)) : skipped('Gateway')] as const)),
+    Promise.all(
+      [...gatewayKeys.entries()].map(async ([k, g]) => [k, gwRes ? await api.read<Gateway>(path(gwRes, g.namespace, g.name)) : skipped('Gateway')] as const),
+    ),
     classRes ? api.list<GatewayClass>(path(classRes)) : Promise.resolve(skipped('GatewayClass')),
-    Promise.all([...backendKeys.entries()].map(async ([k, s]) => [k, await api.read<Service>(`/api/v1/namespaces/${enc(s.namespace)}/services/${enc(s.name)}`)] as const)),
+    Promise.all(
+      [...backendKeys.entries()].map(async ([k, s]) => [k, await api.read<Service>(`/api/v1/namespaces/${enc(s.namespace)}/services/${enc(s.name)}`)] as const),
+    ),
   ]);
   facts.gateways = Object.fromEntries(gateways);
   facts.classes = classes;
@@ -152,7 +171,9 @@ export async function gatherGatewayFor(
   const [controllers, certificates, grants] = await Promise.all([
     Promise.all([...controllerNames].map((c) => gatherController(api, c, knownGatewayController(c)))),
     Promise.all([...certRefs.values()].map(async (s) => ({ ...s, exists: await secretExists(api, s) }))),
-    Promise.all([...grantNamespaces].map(async (ns) => [ns, grantRes ? await api.list<ReferenceGrant>(path(grantRes, ns)) : skipped('ReferenceGrant')] as const)),
+    Promise.all(
+      [...grantNamespaces].map(async (ns) => [ns, grantRes ? await api.list<ReferenceGrant>(path(grantRes, ns)) : skipped('ReferenceGrant')] as const),
+    ),
   ]);
   facts.controllers = controllers;
   facts.certificates = certificates;
@@ -168,7 +189,9 @@ export async function gatherGatewayFor(
     }),
   );
   facts.dataPlanes = Object.fromEntries(planes);
-  const dataPlaneNamespaces = [...new Set(Object.values(facts.dataPlanes).flatMap((d) => (d.pods.state === 'ok' ? d.pods.value.map((p) => p.metadata.namespace ?? 'default') : [])))];
+  const dataPlaneNamespaces = [
+    ...new Set(Object.values(facts.dataPlanes).flatMap((d) => (d.pods.state === 'ok' ? d.pods.value.map((p) => p.metadata.namespace ?? 'default') : []))),
+  ];
   return { facts, dataPlaneNamespaces };
 }
 
@@ -177,9 +200,14 @@ async function dataPlane(api: Api, gw: Gateway, ctl: IngressControllerFacts | un
   const own = await api.list<Pod>(`/api/v1/namespaces/${enc(ns)}/pods${qs({ labelSelector: `${GATEWAY_NAME_LABEL}=${gw.metadata.name}` })}`);
   if (own.state === 'ok' && own.value.length > 0) {
     const svcs = await api.list<Service>(`/api/v1/namespaces/${enc(ns)}/services`);
-    const services: Read<Service[]> = svcs.state === 'ok' ? { state: 'ok', value: svcs.value.filter((s) => own.value.some((p) => matchesMap(s.spec.selector, p.metadata.labels))) } : svcs;
+    const services: Read<Service[]> =
+      svcs.state === 'ok' ? { state: 'ok', value: svcs.value.filter((s) => own.value.some((p) => matchesMap(s.spec.selector, p.metadata.labels))) } : svcs;
     return { via: 'gateway-label', pods: own, services };
   }
   if (ctl) return { via: 'controller', pods: ctl.pods, services: ctl.services };
-  return { via: 'none', pods: own.state === 'ok' ? { state: 'not-found', message: 'no pods carry the gateway-name label and the controller is unknown' } : own, services: { state: 'skipped', message: 'no data-plane pods' } };
+  return {
+    via: 'none',
+    pods: own.state === 'ok' ? { state: 'not-found', message: 'no pods carry the gateway-name label and the controller is unknown' } : own,
+    services: { state: 'skipped', message: 'no data-plane pods' },
+  };
 }

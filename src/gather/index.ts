@@ -44,7 +44,8 @@ export async function gatherFacts(ctx: GatherContext): Promise<Facts> {
   // the source pod (then its inspection) and the Ingress step start at once and run beside the reads.
   ctx.onStep?.('Reading the Service, pods, endpoints and policies');
   const accessPromise = step('preflight', () => reviewAccess(api, [tns, sns]));
-  const denied = async (verb: string, group: string, resource: string, ns: string, sub?: string) => isDenied(await accessPromise, verb, group, resource, ns, sub);
+  const denied = async (verb: string, group: string, resource: string, ns: string, sub?: string) =>
+    isDenied(await accessPromise, verb, group, resource, ns, sub);
   const skip = (what: string): Read<never> => ({ state: 'forbidden', message: `${what}: forbidden (preflight)` });
   const policyNamespaces = [...new Set([tns, sns])];
 
@@ -54,7 +55,7 @@ export async function gatherFacts(ctx: GatherContext): Promise<Facts> {
   const sourcePromise: Promise<Read<SourceFacts>> = request.from
     ? step('source', async () => {
         const source = await resolveSourcePod(api, { namespace: sns, name: request.from!.name, selector: request.from!.selector }).then(
-          (r) => (setSourceNode(r.state === 'ok' ? r.value.pod.spec.nodeName ?? '' : ''), r),
+          (r) => (setSourceNode(r.state === 'ok' ? (r.value.pod.spec.nodeName ?? '') : ''), r),
           (e: unknown) => {
             setSourceNode('');
             throw e;
@@ -85,27 +86,37 @@ export async function gatherFacts(ctx: GatherContext): Promise<Facts> {
   // awaited below; a failure must surface there, not as an unhandled rejection meanwhile
   for (const p of [accessPromise, sourcePromise, ingressPromise, gatewayPromise, controllerPoliciesPromise]) p.catch(() => undefined);
 
-  const { service, namespacePods, endpointSlices, namespaces, policiesList, nodes, daemonSets, dnsService, dnsSlices, dnsPods } = await step(
-    'read',
-    () =>
-      allNamed({
-        service: api.read<Service>(`/api/v1/namespaces/${enc(tns)}/services/${enc(request.target.name)}`),
-        namespacePods: denied('list', '', 'pods', tns).then((d) => (d ? skip(`list pods in ${tns}`) : api.list<Pod>(`/api/v1/namespaces/${enc(tns)}/pods`))),
-        endpointSlices: denied('list', 'discovery.k8s.io', 'endpointslices', tns).then((d) =>
-          d
-            ? skip(`list endpointslices in ${tns}`)
-            : api.list<EndpointSlice>(`/apis/discovery.k8s.io/v1/namespaces/${enc(tns)}/endpointslices${qs({ labelSelector: `kubernetes.io/service-name=${request.target.name}` })}`),
+  const { service, namespacePods, endpointSlices, namespaces, policiesList, nodes, daemonSets, dnsService, dnsSlices, dnsPods } = await step('read', () =>
+    allNamed({
+      service: api.read<Service>(`/api/v1/namespaces/${enc(tns)}/services/${enc(request.target.name)}`),
+      namespacePods: denied('list', '', 'pods', tns).then((d) => (d ? skip(`list pods in ${tns}`) : api.list<Pod>(`/api/v1/namespaces/${enc(tns)}/pods`))),
+      endpointSlices: denied('list', 'discovery.k8s.io', 'endpointslices', tns).then((d) =>
+        d
+          ? skip(`list endpointslices in ${tns}`)
+          : api.list<EndpointSlice>(
+              `/apis/discovery.k8s.io/v1/namespaces/${enc(tns)}/endpointslices${qs({ labelSelector: `kubernetes.io/service-name=${request.target.name}` })}`,
+            ),
+      ),
+      namespaces: api.list<Namespace>('/api/v1/namespaces'),
+      policiesList: Promise.all(
+        policyNamespaces.map(
+          async (ns) =>
+            [
+              ns,
+              (await denied('list', 'networking.k8s.io', 'networkpolicies', ns))
+                ? skip(`list networkpolicies in ${ns}`)
+                : await api.list<NetworkPolicy>(`/apis/networking.k8s.io/v1/namespaces/${enc(ns)}/networkpolicies`),
+            ] as const,
         ),
-        namespaces: api.list<Namespace>('/api/v1/namespaces'),
-        policiesList: Promise.all(
-          policyNamespaces.map(async (ns) => [ns, (await denied('list', 'networking.k8s.io', 'networkpolicies', ns)) ? skip(`list networkpolicies in ${ns}`) : await api.list<NetworkPolicy>(`/apis/networking.k8s.io/v1/namespaces/${enc(ns)}/networkpolicies`)] as const),
-        ),
-        nodes: api.list<Node>('/api/v1/nodes'),
-        daemonSets: api.list<Workload>('/apis/apps/v1/daemonsets'),
-        dnsService: api.read<Service>('/api/v1/namespaces/kube-system/services/kube-dns'),
-        dnsSlices: api.list<EndpointSlice>(`/apis/discovery.k8s.io/v1/namespaces/kube-system/endpointslices${qs({ labelSelector: 'kubernetes.io/service-name=kube-dns' })}`),
-        dnsPods: api.list<Pod>(`/api/v1/namespaces/kube-system/pods${qs({ labelSelector: 'k8s-app=kube-dns' })}`),
-      }),
+      ),
+      nodes: api.list<Node>('/api/v1/nodes'),
+      daemonSets: api.list<Workload>('/apis/apps/v1/daemonsets'),
+      dnsService: api.read<Service>('/api/v1/namespaces/kube-system/services/kube-dns'),
+      dnsSlices: api.list<EndpointSlice>(
+        `/apis/discovery.k8s.io/v1/namespaces/kube-system/endpointslices${qs({ labelSelector: 'kubernetes.io/service-name=kube-dns' })}`,
+      ),
+      dnsPods: api.list<Pod>(`/api/v1/namespaces/kube-system/pods${qs({ labelSelector: 'k8s-app=kube-dns' })}`),
+    }),
   );
   const policies: Facts['policies'] = Object.fromEntries(policiesList);
 
@@ -147,14 +158,20 @@ export async function gatherFacts(ctx: GatherContext): Promise<Facts> {
     // and read the policies of those pods' namespaces (NetworkPolicy judges the endpoint as its pod)
     const lookUp = endpointSlices.state === 'ok' ? addressesToLookUp(endpointSlices.value, namespacePods.state === 'ok' ? namespacePods.value : []) : [];
     if (lookUp.length > 0) {
-      jobs.push((async () => {
-        endpointPods = (await denied('list', '', 'pods', '')) ? skip('list pods in all namespaces') : await lookUpEndpointPods(api, lookUp);
-        if (endpointPods.state !== 'ok') return;
-        const more = [...new Set(endpointPods.value.map((p) => p.metadata.namespace ?? 'default'))].filter((ns) => !(ns in policies));
-        await Promise.all(more.map(async (ns) => {
-          policies[ns] = (await denied('list', 'networking.k8s.io', 'networkpolicies', ns)) ? skip(`list networkpolicies in ${ns}`) : await api.list<NetworkPolicy>(`/apis/networking.k8s.io/v1/namespaces/${enc(ns)}/networkpolicies`);
-        }));
-      })());
+      jobs.push(
+        (async () => {
+          endpointPods = (await denied('list', '', 'pods', '')) ? skip('list pods in all namespaces') : await lookUpEndpointPods(api, lookUp);
+          if (endpointPods.state !== 'ok') return;
+          const more = [...new Set(endpointPods.value.map((p) => p.metadata.namespace ?? 'default'))].filter((ns) => !(ns in policies));
+          await Promise.all(
+            more.map(async (ns) => {
+              policies[ns] = (await denied('list', 'networking.k8s.io', 'networkpolicies', ns))
+                ? skip(`list networkpolicies in ${ns}`)
+                : await api.list<NetworkPolicy>(`/apis/networking.k8s.io/v1/namespaces/${enc(ns)}/networkpolicies`);
+            }),
+          );
+        })(),
+      );
     }
     await Promise.all(jobs);
   });
@@ -167,7 +184,13 @@ export async function gatherFacts(ctx: GatherContext): Promise<Facts> {
     const ingress = await ingressPromise;
     const gateway = await gatewayPromise;
     const resolv = src.resolvConf ? parseResolvConf(src.resolvConf) : undefined;
-    const gwProbes = gatewayProbeTargets(gateway.facts, namespaces.state === 'ok' ? namespaces.value : undefined, request.target, request.path, resolv?.clusterDomain ?? 'cluster.local');
+    const gwProbes = gatewayProbeTargets(
+      gateway.facts,
+      namespaces.state === 'ok' ? namespaces.value : undefined,
+      request.target,
+      request.path,
+      resolv?.clusterDomain ?? 'cluster.local',
+    );
     notes.push(...gwProbes.skipped.map((s) => `${s.route}: not probed through the gateway: ${s.why}`));
     const plans = planTargetProbes({
       service: service.value,
@@ -177,9 +200,12 @@ export async function gatherFacts(ctx: GatherContext): Promise<Facts> {
       kubeDnsIP: dnsService.state === 'ok' ? dnsService.value.spec.clusterIP : undefined,
       ingress: ingress.facts,
       extraEntryProbes: gwProbes.probes,
-      dnsReplicas: dnsPods.state === 'ok'
-        ? dnsPods.value.filter((p) => p.status?.podIP && isPodReady(p) && !p.metadata.deletionTimestamp).map((p) => ({ ip: p.status!.podIP!, pod: p.metadata.name, node: p.spec.nodeName }))
-        : [],
+      dnsReplicas:
+        dnsPods.state === 'ok'
+          ? dnsPods.value
+              .filter((p) => p.status?.podIP && isPodReady(p) && !p.metadata.deletionTimestamp)
+              .map((p) => ({ ip: p.status!.podIP!, pod: p.metadata.name, node: p.spec.nodeName }))
+          : [],
     });
     return runProbes(api, probeSite(src), plans, request.probeTimeoutMs, undefined, notes);
   });
@@ -231,8 +257,15 @@ export async function inspectSource(
   const pod = src.value.pod;
   const ns = pod.metadata.namespace!;
   const order = containerOrder(pod, request.container);
-  if (request.container && !pod.spec.containers.some((c) => c.name === request.container) && !(pod.spec.ephemeralContainers ?? []).some((c) => c.name === request.container)) {
-    return { state: 'not-found', message: `pod ${ns}/${pod.metadata.name} has no container "${request.container}" (it has: ${pod.spec.containers.map((c) => c.name).join(', ')})` };
+  if (
+    request.container &&
+    !pod.spec.containers.some((c) => c.name === request.container) &&
+    !(pod.spec.ephemeralContainers ?? []).some((c) => c.name === request.container)
+  ) {
+    return {
+      state: 'not-found',
+      message: `pod ${ns}/${pod.metadata.name} has no container "${request.container}" (it has: ${pod.spec.containers.map((c) => c.name).join(', ')})`,
+    };
   }
   if (execDenied) {
     notes.push(`pods/exec is forbidden in namespace ${ns}: live probes were not run`);
@@ -269,7 +302,14 @@ export async function inspectSource(
       notes.push(`--ephemeral: could not add a debug container: ${eph.error}`);
     } else {
       const d = await detectIn(eph.container);
-      value = { ...value, container: eph.container, tools: d.tools, hasShell: d.hasShell, resolvConf: d.resolvConf, ephemeral: { container: eph.container, image, reused: eph.reused } };
+      value = {
+        ...value,
+        container: eph.container,
+        tools: d.tools,
+        hasShell: d.hasShell,
+        resolvConf: d.resolvConf,
+        ephemeral: { container: eph.container, image, reused: eph.reused },
+      };
     }
   }
   if (!value.tools) notes.push(`tool detection: ${tried.join('; ')}`);

@@ -22,12 +22,12 @@ export function routesTo(ing: Ingress, target: NsName): boolean {
 
 export async function gatherIngress(api: Api, target: NsName, explicit?: NsName): Promise<{ facts: IngressFacts; controllerNamespaces: string[] }> {
   const ingressesRead: Read<Ingress[]> = explicit
-    ? await api.read<Ingress>(`/apis/networking.k8s.io/v1/namespaces/${enc(explicit.namespace)}/ingresses/${enc(explicit.name)}`).then((r) =>
-        r.state === 'ok' ? { state: 'ok' as const, value: [r.value] } : r,
-      )
-    : await api.list<Ingress>(`/apis/networking.k8s.io/v1/namespaces/${enc(target.namespace)}/ingresses`).then((r) =>
-        r.state === 'ok' ? { state: 'ok' as const, value: r.value.filter((i) => routesTo(i, target)) } : r,
-      );
+    ? await api
+        .read<Ingress>(`/apis/networking.k8s.io/v1/namespaces/${enc(explicit.namespace)}/ingresses/${enc(explicit.name)}`)
+        .then((r) => (r.state === 'ok' ? { state: 'ok' as const, value: [r.value] } : r))
+    : await api
+        .list<Ingress>(`/apis/networking.k8s.io/v1/namespaces/${enc(target.namespace)}/ingresses`)
+        .then((r) => (r.state === 'ok' ? { state: 'ok' as const, value: r.value.filter((i) => routesTo(i, target)) } : r));
   const facts: IngressFacts = {
     ingresses: ingressesRead,
     classes: { state: 'skipped', message: 'no Ingress routes to the Service' },
@@ -62,14 +62,16 @@ export async function gatherIngress(api: Api, target: NsName, explicit?: NsName)
   const [controllers, secrets, backendReads] = await Promise.all([
     Promise.all([...controllerNames].map((c) => gatherController(api, c))),
     Promise.all(secretRefs.map(async (s) => ({ ...s, exists: await secretExists(api, s) }))),
-    Promise.all([...backends.entries()].map(async ([key, ref]) => [key, await api.read<Service>(`/api/v1/namespaces/${enc(ref.namespace)}/services/${enc(ref.name)}`)] as const)),
+    Promise.all(
+      [...backends.entries()].map(
+        async ([key, ref]) => [key, await api.read<Service>(`/api/v1/namespaces/${enc(ref.namespace)}/services/${enc(ref.name)}`)] as const,
+      ),
+    ),
   ]);
   facts.controllers = controllers;
   facts.tlsSecrets = secrets;
   facts.backendServices = Object.fromEntries(backendReads);
-  const controllerNamespaces = [
-    ...new Set(controllers.flatMap((c) => (c.pods.state === 'ok' ? c.pods.value.map((p) => p.metadata.namespace!) : []))),
-  ];
+  const controllerNamespaces = [...new Set(controllers.flatMap((c) => (c.pods.state === 'ok' ? c.pods.value.map((p) => p.metadata.namespace!) : [])))];
   return { facts, controllerNamespaces };
 }
 
@@ -98,7 +100,10 @@ async function readController(api: Api, controller: string, known: KnownControll
   const base: IngressControllerFacts = {
     controller,
     product: known.product,
-    pods: { state: 'skipped', message: known.external ? `${known.product} runs outside the cluster` : `k8snet does not know the labels of controller ${controller}` },
+    pods: {
+      state: 'skipped',
+      message: known.external ? `${known.product} runs outside the cluster` : `k8snet does not know the labels of controller ${controller}`,
+    },
     services: { state: 'skipped', message: 'no controller pods' },
     logs: [],
   };
@@ -116,7 +121,9 @@ async function readController(api: Api, controller: string, known: KnownControll
     ? failed
     : {
         state: 'ok',
-        value: svcReads.flatMap((r) => (r.state === 'ok' ? r.value : [])).filter((s) => pods.value.some((p) => p.metadata.namespace === s.metadata.namespace && matchesMap(s.spec.selector, p.metadata.labels))),
+        value: svcReads
+          .flatMap((r) => (r.state === 'ok' ? r.value : []))
+          .filter((s) => pods.value.some((p) => p.metadata.namespace === s.metadata.namespace && matchesMap(s.spec.selector, p.metadata.labels))),
       };
   const running = pods.value.filter((p) => p.status?.phase === 'Running').slice(0, MAX_LOG_PODS);
   base.logs = await Promise.all(

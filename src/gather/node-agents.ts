@@ -16,7 +16,8 @@ const LOG_MAX_BYTES = 16384;
 const enc = encodeURIComponent;
 
 /** Lines about the data path (tunnel, lease, routes, interfaces) and errors; the rest is not kept. */
-export const AGENT_LOG_KEEP = /lease|subnet|vxlan|tunnel|route|fdb|neigh|interface|iface|mtu|backend|podcidr|cidr|sync|iptables|ipset|error|fail|fatal|panic|unable|cannot|refused|timeout|E\d{4} /i;
+export const AGENT_LOG_KEEP =
+  /lease|subnet|vxlan|tunnel|route|fdb|neigh|interface|iface|mtu|backend|podcidr|cidr|sync|iptables|ipset|error|fail|fatal|panic|unable|cannot|refused|timeout|E\d{4} /i;
 
 function mainContainer(pod: Pod, ds: Workload): string | undefined {
   const names = pod.spec.containers.map((c) => c.name);
@@ -31,7 +32,10 @@ function crashLooping(pod: Pod, container: string): boolean {
 
 async function readLogs(api: Api, pod: Pod, container: string, previous: boolean): Promise<Read<string[]>> {
   const path = `/api/v1/namespaces/${enc(pod.metadata.namespace!)}/pods/${enc(pod.metadata.name)}/log${qs({
-    container, tailLines: LOG_TAIL_LINES, limitBytes: LOG_MAX_BYTES, ...(previous ? { previous: 'true' } : {}),
+    container,
+    tailLines: LOG_TAIL_LINES,
+    limitBytes: LOG_MAX_BYTES,
+    ...(previous ? { previous: 'true' } : {}),
   })}`;
   try {
     const text = await api.getText(path, { timeoutMs: 4000, maxBytes: LOG_MAX_BYTES });
@@ -54,7 +58,9 @@ export async function gatherNodeAgents(api: Api, daemonSets: Read<Workload[]>, n
   await Promise.all(
     agents.map(async ({ ds, role }) => {
       const sel = ds.spec?.selector?.matchLabels ?? {};
-      const labelSelector = Object.entries(sel).map(([k, v]) => `${k}=${v}`).join(',');
+      const labelSelector = Object.entries(sel)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(',');
       if (!labelSelector) return;
       const ns = ds.metadata.namespace!;
       const pods = await api.list<Pod>(`/api/v1/namespaces/${enc(ns)}/pods${qs({ labelSelector })}`);
@@ -64,7 +70,8 @@ export async function gatherNodeAgents(api: Api, daemonSets: Read<Workload[]>, n
       }
       await Promise.all(
         involved.map(async (node) => {
-          const pod = pods.value.find((p) => p.spec.nodeName === node && !p.metadata.deletionTimestamp) ?? pods.value.find((p) => p.spec.nodeName === node) ?? null;
+          const pod =
+            pods.value.find((p) => p.spec.nodeName === node && !p.metadata.deletionTimestamp) ?? pods.value.find((p) => p.spec.nodeName === node) ?? null;
           const fact: NodeAgentFact = { node, role, daemonSet: `${ns}/${ds.metadata.name}`, pod };
           if (pod) {
             const container = mainContainer(pod, ds);

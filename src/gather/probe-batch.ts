@@ -17,7 +17,12 @@ export interface BatchSite {
  * Each probe is bounded in the pod at its tool's timeout + 1 s (the tool's own `timeout` wrapper
  * normally ends it first); the exec as a whole gets probeTimeout + 2 s, as a single probe did.
  */
-export async function runProbeBatch(api: Api, site: BatchSite, argvs: string[][], probeTimeoutMs: number): Promise<{ results: ExecResult[] } | { fallback: string }> {
+export async function runProbeBatch(
+  api: Api,
+  site: BatchSite,
+  argvs: string[][],
+  probeTimeoutMs: number,
+): Promise<{ results: ExecResult[] } | { fallback: string }> {
   const nonce = randomBytes(8).toString('hex');
   const probes: BatchProbe[] = argvs.map((argv) => ({ argv, boundSec: Math.ceil(probeTimeoutMs / 1000) + 1 }));
   const argv = buildBatchArgv(probes, nonce);

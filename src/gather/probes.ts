@@ -7,7 +7,17 @@ import { runExec } from '../cluster/exec.js';
 import type { DiagnoseRequest, IngressFacts, SourceFacts } from '../model/facts.js';
 import type { EndpointSlice, Ingress, Service, ServicePort } from '../model/k8s.js';
 import type { ExecResult, ProbeFact, ProbeTarget, ToolName, ToolSet } from '../model/probe.js';
-import { buildDnsProbe, buildHttpProbe, buildTcpProbe, decidePortProtocol, kubectlCommand, parseResolvConf, ProbeInputError, type PortProtocol, type ProbeOverride } from '../probes/index.js';
+import {
+  buildDnsProbe,
+  buildHttpProbe,
+  buildTcpProbe,
+  decidePortProtocol,
+  kubectlCommand,
+  parseResolvConf,
+  ProbeInputError,
+  type PortProtocol,
+  type ProbeOverride,
+} from '../probes/index.js';
 import { runProbeBatch } from './probe-batch.js';
 
 /** Where probes run. */
@@ -61,7 +71,9 @@ export function pickEndpoints<T extends EndpointCandidate>(cands: T[], max = MAX
     const k = c.node ?? '';
     byNode.set(k, [...(byNode.get(k) ?? []), c]);
   }
-  const queues = [...byNode.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, v]) => [...v].sort((x, y) => x.ip.localeCompare(y.ip, 'en', { numeric: true })));
+  const queues = [...byNode.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([, v]) => [...v].sort((x, y) => x.ip.localeCompare(y.ip, 'en', { numeric: true })));
   const out: T[] = [];
   while (out.length < max && queues.some((q) => q.length > 0)) {
     for (const q of queues) {
@@ -107,21 +119,20 @@ function safeBuild(build: () => { tool: ToolName; argv: string[] } | null, refus
 }
 
 /** An HTTP probe (Ingress, through a controller): HTTP first, a connect probe when no HTTP tool exists. */
-function connectProbe(
-  id: string,
-  label: string,
-  target: ProbeTarget,
-  http: boolean,
-  tools: ToolSet,
-  timeoutSec: number,
-): PlannedProbe {
+function connectProbe(id: string, label: string, target: ProbeTarget, http: boolean, tools: ToolSet, timeoutSec: number): PlannedProbe {
   const refused: string[] = [];
   const command = safeBuild(
-    () => (http ? buildHttpProbe(tools, target, timeoutSec) ?? buildTcpProbe(tools, target, timeoutSec) : buildTcpProbe(tools, target, timeoutSec)),
+    () => (http ? (buildHttpProbe(tools, target, timeoutSec) ?? buildTcpProbe(tools, target, timeoutSec)) : buildTcpProbe(tools, target, timeoutSec)),
     refused,
   );
   if (refused.length) label = `${label} (not run: ${refused[0]})`;
-  return { id, kind: http && command && command.tool !== 'nc' && command.tool !== 'ncexec' && command.tool !== 'bash' ? 'http' : 'tcp', label, target, command };
+  return {
+    id,
+    kind: http && command && command.tool !== 'nc' && command.tool !== 'ncexec' && command.tool !== 'bash' ? 'http' : 'tcp',
+    label,
+    target,
+    command,
+  };
 }
 
 type ServicePortRef = NonNullable<ProbeFact['servicePort']>;
@@ -139,14 +150,7 @@ function transportProbe(id: string, label: string, target: ProbeTarget, sp: Serv
  * probe's id, so checks pair the two. A DNS query names the target's own FQDN (absolute): any reply,
  * even NXDOMAIN, shows a DNS server answered.
  */
-function appProbe(
-  transportId: string,
-  label: string,
-  host: string,
-  proto: PortProtocol,
-  sp: ServicePortRef,
-  input: ProbePlanInput,
-): PlannedProbe | null {
+function appProbe(transportId: string, label: string, host: string, proto: PortProtocol, sp: ServicePortRef, input: ProbePlanInput): PlannedProbe | null {
   const { tools, timeoutSec } = input;
   const id = `app/${transportId}`;
   const refused: string[] = [];
@@ -196,7 +200,13 @@ function endpointsFor(slices: EndpointSlice[], p: ServicePort): Ep[] {
       if (ep.conditions?.ready === false) continue;
       const ip = ep.addresses[0];
       if (!ip) continue;
-      out.push({ ip, port: sp.port, pod: ep.targetRef?.kind === 'Pod' || ep.targetRef?.kind === undefined ? ep.targetRef?.name : `${ep.targetRef.kind} ${ep.targetRef.name}`, hostname: ep.hostname, ...(ep.nodeName ? { node: ep.nodeName } : {}) });
+      out.push({
+        ip,
+        port: sp.port,
+        pod: ep.targetRef?.kind === 'Pod' || ep.targetRef?.kind === undefined ? ep.targetRef?.name : `${ep.targetRef.kind} ${ep.targetRef.name}`,
+        hostname: ep.hostname,
+        ...(ep.nodeName ? { node: ep.nodeName } : {}),
+      });
     }
   }
   return pickEndpoints(out);
@@ -254,36 +264,81 @@ export function planProbes(input: ProbePlanInput): PlannedProbe[] {
         const target: ProbeTarget = { host: ep.ip, port: ep.port, path: input.path, padBytes: MTU_PROBE_BYTES, ...whereOf(ep) };
         const refused: string[] = [];
         const command = safeBuild(() => buildHttpProbe(tools, target, timeoutSec), refused);
-        plans.push({ id: `endpoint-large/${ep.ip}/${ep.port}`, kind: 'http', label: `${MTU_PROBE_BYTES}-byte HTTP request to ${endpointLabel(ep)}${refused.length ? ` (not run: ${refused[0]})` : ''}`, target, command, servicePort: { ...sp, port: ep.port } });
+        plans.push({
+          id: `endpoint-large/${ep.ip}/${ep.port}`,
+          kind: 'http',
+          label: `${MTU_PROBE_BYTES}-byte HTTP request to ${endpointLabel(ep)}${refused.length ? ` (not run: ${refused[0]})` : ''}`,
+          target,
+          command,
+          servicePort: { ...sp, port: ep.port },
+        });
         // the other direction: a page the user named as large comes back in full-size packets
         if (input.largeResponsePath !== undefined) {
           const rt: ProbeTarget = { host: ep.ip, port: ep.port, path: input.largeResponsePath, measureBody: true, ...whereOf(ep) };
           const why: string[] = [];
           const rc = safeBuild(() => buildHttpProbe(tools, rt, timeoutSec), why);
-          plans.push({ id: `endpoint-large-response/${ep.ip}/${ep.port}`, kind: 'http', label: `large response (${input.largeResponsePath.length > 60 ? `${input.largeResponsePath.slice(0, 57)}...` : input.largeResponsePath}) from ${endpointLabel(ep)}${why.length ? ` (not run: ${why[0]})` : ''}`, target: rt, command: rc, servicePort: { ...sp, port: ep.port } });
+          plans.push({
+            id: `endpoint-large-response/${ep.ip}/${ep.port}`,
+            kind: 'http',
+            label: `large response (${input.largeResponsePath.length > 60 ? `${input.largeResponsePath.slice(0, 57)}...` : input.largeResponsePath}) from ${endpointLabel(ep)}${why.length ? ` (not run: ${why[0]})` : ''}`,
+            target: rt,
+            command: rc,
+            servicePort: { ...sp, port: ep.port },
+          });
         }
       }
     }
   }
   const fqdn = `${svc.metadata.name}.${ns}.svc.${input.clusterDomain}`;
-  const dns = (id: string, label: string, target: ProbeTarget): PlannedProbe => ({ id, kind: 'dns', label, target, command: safeBuild(() => buildDnsProbe(tools, target, timeoutSec), []) });
+  const dns = (id: string, label: string, target: ProbeTarget): PlannedProbe => ({
+    id,
+    kind: 'dns',
+    label,
+    target,
+    command: safeBuild(() => buildDnsProbe(tools, target, timeoutSec), []),
+  });
   // an ExternalName Service is a DNS alias (CNAME): its name resolving through the pod's resolver is the whole path
-  if (svc.spec.type === 'ExternalName') plans.push(dns('dns/fqdn/pod-resolver', `${fqdn} (a CNAME to ${svc.spec.externalName ?? '?'}) via the pod's resolver`, { host: fqdn, recordType: 'A' }));
+  if (svc.spec.type === 'ExternalName')
+    plans.push(dns('dns/fqdn/pod-resolver', `${fqdn} (a CNAME to ${svc.spec.externalName ?? '?'}) via the pod's resolver`, { host: fqdn, recordType: 'A' }));
   if (svc.spec.type !== 'ExternalName') {
     plans.push(dns('dns/fqdn/pod-resolver', `${fqdn} via the pod's resolver`, { host: fqdn, recordType: 'A' }));
     // name.namespace: what an app in another namespace should use (the search list completes it). Only
     // with a tool that applies the search list as libc does: busybox nslookup sends a dotted name as is
     // (recorded in the lab: "kube-dns.kube-system: SERVFAIL"), which no application would do.
-    if (tools.dig || tools.getent) plans.push(dns('dns/namespaced/pod-resolver', `${svc.metadata.name}.${ns} via the pod's resolver`, { host: `${svc.metadata.name}.${ns}`, recordType: 'A' }));
-    plans.push(dns('dns/short/pod-resolver', `"${svc.metadata.name}" as an app in namespace ${input.sourceNamespace} would look it up`, { host: svc.metadata.name, recordType: 'A' }));
+    if (tools.dig || tools.getent)
+      plans.push(
+        dns('dns/namespaced/pod-resolver', `${svc.metadata.name}.${ns} via the pod's resolver`, { host: `${svc.metadata.name}.${ns}`, recordType: 'A' }),
+      );
+    plans.push(
+      dns('dns/short/pod-resolver', `"${svc.metadata.name}" as an app in namespace ${input.sourceNamespace} would look it up`, {
+        host: svc.metadata.name,
+        recordType: 'A',
+      }),
+    );
     if (input.kubeDnsIP) {
-      plans.push(dns('dns/fqdn/kube-dns-udp', `${fqdn} via kube-dns ${input.kubeDnsIP} (UDP)`, { host: fqdn, server: input.kubeDnsIP, transport: 'udp', recordType: 'A' }));
-      plans.push(dns('dns/fqdn/kube-dns-tcp', `${fqdn} via kube-dns ${input.kubeDnsIP} (TCP)`, { host: fqdn, server: input.kubeDnsIP, transport: 'tcp', recordType: 'A' }));
+      plans.push(
+        dns('dns/fqdn/kube-dns-udp', `${fqdn} via kube-dns ${input.kubeDnsIP} (UDP)`, {
+          host: fqdn,
+          server: input.kubeDnsIP,
+          transport: 'udp',
+          recordType: 'A',
+        }),
+      );
+      plans.push(
+        dns('dns/fqdn/kube-dns-tcp', `${fqdn} via kube-dns ${input.kubeDnsIP} (TCP)`, {
+          host: fqdn,
+          server: input.kubeDnsIP,
+          transport: 'tcp',
+          recordType: 'A',
+        }),
+      );
     }
     // each CoreDNS replica by its pod IP: one unreachable replica fails about 1 lookup in n through the ClusterIP
     for (const r of pickEndpoints(input.dnsReplicas ?? [], MAX_DNS_REPLICA_PROBES)) {
       const who = [r.pod ? `CoreDNS pod ${r.pod}` : `CoreDNS ${r.ip}`, r.node ? `on node ${r.node}` : ''].filter(Boolean).join(' ');
-      plans.push(dns(`dns/replica/${r.ip}`, `${fqdn} via ${who} (${r.ip}, UDP)`, { host: fqdn, server: r.ip, transport: 'udp', recordType: 'A', ...whereOf(r) }));
+      plans.push(
+        dns(`dns/replica/${r.ip}`, `${fqdn} via ${who} (${r.ip}, UDP)`, { host: fqdn, server: r.ip, transport: 'udp', recordType: 'A', ...whereOf(r) }),
+      );
     }
     // StatefulSet pods behind a headless Service get their own names: <hostname>.<service>.<ns>.svc.<domain>
     if (headless) {
@@ -324,7 +379,9 @@ export function ingressProbeTargets(
   for (const ing of ingresses) {
     const wanted = controllerOf(ing);
     const candidates = [...byController.entries()].filter(([ctl]) => wanted.length === 0 || ctl === '' || wanted.includes(ctl));
-    const services = candidates.map(([, svcs]) => svcs.find((s) => s.spec.clusterIP && s.spec.clusterIP !== 'None' && httpPortOf(s))).filter((s): s is Service => s !== undefined);
+    const services = candidates
+      .map(([, svcs]) => svcs.find((s) => s.spec.clusterIP && s.spec.clusterIP !== 'None' && httpPortOf(s)))
+      .filter((s): s is Service => s !== undefined);
     services.forEach((svc, si) => {
       const httpPort = httpPortOf(svc)!;
       (ing.spec.rules ?? []).forEach((rule, ri) => {
@@ -404,7 +461,14 @@ const BATCHES_AT_ONCE = 2;
  * what no batch could run (the container lacks a writable temp dir or a tool the batch needs) runs
  * one exec each, `concurrency` at a time, and `notes` says why.
  */
-export async function runProbes(api: Api, site: ProbeSite, plans: PlannedProbe[], probeTimeoutMs: number, concurrency = 6, notes?: string[]): Promise<ProbeFact[]> {
+export async function runProbes(
+  api: Api,
+  site: ProbeSite,
+  plans: PlannedProbe[],
+  probeTimeoutMs: number,
+  concurrency = 6,
+  notes?: string[],
+): Promise<ProbeFact[]> {
   const batched = new Map<PlannedProbe, ExecResult>();
   const runnable = plans.filter((p) => p.command);
   if (runnable.length >= 2) {
@@ -415,7 +479,12 @@ export async function runProbes(api: Api, site: ProbeSite, plans: PlannedProbe[]
     const batchWorker = async () => {
       while (nextChunk < chunks.length) {
         const chunk = chunks[nextChunk++];
-        const batch = await runProbeBatch(api, site, chunk.map((p) => p.command!.argv), probeTimeoutMs);
+        const batch = await runProbeBatch(
+          api,
+          site,
+          chunk.map((p) => p.command!.argv),
+          probeTimeoutMs,
+        );
         if ('results' in batch) chunk.forEach((p, i) => batched.set(p, batch.results[i]));
         else fallbacks.add(batch.fallback);
       }
@@ -444,12 +513,14 @@ async function runOne(api: Api, site: ProbeSite, plan: PlannedProbe, probeTimeou
   if (!plan.command) return fact;
   fact.kubectl = kubectlCommand({ namespace: site.namespace, pod: site.pod, container: site.container, argv: plan.command.argv });
   // the tool has probeTimeout to answer; the exec round trip gets 2 s more before k8snet gives up
-  fact.exec = batched ?? await runExec(api, {
-    namespace: site.namespace,
-    pod: site.pod,
-    container: site.container,
-    argv: plan.command.argv,
-    timeoutMs: probeTimeoutMs + 2000,
-  });
+  fact.exec =
+    batched ??
+    (await runExec(api, {
+      namespace: site.namespace,
+      pod: site.pod,
+      container: site.container,
+      argv: plan.command.argv,
+      timeoutMs: probeTimeoutMs + 2000,
+    }));
   return fact;
 }

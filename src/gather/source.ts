@@ -37,7 +37,10 @@ export async function resolveSourcePod(api: Api, spec: SourceSpec): Promise<Read
     ...WORKLOADS.map((w) => api.read<Workload>('/' + w.path.replace('%s', ns).replace('%s', n))),
   ]);
   if (pod.state === 'ok') {
-    return { state: 'ok', value: { resolvedVia: 'pod', resolvedFrom: `pod/${name}`, pod: pod.value, candidates: 1, readyCandidates: isRunningAndReady(pod.value) ? 1 : 0 } };
+    return {
+      state: 'ok',
+      value: { resolvedVia: 'pod', resolvedFrom: `pod/${name}`, pod: pod.value, candidates: 1, readyCandidates: isRunningAndReady(pod.value) ? 1 : 0 },
+    };
   }
   const failures = [pod, ...workloads].filter((r) => r.state !== 'ok' && r.state !== 'not-found');
   for (const [i, w] of workloads.entries()) {
@@ -46,7 +49,10 @@ export async function resolveSourcePod(api: Api, spec: SourceSpec): Promise<Read
       return pickFrom(api, spec.namespace, selectorToString(w.value.spec.selector), kind, `${kind}/${name}`);
     }
   }
-  for (const [via, key] of [['label-app', 'app'], ['label-app.kubernetes.io/name', 'app.kubernetes.io/name']] as const) {
+  for (const [via, key] of [
+    ['label-app', 'app'],
+    ['label-app.kubernetes.io/name', 'app.kubernetes.io/name'],
+  ] as const) {
     const r = await pickFrom(api, spec.namespace, `${key}=${name}`, via, `pods labelled ${key}=${name}`);
     if (r.state !== 'not-found') return r;
   }
@@ -62,13 +68,7 @@ export async function resolveSourcePod(api: Api, spec: SourceSpec): Promise<Read
   };
 }
 
-async function pickFrom(
-  api: Api,
-  namespace: string,
-  selector: string,
-  via: SourceFacts['resolvedVia'],
-  from: string,
-): Promise<Read<Resolved>> {
+async function pickFrom(api: Api, namespace: string, selector: string, via: SourceFacts['resolvedVia'], from: string): Promise<Read<Resolved>> {
   const r = await api.list<Pod>(`/api/v1/namespaces/${encodeURIComponent(namespace)}/pods${qs({ labelSelector: selector })}`);
   if (r.state !== 'ok') return r;
   const pods = r.value.filter((p) => !p.metadata.deletionTimestamp);
@@ -79,13 +79,10 @@ async function pickFrom(
   return { state: 'ok', value: { resolvedVia: via, resolvedFrom: from, pod, candidates: pods.length, readyCandidates: ready.length } };
 }
 
-
 /** Containers to try, in order: the one asked for, the default-container annotation, then all running ones. */
 export function containerOrder(pod: Pod, asked?: string): string[] {
   if (asked) return [asked];
-  const running = new Set(
-    (pod.status?.containerStatuses ?? []).filter((s) => s.state?.running).map((s) => s.name),
-  );
+  const running = new Set((pod.status?.containerStatuses ?? []).filter((s) => s.state?.running).map((s) => s.name));
   const names = pod.spec.containers.map((c) => c.name);
   const preferred = pod.metadata.annotations?.['kubectl.kubernetes.io/default-container'];
   const ordered = preferred && names.includes(preferred) ? [preferred, ...names.filter((n) => n !== preferred)] : names;

@@ -67,7 +67,12 @@ async function readAll(api: Api, namespaceList: Read<Namespace[]>, notes: string
   const refused = reads.find((r) => r.state !== 'ok');
   if (!refused) {
     return [...names].sort().map((ns) => ({
-      name: ns, services: byNs(services, ns), pods: byNs(pods, ns), endpointSlices: byNs(endpointSlices, ns), policies: byNs(policies, ns), ingresses: byNs(ingresses, ns),
+      name: ns,
+      services: byNs(services, ns),
+      pods: byNs(pods, ns),
+      endpointSlices: byNs(endpointSlices, ns),
+      policies: byNs(policies, ns),
+      ingresses: byNs(ingresses, ns),
     }));
   }
   if (namespaceList.state !== 'ok') {
@@ -102,7 +107,9 @@ export async function gatherSweep(ctx: SweepGatherContext): Promise<SweepFacts> 
       nodes: api.list<Node>('/api/v1/nodes'),
       daemonSets: api.list<Workload>('/apis/apps/v1/daemonsets', { timeoutMs: BIG_LIST_MS }),
       dnsService: api.read<Service>('/api/v1/namespaces/kube-system/services/kube-dns'),
-      dnsSlices: api.list<EndpointSlice>(`/apis/discovery.k8s.io/v1/namespaces/kube-system/endpointslices${qs({ labelSelector: 'kubernetes.io/service-name=kube-dns' })}`),
+      dnsSlices: api.list<EndpointSlice>(
+        `/apis/discovery.k8s.io/v1/namespaces/kube-system/endpointslices${qs({ labelSelector: 'kubernetes.io/service-name=kube-dns' })}`,
+      ),
       dnsPods: api.list<Pod>(`/api/v1/namespaces/kube-system/pods${qs({ labelSelector: 'k8s-app=kube-dns' })}`),
       ingressClasses: api.list<IngressClass>('/apis/networking.k8s.io/v1/ingressclasses'),
       // only the source namespace's rules matter before reading: may k8snet exec there?
@@ -155,7 +162,9 @@ export async function gatherSweep(ctx: SweepGatherContext): Promise<SweepFacts> 
     target: { namespace: sns ?? 'default', name: '-' },
     ...(request.from ? { from: request.from } : {}),
     ...(request.container ? { container: request.container } : {}),
-    path: request.path, probeTimeoutMs: request.probeTimeoutMs, ephemeral: false,
+    path: request.path,
+    probeTimeoutMs: request.probeTimeoutMs,
+    ephemeral: false,
   };
   if (request.from && sns) {
     ctx.onStep?.('Resolving and inspecting the source pod');
@@ -175,7 +184,9 @@ export async function gatherSweep(ctx: SweepGatherContext): Promise<SweepFacts> 
   for (const ns of gateway.dataPlaneNamespaces) extraNs.add(ns);
   const extraPolicies: SweepFacts['extraPolicies'] = {};
   await step('read-more', () =>
-    Promise.all([...extraNs].filter((ns) => !sweptNames.has(ns)).map(async (ns) => void (extraPolicies[ns] = await api.list<NetworkPolicy>(KINDS.policies(ns))))),
+    Promise.all(
+      [...extraNs].filter((ns) => !sweptNames.has(ns)).map(async (ns) => void (extraPolicies[ns] = await api.list<NetworkPolicy>(KINDS.policies(ns)))),
+    ),
   );
 
   const sf: SweepFacts = {
@@ -239,18 +250,21 @@ async function probeAll(api: Api, sf: SweepFacts, src: SourceFacts): Promise<Rec
     if (n.services.state !== 'ok') continue;
     for (const svc of n.services.value) {
       const key = `${n.name}/${svc.metadata.name}`;
-      const slices = n.endpointSlices.state === 'ok' ? n.endpointSlices.value.filter((s) => s.metadata.labels?.['kubernetes.io/service-name'] === svc.metadata.name) : [];
+      const slices =
+        n.endpointSlices.state === 'ok' ? n.endpointSlices.value.filter((s) => s.metadata.labels?.['kubernetes.io/service-name'] === svc.metadata.name) : [];
       const gw = gatewayFactsFor(sf, n.name, svc.metadata.name);
       const gwProbes = gw ? gatewayProbeTargets(gw, namespaces, { namespace: n.name, name: svc.metadata.name }, sf.request.path, clusterDomain) : undefined;
-      const plans = sweepProbePlans(planTargetProbes({
-        service: svc,
-        request: { target: { namespace: n.name, name: svc.metadata.name }, path: sf.request.path, probeTimeoutMs: sf.request.probeTimeoutMs },
-        slices,
-        source: src,
-        kubeDnsIP,
-        ingress: ingressFactsFor(sf, n, svc.metadata.name),
-        extraEntryProbes: gwProbes?.probes ?? [],
-      }));
+      const plans = sweepProbePlans(
+        planTargetProbes({
+          service: svc,
+          request: { target: { namespace: n.name, name: svc.metadata.name }, path: sf.request.path, probeTimeoutMs: sf.request.probeTimeoutMs },
+          slices,
+          source: src,
+          kubeDnsIP,
+          ingress: ingressFactsFor(sf, n, svc.metadata.name),
+          extraEntryProbes: gwProbes?.probes ?? [],
+        }),
+      );
       for (const p of plans) {
         all.push(p);
         owners.push(key);

@@ -29,23 +29,38 @@ export class WorldBuilder {
   add(src: SourcedObject): void {
     const o = src.value;
     if (o === null || o === undefined) return; // empty document
-    if (!isObj(o)) { this.problem(src, 'error', `expected a Kubernetes object (a mapping), got ${Array.isArray(o) ? 'a list' : typeof o}`); return; }
+    if (!isObj(o)) {
+      this.problem(src, 'error', `expected a Kubernetes object (a mapping), got ${Array.isArray(o) ? 'a list' : typeof o}`);
+      return;
+    }
     const kind = o.kind;
-    if (typeof kind !== 'string' || kind === '') { this.problem(src, 'error', 'kind missing'); return; }
+    if (typeof kind !== 'string' || kind === '') {
+      this.problem(src, 'error', 'kind missing');
+      return;
+    }
     if (kind.endsWith('List') && Array.isArray(o.items)) {
       o.items.forEach((item, i) => this.add({ value: item, file: src.file, document: src.document, item: i }));
       return;
     }
     const meta = o.metadata;
-    if (!isObj(meta) || typeof meta.name !== 'string' || meta.name === '') { this.problem(src, 'error', `${kind}: metadata.name missing`); return; }
+    if (!isObj(meta) || typeof meta.name !== 'string' || meta.name === '') {
+      this.problem(src, 'error', `${kind}: metadata.name missing`);
+      return;
+    }
     const label = `${kind} ${meta.name}`;
-    if (kind === 'Namespace') { this.addNamespace(o as unknown as Namespace, src); return; }
+    if (kind === 'Namespace') {
+      this.addNamespace(o as unknown as Namespace, src);
+      return;
+    }
     const namespace = typeof meta.namespace === 'string' && meta.namespace !== '' ? meta.namespace : 'default';
     const obj: Record<string, unknown> = { ...o, metadata: { ...meta, namespace } };
     switch (kind) {
       case 'NetworkPolicy': {
         const errs = validateNetworkPolicy(obj);
-        if (errs.length > 0) { this.problem(src, 'error', `${label}: ${errs.join('; ')}`); return; }
+        if (errs.length > 0) {
+          this.problem(src, 'error', `${label}: ${errs.join('; ')}`);
+          return;
+        }
         obj.spec = dropNulls(obj.spec); // null is absent to the API server (matchLabels: null is {})
         const spec = (obj as unknown as NetworkPolicy).spec;
         if (spec.podSelector === undefined || spec.podSelector === null) {
@@ -57,31 +72,54 @@ export class WorldBuilder {
       }
       case 'Pod': {
         const errs = validatePodSpec(obj.spec, 'spec');
-        if (errs.length > 0) { this.problem(src, 'error', `${label}: ${errs.join('; ')}`); return; }
+        if (errs.length > 0) {
+          this.problem(src, 'error', `${label}: ${errs.join('; ')}`);
+          return;
+        }
         this.put('Pod', namespace, meta.name, this.world.pods, obj as unknown as Pod, src);
         return;
       }
       case 'Service': {
-        if (!isObj(obj.spec)) { this.problem(src, 'error', `${label}: spec missing`); return; }
-        if ((obj.spec as Record<string, unknown>).ports !== undefined && !Array.isArray((obj.spec as Record<string, unknown>).ports)) { this.problem(src, 'error', `${label}: spec.ports must be a list`); return; }
+        if (!isObj(obj.spec)) {
+          this.problem(src, 'error', `${label}: spec missing`);
+          return;
+        }
+        if ((obj.spec as Record<string, unknown>).ports !== undefined && !Array.isArray((obj.spec as Record<string, unknown>).ports)) {
+          this.problem(src, 'error', `${label}: spec.ports must be a list`);
+          return;
+        }
         this.put('Service', namespace, meta.name, this.world.services, obj as unknown as Service, src);
         return;
       }
       default:
-        if (WORKLOAD_KINDS.includes(kind)) { this.addWorkload(kind, label, obj, src); return; }
+        if (WORKLOAD_KINDS.includes(kind)) {
+          this.addWorkload(kind, label, obj, src);
+          return;
+        }
         this.problem(src, 'note', `${label}: kind ${kind} is not used by the policy engine; ignored`);
     }
   }
 
   private addWorkload(kind: string, label: string, obj: Record<string, unknown>, src: SourcedObject): void {
     const spec = obj.spec;
-    if (!isObj(spec)) { this.problem(src, 'error', `${label}: spec missing`); return; }
-    const tplSpec = kind === 'CronJob'
-      ? (isObj(spec.jobTemplate) && isObj(spec.jobTemplate.spec) && isObj(spec.jobTemplate.spec.template) ? spec.jobTemplate.spec.template.spec : undefined)
-      : isObj(spec.template) ? spec.template.spec : undefined;
+    if (!isObj(spec)) {
+      this.problem(src, 'error', `${label}: spec missing`);
+      return;
+    }
+    const tplSpec =
+      kind === 'CronJob'
+        ? isObj(spec.jobTemplate) && isObj(spec.jobTemplate.spec) && isObj(spec.jobTemplate.spec.template)
+          ? spec.jobTemplate.spec.template.spec
+          : undefined
+        : isObj(spec.template)
+          ? spec.template.spec
+          : undefined;
     const path = kind === 'CronJob' ? 'spec.jobTemplate.spec.template.spec' : 'spec.template.spec';
     const errs = validatePodSpec(tplSpec, path);
-    if (errs.length > 0) { this.problem(src, 'error', `${label}: ${errs.join('; ')}`); return; }
+    if (errs.length > 0) {
+      this.problem(src, 'error', `${label}: ${errs.join('; ')}`);
+      return;
+    }
     const meta = obj.metadata as { namespace: string; name: string };
     this.put(kind, meta.namespace, meta.name, this.world.workloads, obj as unknown as Workload, src);
   }

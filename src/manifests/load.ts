@@ -84,7 +84,10 @@ async function collect(path: string, depth: number, files: string[], problems: M
     return;
   }
   if (st.isDirectory()) {
-    if (depth > MAX_DEPTH) { problems.push({ severity: 'note', file: path, message: `deeper than ${MAX_DEPTH} folders; skipped` }); return; }
+    if (depth > MAX_DEPTH) {
+      problems.push({ severity: 'note', file: path, message: `deeper than ${MAX_DEPTH} folders; skipped` });
+      return;
+    }
     let entries: string[];
     try {
       entries = (await readdir(path)).sort();

@@ -22,7 +22,8 @@ const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$/;
 
 function labelKeyProblem(k: string): string | null {
   const prefix = k.includes('/') ? k.slice(0, k.indexOf('/')) : '';
-  if (!LABEL_KEY.test(k) || prefix.length > 253) return `"${k}" is not a valid label key (an optional DNS subdomain prefix and "/", then 1-63 letters, digits, "-", "_", ".", alphanumeric at both ends)`;
+  if (!LABEL_KEY.test(k) || prefix.length > 253)
+    return `"${k}" is not a valid label key (an optional DNS subdomain prefix and "/", then 1-63 letters, digits, "-", "_", ".", alphanumeric at both ends)`;
   return null;
 }
 
@@ -35,7 +36,10 @@ function labelValueProblem(v: unknown): string | null {
 /** ValidateLabelSelector: matchLabels keys/values valid; In/NotIn need values, Exists/DoesNotExist none. */
 function checkSelector(v: unknown, path: string, out: string[]): void {
   if (isNil(v)) return;
-  if (!isObj(v)) { out.push(`${path} must be a mapping`); return; }
+  if (!isObj(v)) {
+    out.push(`${path} must be a mapping`);
+    return;
+  }
   if (!isNil(v.matchLabels)) {
     if (!isObj(v.matchLabels)) out.push(`${path}.matchLabels must be a mapping`);
     else {
@@ -48,14 +52,23 @@ function checkSelector(v: unknown, path: string, out: string[]): void {
     }
   }
   if (!isNil(v.matchExpressions)) {
-    if (!Array.isArray(v.matchExpressions)) { out.push(`${path}.matchExpressions must be a list`); return; }
+    if (!Array.isArray(v.matchExpressions)) {
+      out.push(`${path}.matchExpressions must be a list`);
+      return;
+    }
     v.matchExpressions.forEach((e: unknown, i) => {
       const p = `${path}.matchExpressions[${i}]`;
-      if (!isObj(e) || typeof e.key !== 'string') { out.push(`${p}.key: required`); return; }
+      if (!isObj(e) || typeof e.key !== 'string') {
+        out.push(`${p}.key: required`);
+        return;
+      }
       const kp = labelKeyProblem(e.key);
       if (kp) out.push(`${p}.key: ${kp}`);
       const values = isNil(e.values) ? [] : e.values;
-      if (!Array.isArray(values)) { out.push(`${p}.values must be a list`); return; }
+      if (!Array.isArray(values)) {
+        out.push(`${p}.values must be a list`);
+        return;
+      }
       switch (e.operator) {
         case 'In':
         case 'NotIn':
@@ -78,28 +91,50 @@ function checkSelector(v: unknown, path: string, out: string[]): void {
 
 /** ValidateIPBlock: cidr required and valid; each except valid and a strict subset of cidr. */
 function checkIpBlock(b: unknown, p: string, out: string[]): void {
-  if (!isObj(b) || isNil(b.cidr) || b.cidr === '') { out.push(`${p}.cidr: required`); return; }
-  if (typeof b.cidr !== 'string') { out.push(`${p}.cidr must be a string`); return; }
+  if (!isObj(b) || isNil(b.cidr) || b.cidr === '') {
+    out.push(`${p}.cidr: required`);
+    return;
+  }
+  if (typeof b.cidr !== 'string') {
+    out.push(`${p}.cidr must be a string`);
+    return;
+  }
   const cidrText = b.cidr;
   const cidr = parseCidr(cidrText);
-  if (!cidr) { out.push(`${p}.cidr: "${cidrText}" is not a valid CIDR`); return; }
+  if (!cidr) {
+    out.push(`${p}.cidr: "${cidrText}" is not a valid CIDR`);
+    return;
+  }
   const except = isNil(b.except) ? [] : b.except;
-  if (!Array.isArray(except)) { out.push(`${p}.except must be a list`); return; }
+  if (!Array.isArray(except)) {
+    out.push(`${p}.except must be a list`);
+    return;
+  }
   except.forEach((e: unknown, i) => {
     const ec = typeof e === 'string' ? parseCidr(e) : null;
-    if (!ec) { out.push(`${p}.except[${i}]: "${String(e)}" is not a valid CIDR`); return; }
+    if (!ec) {
+      out.push(`${p}.except[${i}]: "${String(e)}" is not a valid CIDR`);
+      return;
+    }
     // contained in cidr and a longer prefix than it
-    if (ec.version !== cidr.version || ec.bits <= cidr.bits || !cidrContains(cidr, { version: ec.version, value: ec.base })) out.push(`${p}.except[${i}]: ${String(e)} must be a strict subset of \`cidr\` ${cidrText}`);
+    if (ec.version !== cidr.version || ec.bits <= cidr.bits || !cidrContains(cidr, { version: ec.version, value: ec.base }))
+      out.push(`${p}.except[${i}]: ${String(e)} must be a strict subset of \`cidr\` ${cidrText}`);
   });
 }
 
 /** ValidateNetworkPolicyPeer: at least one of podSelector, namespaceSelector, ipBlock; ipBlock alone. */
 function checkPeers(v: unknown, path: string, out: string[]): void {
   if (isNil(v)) return;
-  if (!Array.isArray(v)) { out.push(`${path} must be a list`); return; }
+  if (!Array.isArray(v)) {
+    out.push(`${path} must be a list`);
+    return;
+  }
   v.forEach((peer: unknown, i) => {
     const p = `${path}[${i}]`;
-    if (!isObj(peer)) { out.push(`${p} must be a mapping`); return; }
+    if (!isObj(peer)) {
+      out.push(`${p} must be a mapping`);
+      return;
+    }
     const has = (k: string) => !isNil(peer[k]);
     checkSelector(peer.podSelector, `${p}.podSelector`, out);
     checkSelector(peer.namespaceSelector, `${p}.namespaceSelector`, out);
@@ -127,20 +162,33 @@ function portNameProblem(s: string): string | null {
 /** ValidateNetworkPolicyPort, after IntOrString decoding (a whole number or a string). */
 function checkPorts(v: unknown, path: string, out: string[]): void {
   if (isNil(v)) return;
-  if (!Array.isArray(v)) { out.push(`${path} must be a list`); return; }
+  if (!Array.isArray(v)) {
+    out.push(`${path} must be a list`);
+    return;
+  }
   v.forEach((pp: unknown, i) => {
     const p = `${path}[${i}]`;
-    if (!isObj(pp)) { out.push(`${p} must be a mapping`); return; }
+    if (!isObj(pp)) {
+      out.push(`${p} must be a mapping`);
+      return;
+    }
     const proto = pp.protocol;
-    if (!isNil(proto) && (typeof proto !== 'string' || !['TCP', 'UDP', 'SCTP'].includes(proto))) out.push(`${p}.protocol: "${typeof proto === 'string' ? proto : JSON.stringify(proto)}" is not supported (TCP, UDP, SCTP)`);
+    if (!isNil(proto) && (typeof proto !== 'string' || !['TCP', 'UDP', 'SCTP'].includes(proto)))
+      out.push(`${p}.protocol: "${typeof proto === 'string' ? proto : JSON.stringify(proto)}" is not supported (TCP, UDP, SCTP)`);
     const endPort = pp.endPort;
-    if (!isNil(endPort) && (typeof endPort !== 'number' || !Number.isInteger(endPort))) { out.push(`${p}.endPort: ${JSON.stringify(endPort)} is not a whole number`); return; }
+    if (!isNil(endPort) && (typeof endPort !== 'number' || !Number.isInteger(endPort))) {
+      out.push(`${p}.endPort: ${JSON.stringify(endPort)} is not a whole number`);
+      return;
+    }
     if (isNil(pp.port)) {
       if (!isNil(endPort)) out.push(`${p}.endPort: may not be specified when \`port\` is not specified`);
       return;
     }
     if (typeof pp.port === 'number') {
-      if (!Number.isInteger(pp.port)) { out.push(`${p}.port: ${pp.port} is not a whole number (a port is an integer or a name)`); return; }
+      if (!Number.isInteger(pp.port)) {
+        out.push(`${p}.port: ${pp.port} is not a whole number (a port is an integer or a name)`);
+        return;
+      }
       const np = portNumProblem(pp.port);
       if (np) out.push(`${p}.port: ${pp.port} ${np}`);
       if (typeof endPort === 'number') {
@@ -164,10 +212,16 @@ export function validateNetworkPolicy(o: Obj): string[] {
   for (const dir of ['ingress', 'egress'] as const) {
     const rules = o.spec[dir];
     if (isNil(rules)) continue;
-    if (!Array.isArray(rules)) { out.push(`spec.${dir} must be a list`); continue; }
+    if (!Array.isArray(rules)) {
+      out.push(`spec.${dir} must be a list`);
+      continue;
+    }
     rules.forEach((r: unknown, i) => {
       if (isNil(r)) return;
-      if (!isObj(r)) { out.push(`spec.${dir}[${i}] must be a mapping`); return; }
+      if (!isObj(r)) {
+        out.push(`spec.${dir}[${i}] must be a mapping`);
+        return;
+      }
       checkPorts(r.ports, `spec.${dir}[${i}].ports`, out);
       checkPeers(dir === 'ingress' ? r.from : r.to, `spec.${dir}[${i}].${dir === 'ingress' ? 'from' : 'to'}`, out);
     });
@@ -177,9 +231,10 @@ export function validateNetworkPolicy(o: Obj): string[] {
   if (!isNil(types)) {
     if (!Array.isArray(types)) out.push('spec.policyTypes must be a list');
     else if (types.length > 2) out.push('spec.policyTypes: may not specify more than two policyTypes');
-    else types.forEach((t: unknown, i) => {
-      if (t !== 'Ingress' && t !== 'Egress') out.push(`spec.policyTypes[${i}]: "${String(t)}" is not supported (Ingress, Egress)`);
-    });
+    else
+      types.forEach((t: unknown, i) => {
+        if (t !== 'Ingress' && t !== 'Egress') out.push(`spec.policyTypes[${i}]: "${String(t)}" is not supported (Ingress, Egress)`);
+      });
   }
   return out;
 }
@@ -191,7 +246,11 @@ export function validateNetworkPolicy(o: Obj): string[] {
 export function dropNulls<T>(v: T): T {
   if (Array.isArray(v)) return v.filter((x) => x !== null).map(dropNulls) as T;
   if (!isObj(v)) return v;
-  return Object.fromEntries(Object.entries(v).filter(([, x]) => x !== null).map(([k, x]) => [k, dropNulls(x)])) as T;
+  return Object.fromEntries(
+    Object.entries(v)
+      .filter(([, x]) => x !== null)
+      .map(([k, x]) => [k, dropNulls(x)]),
+  ) as T;
 }
 
 export function validatePodSpec(spec: unknown, path: string): string[] {

@@ -27,7 +27,10 @@ export const POLICY_CODES = {
   'policy/peer-matches-nothing': { layer: 'policy', title: 'A policy peer matches no namespace or pod' },
 
   // Endpoint addresses (selector-less Services, hand-made EndpointSlices): policies see them after DNAT
-  'policy/egress-ipblock-cluster-ip': { layer: 'policy', title: 'Egress ipBlock covers the ClusterIP, not the endpoints (policies see the address after DNAT)' },
+  'policy/egress-ipblock-cluster-ip': {
+    layer: 'policy',
+    title: 'Egress ipBlock covers the ClusterIP, not the endpoints (policies see the address after DNAT)',
+  },
 } as const satisfies Record<string, CodeInfo>;
 
 export type PolicyCode = keyof typeof POLICY_CODES;

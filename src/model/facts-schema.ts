@@ -84,7 +84,10 @@ const endpointSlice = obj({
   ports: nullable(arr(obj({ name: opt(str), port: opt(num), protocol: opt(str) }))),
 });
 const endpointsAddr = arr(obj({ ip: str, nodeName: opt(str) }));
-const endpoints = obj({ metadata: meta, subsets: opt(arr(obj({ addresses: opt(endpointsAddr), notReadyAddresses: opt(endpointsAddr), ports: opt(arr(obj({ name: opt(str), port: num }))) }))) });
+const endpoints = obj({
+  metadata: meta,
+  subsets: opt(arr(obj({ addresses: opt(endpointsAddr), notReadyAddresses: opt(endpointsAddr), ports: opt(arr(obj({ name: opt(str), port: num }))) }))),
+});
 const namespace = obj({ metadata: meta });
 const peer = obj({ podSelector: opt(selector), namespaceSelector: opt(selector), ipBlock: opt(obj({ cidr: str, except: opt(arr(str)) })) });
 const npPort = obj({ protocol: opt(str), port: opt(intOrString), endPort: opt(num) });
@@ -104,12 +107,33 @@ const ingress = obj({
     ingressClassName: opt(str),
     defaultBackend: backend,
     tls: opt(arr(obj({ hosts: opt(arr(str)), secretName: opt(str) }))),
-    rules: opt(arr(obj({ host: opt(str), http: opt(obj({ paths: arr(obj({ path: opt(str), pathType: opt(str), backend: obj({ service: opt(obj({ name: str, port: opt(obj({ number: opt(num), name: opt(str) })) })) }) })) })) }))),
+    rules: opt(
+      arr(
+        obj({
+          host: opt(str),
+          http: opt(
+            obj({
+              paths: arr(
+                obj({
+                  path: opt(str),
+                  pathType: opt(str),
+                  backend: obj({ service: opt(obj({ name: str, port: opt(obj({ number: opt(num), name: opt(str) })) })) }),
+                }),
+              ),
+            }),
+          ),
+        }),
+      ),
+    ),
   }),
   status: opt(obj({ loadBalancer: opt(obj({ ingress: opt(arr(obj({ ip: opt(str), hostname: opt(str) }))) })) })),
 });
 const ingressClass = obj({ metadata: meta, spec: obj({ controller: opt(str) }) });
-const workload = obj({ kind: opt(str), metadata: meta, spec: obj({ selector: opt(selector), template: opt(obj({ metadata: opt(obj({ labels: strMap })), spec: opt(any) })) }) });
+const workload = obj({
+  kind: opt(str),
+  metadata: meta,
+  spec: obj({ selector: opt(selector), template: opt(obj({ metadata: opt(obj({ labels: strMap })), spec: opt(any) })) }),
+});
 const node = obj({
   metadata: meta,
   spec: opt(obj({ podCIDR: opt(str), podCIDRs: opt(arr(str)) })),
@@ -144,7 +168,19 @@ const probeFact = obj({
   id: str,
   kind: oneOf('http', 'tcp', 'dns', 'detect', 'file'),
   label: str,
-  target: obj({ host: str, port: opt(num), path: opt(str), hostHeader: opt(str), server: opt(str), transport: opt(oneOf('udp', 'tcp')), recordType: opt(str), pod: opt(str), node: opt(str), padBytes: opt(num), measureBody: opt(bool) }),
+  target: obj({
+    host: str,
+    port: opt(num),
+    path: opt(str),
+    hostHeader: opt(str),
+    server: opt(str),
+    transport: opt(oneOf('udp', 'tcp')),
+    recordType: opt(str),
+    pod: opt(str),
+    node: opt(str),
+    padBytes: opt(num),
+    measureBody: opt(bool),
+  }),
   tool: nullable(str),
   exec: opt(exec),
   kubectl: opt(str),
@@ -196,11 +232,13 @@ const gwListener = obj({
 const gateway = obj({
   metadata: gwMeta,
   spec: obj({ gatewayClassName: str, listeners: arr(gwListener) }),
-  status: opt(obj({
-    addresses: opt(arr(obj({ type: opt(str), value: str }))),
-    conditions: opt(arr(gwCondition)),
-    listeners: opt(arr(obj({ name: str, attachedRoutes: num, conditions: opt(arr(gwCondition)) }))),
-  })),
+  status: opt(
+    obj({
+      addresses: opt(arr(obj({ type: opt(str), value: str }))),
+      conditions: opt(arr(gwCondition)),
+      listeners: opt(arr(obj({ name: str, attachedRoutes: num, conditions: opt(arr(gwCondition)) }))),
+    }),
+  ),
 });
 const gatewayClass = obj({ metadata: gwMeta, spec: obj({ controllerName: str }), status: opt(obj({ conditions: opt(arr(gwCondition)) })) });
 const referenceGrant = obj({
@@ -246,21 +284,37 @@ export const FACTS_SHAPE: Check = obj({
     tlsSecrets: arr(obj({ namespace: str, name: str, exists: read(bool) })),
     backendServices: rec(read(service)),
   }),
-  gateway: opt(obj({
-    discovery: read(arr(obj({ kind: str, resource: str, version: str }))),
-    routes: arr(obj({ kind: str, read: read(arr(gwRoute)) })),
-    gateways: rec(read(gateway)),
-    classes: read(arr(gatewayClass)),
-    controllers: arr(controller),
-    dataPlanes: rec(obj({ via: oneOf('gateway-label', 'controller', 'none'), pods: read(arr(pod)), services: read(arr(service)) })),
-    referenceGrants: rec(read(arr(referenceGrant))),
-    backendServices: rec(read(service)),
-    certificates: arr(obj({ namespace: str, name: str, exists: read(bool) })),
-  })),
+  gateway: opt(
+    obj({
+      discovery: read(arr(obj({ kind: str, resource: str, version: str }))),
+      routes: arr(obj({ kind: str, read: read(arr(gwRoute)) })),
+      gateways: rec(read(gateway)),
+      classes: read(arr(gatewayClass)),
+      controllers: arr(controller),
+      dataPlanes: rec(obj({ via: oneOf('gateway-label', 'controller', 'none'), pods: read(arr(pod)), services: read(arr(service)) })),
+      referenceGrants: rec(read(arr(referenceGrant))),
+      backendServices: rec(read(service)),
+      certificates: arr(obj({ namespace: str, name: str, exists: read(bool) })),
+    }),
+  ),
   timings: arr(obj({ step: str, ms: num, requests: num, startMs: opt(num) })),
   requests: num,
   notes: arr(str),
   peerPods: opt(rec(read(arr(pod)))),
   endpointPods: opt(read(arr(pod))),
-  nodeAgents: opt(read(arr(obj({ node: str, role: oneOf('cni', 'policy', 'kube-proxy'), daemonSet: str, pod: nullable(pod), container: opt(str), logs: opt(read(arr(str))), previousLogs: opt(bool) })))),
+  nodeAgents: opt(
+    read(
+      arr(
+        obj({
+          node: str,
+          role: oneOf('cni', 'policy', 'kube-proxy'),
+          daemonSet: str,
+          pod: nullable(pod),
+          container: opt(str),
+          logs: opt(read(arr(str))),
+          previousLogs: opt(bool),
+        }),
+      ),
+    ),
+  ),
 });

@@ -2,9 +2,7 @@
 // impure pass; every check, the diagnosis and the renderers are pure functions of a Facts value.
 // The same shape is what `--save` writes and `k8snet analyze` reads (see docs/facts-format.md).
 
-import type {
-  EndpointSlice, Endpoints, Ingress, IngressClass, Namespace, NetworkPolicy, Node, Pod, Service, Workload,
-} from './k8s.js';
+import type { EndpointSlice, Endpoints, Ingress, IngressClass, Namespace, NetworkPolicy, Node, Pod, Service, Workload } from './k8s.js';
 import type { ProbeFact, ToolSet } from './probe.js';
 import type { Gateway, GatewayClass, GatewayResource, GatewayRoute, ReferenceGrant, RouteKind } from './gateway-api.js';
 
@@ -57,9 +55,7 @@ export interface AccessCheck {
 
 /** How the source pod was found and what it can run. */
 export interface SourceFacts {
-  resolvedVia:
-    | 'pod' | 'deployment' | 'statefulset' | 'daemonset' | 'replicaset'
-    | 'label-app' | 'label-app.kubernetes.io/name' | 'selector';
+  resolvedVia: 'pod' | 'deployment' | 'statefulset' | 'daemonset' | 'replicaset' | 'label-app' | 'label-app.kubernetes.io/name' | 'selector';
   /** Workload or selector the pod was picked from, e.g. "deployment/orders-api". */
   resolvedFrom: string;
   pod: Pod;

@@ -120,8 +120,7 @@ export interface NearMiss {
 }
 
 /** Kind of not-ready, for grouping and for the diagnosis. */
-export type NotReadyKind =
-  | 'pending' | 'crashloop' | 'image-pull' | 'readiness-probe' | 'terminating' | 'failed' | 'not-ready';
+export type NotReadyKind = 'pending' | 'crashloop' | 'image-pull' | 'readiness-probe' | 'terminating' | 'failed' | 'not-ready';
 
 /** A Service port whose targetPort does not resolve, and (for a numeric one) what a pod declares instead. */
 export interface TargetPortData {

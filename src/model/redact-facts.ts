@@ -70,7 +70,9 @@ type Controllers = Facts['ingress']['controllers'];
 function keepLinesAbout(controllers: Controllers, needles: string[]): Controllers {
   return controllers.map((c) => ({
     ...c,
-    logs: c.logs.map((l) => (l.lines.state === 'ok' ? { ...l, lines: { state: 'ok' as const, value: l.lines.value.filter((line) => needles.some((n) => line.includes(n))) } } : l)),
+    logs: c.logs.map((l) =>
+      l.lines.state === 'ok' ? { ...l, lines: { state: 'ok' as const, value: l.lines.value.filter((line) => needles.some((n) => line.includes(n))) } } : l,
+    ),
   }));
 }
 

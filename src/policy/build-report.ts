@@ -25,12 +25,20 @@ function namespacesOf(e: ResolvedEndpoint): string[] {
 /** Builds the structured report (no rendering) - used by the command and by tests. */
 export function buildPolicyReport(opts: PolicyQuestion, world: PolicyWorld, idx = new WorldIndex(world)): PolicyReport {
   if (!opts.src || !opts.dst) {
-    throw new UserError({ message: 'policy needs a source and a destination', why: 'k8snet judges one flow: SRC -> DST', next: 'k8snet policy orders/orders-api payments/payments-api --port 80 (or --matrix all --port 80)' });
+    throw new UserError({
+      message: 'policy needs a source and a destination',
+      why: 'k8snet judges one flow: SRC -> DST',
+      next: 'k8snet policy orders/orders-api payments/payments-api --port 80 (or --matrix all --port 80)',
+    });
   }
   const src = resolveEndpoint(idx, opts.src, 'source');
   const dst = resolveEndpoint(idx, opts.dst, 'destination');
   if (src.kind === 'external' && dst.kind === 'external') {
-    throw new UserError({ message: 'both ends are outside the cluster', why: 'NetworkPolicy only applies to pods; two outside addresses have no policy between them', next: 'make SRC or DST a pod, workload or service' });
+    throw new UserError({
+      message: 'both ends are outside the cluster',
+      why: 'NetworkPolicy only applies to pods; two outside addresses have no policy between them',
+      next: 'make SRC or DST a pod, workload or service',
+    });
   }
   const plan = planFlows(src, dst, opts.port, opts.protocol);
   const verdicts = plan.flows.map((flow) => {
@@ -53,7 +61,16 @@ export function buildPolicyReport(opts: PolicyQuestion, world: PolicyWorld, idx 
     ...(opts.port ? { port: opts.port } : {}),
     ...(opts.protocol ? { protocol: opts.protocol.toUpperCase() } : {}),
     allowed: verdicts.length > 0 && verdicts.every((v) => v.allowed),
-    verdicts, skipped: plan.skipped, folded: plan.folded, lints,
-    world: { origin: world.origin, enforced: world.enforced ?? null, namespaces: idx.namespaceNames().length, pods: world.pods.length, policies: world.policies.length },
+    verdicts,
+    skipped: plan.skipped,
+    folded: plan.folded,
+    lints,
+    world: {
+      origin: world.origin,
+      enforced: world.enforced ?? null,
+      namespaces: idx.namespaceNames().length,
+      pods: world.pods.length,
+      policies: world.policies.length,
+    },
   };
 }

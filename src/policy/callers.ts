@@ -40,7 +40,12 @@ export function reachOf(idx: WorldIndex, pods: Pod[], ports: { port: number; pro
         const pp = rule.ports ?? [];
         const lacks = pp.map((x) => matchPolicyPort(x, port, protocol, portPod));
         if (pp.length > 0 && !lacks.some((c) => c.ok)) {
-          pr.refusals.push(`${ns}/${p.metadata.name} ingress[${r}]: ${lacks.map((c) => c.lack).filter(Boolean).join('; ')}`);
+          pr.refusals.push(
+            `${ns}/${p.metadata.name} ingress[${r}]: ${lacks
+              .map((c) => c.lack)
+              .filter(Boolean)
+              .join('; ')}`,
+          );
           return;
         }
         const peers = rule.from ?? [];
@@ -57,7 +62,16 @@ export function reachOf(idx: WorldIndex, pods: Pod[], ports: { port: number; pro
 }
 
 export function resolvePeer(idx: WorldIndex, p: NetworkPolicy, r: number, i: number, peer: NetworkPolicyPeer, know: Knowledge): PeerReach {
-  const base = { policy: policyRef(p), ruleIndex: r, peerIndex: i, peer: describePeer(peer), namespaces: [] as string[], pods: 0, unread: [] as string[], everyone: false };
+  const base = {
+    policy: policyRef(p),
+    ruleIndex: r,
+    peerIndex: i,
+    peer: describePeer(peer),
+    namespaces: [] as string[],
+    pods: 0,
+    unread: [] as string[],
+    everyone: false,
+  };
   if (peer.ipBlock) return { ...base, cidr: peer.ipBlock.cidr };
   const policyNs = p.metadata.namespace ?? 'default';
   let candidates: string[];
@@ -134,7 +148,12 @@ export function callersOf(idx: WorldIndex, dst: Pod, port: number, protocol: Pro
   return [...groups.values()].sort((a, b) => `${a.namespace}/${a.workload}`.localeCompare(`${b.namespace}/${b.workload}`));
 }
 
-interface Fold { pod: Pod; n: number; ns: string; workload: string }
+interface Fold {
+  pod: Pod;
+  n: number;
+  ns: string;
+  workload: string;
+}
 const foldCache = new WeakMap<WorldIndex, WeakMap<Pod[], Fold[]>>();
 
 /** Candidate pods folded once per (index, list): a sweep asks for the same list for every Service. */

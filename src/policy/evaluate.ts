@@ -42,8 +42,14 @@ interface RuleCheck {
 const ALL_PEERS: PeerCheck = { ok: true, score: 2, lacks: [], notes: [], matchedBy: 'all peers' };
 
 function checkRule(
-  idx: WorldIndex, policyNs: string, peers: NetworkPolicyPeer[] | undefined, ports: NetworkPolicyPort[] | undefined,
-  other: Party, port: number, protocol: Protocol, portPod: Pod | undefined,
+  idx: WorldIndex,
+  policyNs: string,
+  peers: NetworkPolicyPeer[] | undefined,
+  ports: NetworkPolicyPort[] | undefined,
+  other: Party,
+  port: number,
+  protocol: Protocol,
+  portPod: Pod | undefined,
 ): RuleCheck {
   // Peers: missing or empty = every peer. Otherwise the list is ORed.
   let peer = ALL_PEERS;
@@ -54,8 +60,15 @@ function checkRule(
     for (let i = 0; i < peers.length; i++) {
       const c = matchPeer(idx, policyNs, peers[i], other);
       notes.push(...c.notes);
-      if (c.ok) { best = c; peerIndex = i; break; }
-      if (!best || c.score > best.score) { best = c; peerIndex = i; }
+      if (c.ok) {
+        best = c;
+        peerIndex = i;
+        break;
+      }
+      if (!best || c.score > best.score) {
+        best = c;
+        peerIndex = i;
+      }
     }
     peer = best!;
   }
@@ -67,8 +80,15 @@ function checkRule(
     for (let i = 0; i < ports.length; i++) {
       const c = matchPolicyPort(ports[i], port, protocol, portPod);
       if (c.note) notes.push(c.note);
-      if (c.ok) { best = c; portIndex = i; break; }
-      if (!best) { best = c; portIndex = i; }
+      if (c.ok) {
+        best = c;
+        portIndex = i;
+        break;
+      }
+      if (!best) {
+        best = c;
+        portIndex = i;
+      }
     }
     portCheck = best!;
   }
@@ -76,7 +96,11 @@ function checkRule(
   return {
     ok: peer.ok && portCheck.ok,
     score: (peer.ok ? 3 : peer.score) + (portCheck.ok ? 0.5 : 0),
-    peerIndex, portIndex, matchedBy: peer.matchedBy, lacks, notes,
+    peerIndex,
+    portIndex,
+    matchedBy: peer.matchedBy,
+    lacks,
+    notes,
   };
 }
 
@@ -85,19 +109,27 @@ function checkRule(
  * destination for ingress), `other` the far end. A pod is isolated in a direction only when a policy
  * of its namespace selects it with that direction in policyTypes; unisolated directions allow all.
  */
-export function evaluateDirection(
-  idx: WorldIndex, direction: Direction, self: Party, other: Party, port: number, protocol: Protocol,
-): DirectionResult {
+export function evaluateDirection(idx: WorldIndex, direction: Direction, self: Party, other: Party, port: number, protocol: Protocol): DirectionResult {
   const base = { direction, selectedBy: [] as PolicyRef[], allowedBy: [] as RuleRef[], misses: [] as Miss[], notes: [] as string[] };
   if (self.kind === 'external') {
     const side = direction === 'egress' ? 'source' : 'destination';
     const otherSide = direction === 'egress' ? "destination's ingress" : "source's egress";
-    return { ...base, evaluated: false, isolated: false, allowed: true,
-      skippedReason: `the ${side} ${self.ip} is outside the cluster: no NetworkPolicy applies to it; only the ${otherSide} is evaluated` };
+    return {
+      ...base,
+      evaluated: false,
+      isolated: false,
+      allowed: true,
+      skippedReason: `the ${side} ${self.ip} is outside the cluster: no NetworkPolicy applies to it; only the ${otherSide} is evaluated`,
+    };
   }
   if (self.pod.spec?.hostNetwork) {
-    return { ...base, evaluated: false, isolated: false, allowed: true,
-      skippedReason: `${describeParty(self)} uses the host network: NetworkPolicy does not apply to it in most CNIs, so its ${direction} is not restricted` };
+    return {
+      ...base,
+      evaluated: false,
+      isolated: false,
+      allowed: true,
+      skippedReason: `${describeParty(self)} uses the host network: NetworkPolicy does not apply to it in most CNIs, so its ${direction} is not restricted`,
+    };
   }
   const selecting = idx.selectingPolicies(self.pod, direction);
   const result: DirectionResult = { ...base, evaluated: true, isolated: selecting.length > 0, allowed: selecting.length === 0 };
@@ -119,13 +151,21 @@ export function evaluateDirection(
       }
     }
     if (!rules || rules.length === 0) {
-      result.misses.push({ policy: policyRef(p), ruleIndex: null, peerIndex: null, portIndex: null,
-        lacks: [`policy has no ${direction} rules: it only isolates the pod (deny all ${direction})`] });
+      result.misses.push({
+        policy: policyRef(p),
+        ruleIndex: null,
+        peerIndex: null,
+        portIndex: null,
+        lacks: [`policy has no ${direction} rules: it only isolates the pod (deny all ${direction})`],
+      });
     } else if (best) {
       result.misses.push({ policy: policyRef(p), ruleIndex: best.ruleIndex, peerIndex: best.peerIndex, portIndex: best.portIndex, lacks: best.lacks });
     }
   }
-  if (result.allowedBy.length > 0) { result.allowed = true; result.misses = []; }
+  if (result.allowedBy.length > 0) {
+    result.allowed = true;
+    result.misses = [];
+  }
   result.notes = [...notes];
   return result;
 }
@@ -135,14 +175,19 @@ export function evaluateFlow(idx: WorldIndex, flow: Flow): Verdict {
   const egress = evaluateDirection(idx, 'egress', flow.src, flow.dst, flow.port, flow.protocol);
   const ingress = evaluateDirection(idx, 'ingress', flow.dst, flow.src, flow.port, flow.protocol);
   const notes: string[] = [];
-  for (const [role, p] of [['source', flow.src], ['destination', flow.dst]] as const) {
+  for (const [role, p] of [
+    ['source', flow.src],
+    ['destination', flow.dst],
+  ] as const) {
     if (p.kind === 'pod') {
       if (p.origin) notes.push(`${role} ${describeParty(p)}: ${p.origin}`);
       if (podIPs(p.pod).length === 0 && !p.template) notes.push(`${role} ${describeParty(p)} has no IP yet: selectors still apply to it, ipBlock rules cannot`);
     }
   }
   if (flow.src.kind === 'pod' && flow.src.pod.spec?.hostNetwork && flow.dst.kind === 'pod' && ingress.isolated) {
-    notes.push(`source ${describeParty(flow.src)} uses the host network: its packets carry the node IP, and many CNIs do not match it by podSelector/namespaceSelector - the ingress result is implementation-dependent`);
+    notes.push(
+      `source ${describeParty(flow.src)} uses the host network: its packets carry the node IP, and many CNIs do not match it by podSelector/namespaceSelector - the ingress result is implementation-dependent`,
+    );
   }
   return {
     allowed: egress.allowed && ingress.allowed,
@@ -151,7 +196,10 @@ export function evaluateFlow(idx: WorldIndex, flow: Flow): Verdict {
     port: flow.port,
     protocol: flow.protocol,
     ...(flow.servicePort !== undefined ? { servicePort: flow.servicePort } : {}),
-    egress, ingress, notes, lints: [],
+    egress,
+    ingress,
+    notes,
+    lints: [],
   };
 }
 
@@ -168,7 +216,8 @@ export function directionAllows(idx: WorldIndex, direction: Direction, self: Par
   const portPod = direction === 'ingress' ? self.pod : other.kind === 'pod' ? other.pod : undefined;
   for (const p of selecting) {
     const ns = p.metadata.namespace ?? 'default';
-    const rules: { from?: NetworkPolicyPeer[]; to?: NetworkPolicyPeer[]; ports?: NetworkPolicyPort[] }[] | undefined = direction === 'ingress' ? p.spec.ingress : p.spec.egress;
+    const rules: { from?: NetworkPolicyPeer[]; to?: NetworkPolicyPeer[]; ports?: NetworkPolicyPort[] }[] | undefined =
+      direction === 'ingress' ? p.spec.ingress : p.spec.egress;
     for (const rule of rules ?? []) {
       const peers = direction === 'ingress' ? rule.from : rule.to;
       const peerOk = !peers || peers.length === 0 || peers.some((peer) => matchPeer(idx, ns, peer, other).ok);

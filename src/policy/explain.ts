@@ -45,11 +45,7 @@ export function explainDirection(d: DirectionResult, owner: PartyRef): string[] 
 
 /** All explanation lines of a verdict: egress of the source, ingress of the destination, notes. */
 export function explainVerdict(v: Verdict): string[] {
-  return [
-    ...explainDirection(v.egress, v.src),
-    ...explainDirection(v.ingress, v.dst),
-    ...v.notes.map((n) => `note: ${n}`),
-  ];
+  return [...explainDirection(v.egress, v.src), ...explainDirection(v.ingress, v.dst), ...v.notes.map((n) => `note: ${n}`)];
 }
 
 /** "TCP 8080 (Service port 80)" */

@@ -45,10 +45,16 @@ function fold(parties: Party[], folded: string[]): Party[] {
 
 function servicePortsFor(svc: Service, port: number | string | undefined, protocol: Protocol | undefined): ServicePort[] {
   const all = svc.spec.ports ?? [];
-  const chosen = all.filter((sp) => (port === undefined || sp.port === port || sp.name === port) && (!protocol || (sp.protocol ?? 'TCP').toUpperCase() === protocol));
+  const chosen = all.filter(
+    (sp) => (port === undefined || sp.port === port || sp.name === port) && (!protocol || (sp.protocol ?? 'TCP').toUpperCase() === protocol),
+  );
   if (chosen.length === 0) {
     const list = all.map((sp) => `${sp.name ? `${sp.name}=` : ''}${sp.port}/${sp.protocol ?? 'TCP'}->${sp.targetPort ?? sp.port}`).join(', ') || 'none';
-    throw new UserError({ message: `service ${svc.metadata.namespace}/${svc.metadata.name} has no port ${port ?? ''}${protocol ? `/${protocol}` : ''}`.replace(/ +$/, ''), why: `its ports are: ${list} (--port names the Service port; k8snet checks policies on the targetPort)`, next: `use --port ${all[0]?.port ?? 80}` });
+    throw new UserError({
+      message: `service ${svc.metadata.namespace}/${svc.metadata.name} has no port ${port ?? ''}${protocol ? `/${protocol}` : ''}`.replace(/ +$/, ''),
+      why: `its ports are: ${list} (--port names the Service port; k8snet checks policies on the targetPort)`,
+      next: `use --port ${all[0]?.port ?? 80}`,
+    });
   }
   return chosen;
 }
@@ -79,7 +85,9 @@ export function planFlows(src: ResolvedEndpoint, dst: ResolvedEndpoint, portArg:
         const tp = sp.targetPort ?? sp.port;
         const resolved = typeof tp === 'number' ? tp : /^\d+$/.test(tp) ? Number(tp) : d.kind === 'pod' ? resolveNamedPort(d.pod, tp, proto) : undefined;
         if (resolved === undefined) {
-          plan.skipped.push(`service port ${sp.port}: targetPort "${tp}" is not a ${proto} container port of ${d.kind === 'pod' ? `${podNamespace(d.pod)}/${d.pod.metadata.name}` : 'the destination'} (traffic to this pod fails whatever the policies say)`);
+          plan.skipped.push(
+            `service port ${sp.port}: targetPort "${tp}" is not a ${proto} container port of ${d.kind === 'pod' ? `${podNamespace(d.pod)}/${d.pod.metadata.name}` : 'the destination'} (traffic to this pod fails whatever the policies say)`,
+          );
           continue;
         }
         targets.push({ port: resolved, protocol: proto, servicePort: sp.port });
@@ -90,18 +98,33 @@ export function planFlows(src: ResolvedEndpoint, dst: ResolvedEndpoint, portArg:
       const proto = protocol ?? 'TCP';
       const resolved = d.kind === 'pod' ? resolveNamedPort(d.pod, port, proto) : undefined;
       if (resolved === undefined) {
-        throw new UserError({ message: `port "${port}" is not a ${proto} container port of the destination`, why: d.kind === 'pod' ? `pod ${podNamespace(d.pod)}/${d.pod.metadata.name} declares no port named ${port}` : 'an address outside the cluster has no named ports', next: 'give the port number instead, e.g. --port 8080' });
+        throw new UserError({
+          message: `port "${port}" is not a ${proto} container port of the destination`,
+          why:
+            d.kind === 'pod'
+              ? `pod ${podNamespace(d.pod)}/${d.pod.metadata.name} declares no port named ${port}`
+              : 'an address outside the cluster has no named ports',
+          next: 'give the port number instead, e.g. --port 8080',
+        });
       }
       targets.push({ port: resolved, protocol: proto });
     } else {
       const declared = d.kind === 'pod' ? podPorts(d.pod, protocol) : [];
       if (declared.length === 0) {
-        throw new UserError({ message: '--port is required here', why: d.kind === 'pod' ? `the destination ${podNamespace(d.pod)}/${d.pod.metadata.name} declares no container ports${protocol ? ` for ${protocol}` : ''}` : 'the destination is an address outside the cluster', next: 'add --port 8080 (the pod port; for a Service, its port)' });
+        throw new UserError({
+          message: '--port is required here',
+          why:
+            d.kind === 'pod'
+              ? `the destination ${podNamespace(d.pod)}/${d.pod.metadata.name} declares no container ports${protocol ? ` for ${protocol}` : ''}`
+              : 'the destination is an address outside the cluster',
+          next: 'add --port 8080 (the pod port; for a Service, its port)',
+        });
       }
       targets.push(...declared);
     }
     for (const s of srcs) {
-      for (const t of targets) plan.flows.push({ src: s, dst: d, port: t.port, protocol: t.protocol, ...(t.servicePort !== undefined ? { servicePort: t.servicePort } : {}) });
+      for (const t of targets)
+        plan.flows.push({ src: s, dst: d, port: t.port, protocol: t.protocol, ...(t.servicePort !== undefined ? { servicePort: t.servicePort } : {}) });
     }
   }
   return plan;

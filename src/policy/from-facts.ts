@@ -79,8 +79,14 @@ export function worldFromFacts(facts: Facts, enforced: boolean | null): FactsWor
   if (facts.namespaces.state !== 'ok' && facts.namespaces.state !== 'not-found') {
     // Without namespace labels only kubernetes.io/metadata.name is known; that is enough unless a
     // policy's namespaceSelector asks for other labels.
-    const needsLabels = policies.some((p) => [...(p.spec.ingress ?? []).flatMap((r) => r.from ?? []), ...(p.spec.egress ?? []).flatMap((r) => r.to ?? [])]
-      .some((peer) => peer.namespaceSelector && (Object.keys(peer.namespaceSelector.matchLabels ?? {}).some((k) => k !== 'kubernetes.io/metadata.name') || (peer.namespaceSelector.matchExpressions ?? []).some((e) => e.key !== 'kubernetes.io/metadata.name'))));
+    const needsLabels = policies.some((p) =>
+      [...(p.spec.ingress ?? []).flatMap((r) => r.from ?? []), ...(p.spec.egress ?? []).flatMap((r) => r.to ?? [])].some(
+        (peer) =>
+          peer.namespaceSelector &&
+          (Object.keys(peer.namespaceSelector.matchLabels ?? {}).some((k) => k !== 'kubernetes.io/metadata.name') ||
+            (peer.namespaceSelector.matchExpressions ?? []).some((e) => e.key !== 'kubernetes.io/metadata.name')),
+      ),
+    );
     if (needsLabels) unreadable.push({ what: 'list namespaces (namespaceSelector needs their labels)', read: facts.namespaces });
   }
   const dnsPods = facts.dns.pods.state === 'ok' ? facts.dns.pods.value : [];
@@ -152,7 +158,11 @@ export function addressDestinations(facts: Facts, judgedPods: Pod[]): AddressDes
   const judged = new Set(judgedPods.flatMap(podIPs));
   const byIp = podsByIp(facts);
   // the addresses gathering looked up cluster-wide (same rule and cap), when that lookup succeeded
-  const looked = new Set(facts.endpointPods?.state === 'ok' ? addressesToLookUp(facts.endpointSlices.value, facts.namespacePods.state === 'ok' ? facts.namespacePods.value : []) : []);
+  const looked = new Set(
+    facts.endpointPods?.state === 'ok'
+      ? addressesToLookUp(facts.endpointSlices.value, facts.namespacePods.state === 'ok' ? facts.namespacePods.value : [])
+      : [],
+  );
   const cidrsKnown = facts.nodes.state === 'ok' && facts.nodes.value.some((n) => (n.spec?.podCIDRs?.length ?? 0) > 0 || n.spec?.podCIDR);
   const out: AddressDestination[] = [];
   const seen = new Set<string>();
@@ -166,7 +176,10 @@ export function addressDestinations(facts: Facts, judgedPods: Pod[]): AddressDes
         const slice = `EndpointSlice ${s.metadata.namespace ?? facts.request.target.namespace}/${s.metadata.name}`;
         const pod = byIp.get(a);
         const cidr = pod ? undefined : podCidrOf(facts, a);
-        const notLooked = facts.endpointPods && facts.endpointPods.state !== 'ok' ? `the cluster-wide pod lookup failed: ${facts.endpointPods.state}` : 'pods outside the target, source and kube-system namespaces were not read';
+        const notLooked =
+          facts.endpointPods && facts.endpointPods.state !== 'ok'
+            ? `the cluster-wide pod lookup failed: ${facts.endpointPods.state}`
+            : 'pods outside the target, source and kube-system namespaces were not read';
         // not a pod: only when the cluster-wide lookup covered it, or it lies outside every node's pod CIDR
         // (pod IPs outside node CIDRs, e.g. VPC CNIs, stay "could not tell" without the lookup)
         const party: AddressDestination['party'] = pod
@@ -177,7 +190,10 @@ export function addressDestinations(facts: Facts, judgedPods: Pod[]): AddressDes
               ? { kind: 'unknown', why: `${a} is in node pod CIDR ${cidr}, but no pod k8snet read has this IP (${notLooked})` }
               : cidrsKnown
                 ? { kind: 'external', ip: a }
-                : { kind: 'unknown', why: `no pod k8snet read has ${a}, and without the nodes' pod CIDRs k8snet cannot tell a pod address from an outside one (${notLooked})` };
+                : {
+                    kind: 'unknown',
+                    why: `no pod k8snet read has ${a}, and without the nodes' pod CIDRs k8snet cannot tell a pod address from an outside one (${notLooked})`,
+                  };
         out.push({ address: a, slice, party, ports: s.ports ?? [] });
       }
     }

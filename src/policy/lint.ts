@@ -22,7 +22,9 @@ export function lintOrInsteadOfAnd(p: NetworkPolicy): Lint[] {
       if (nsOnly < 0 || podOnly < 0) return;
       const field = dir === 'ingress' ? 'from' : 'to';
       out.push({
-        code: 'or-instead-of-and', policy: policyRef(p), path: `spec.${dir}[${i}].${field}`,
+        code: 'or-instead-of-and',
+        policy: policyRef(p),
+        path: `spec.${dir}[${i}].${field}`,
         message: `spec.${dir}[${i}].${field} has two items, a namespaceSelector and a podSelector: that is OR (any pod of those namespaces, or those pods of ${p.metadata.namespace ?? 'default'}). For AND, put both selectors in ONE item (no "-" before podSelector).`,
       });
     });
@@ -40,7 +42,9 @@ export function lintServicePort(p: NetworkPolicy, servicePort: number, targetPor
       (rule.ports ?? []).forEach((pp, j) => {
         if (pp.port === servicePort || pp.port === String(servicePort)) {
           out.push({
-            code: 'service-port-not-target-port', policy: policyRef(p), path: `spec.${dir}[${i}].ports[${j}]`,
+            code: 'service-port-not-target-port',
+            policy: policyRef(p),
+            path: `spec.${dir}[${i}].ports[${j}]`,
             message: `port ${servicePort} is the Service port, but NetworkPolicy sees the pod's port after DNAT: targetPort ${targetPort}. Use port: ${targetPort} (or the container port's name).`,
           });
         }
@@ -57,13 +61,28 @@ export function lintSelectsNothing(idx: WorldIndex, p: NetworkPolicy): Lint | un
   if (idx.selectPods(ns, sel).length > 0) return undefined;
   // Offline manifests often hold workloads, not pods: their templates count as the pods they make.
   if (idx.world.workloads.some((w) => (w.metadata.namespace ?? 'default') === ns && matchesSelector(sel, templatePod(w).metadata.labels))) return undefined;
-  return { code: 'selects-nothing', policy: policyRef(p), path: 'spec.podSelector', message: `policy ${ns}/${p.metadata.name} selects no pod in namespace ${ns}: it has no effect` };
+  return {
+    code: 'selects-nothing',
+    policy: policyRef(p),
+    path: 'spec.podSelector',
+    message: `policy ${ns}/${p.metadata.name} selects no pod in namespace ${ns}: it has no effect`,
+  };
 }
 
 /** Stand-in for CoreDNS when the world has no kube-dns pods (manifests rarely include kube-system). */
 const STAND_IN_DNS_POD: Pod = {
   metadata: { name: 'kube-dns (stand-in)', namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns' } },
-  spec: { containers: [{ name: 'coredns', ports: [{ name: 'dns', containerPort: 53, protocol: 'UDP' }, { name: 'dns-tcp', containerPort: 53, protocol: 'TCP' }] }] },
+  spec: {
+    containers: [
+      {
+        name: 'coredns',
+        ports: [
+          { name: 'dns', containerPort: 53, protocol: 'UDP' },
+          { name: 'dns-tcp', containerPort: 53, protocol: 'TCP' },
+        ],
+      },
+    ],
+  },
 };
 
 /** The kube-dns pods the world knows (k8s-app=kube-dns in kube-system), or a labelled stand-in. */
@@ -88,7 +107,10 @@ export function lintDnsEgress(idx: WorldIndex, src: Party): Lint | undefined {
   const { pods, standIn } = dnsPods(idx);
   const blocked = dnsBlockedProtocols(idx, src.pod, pods);
   if (blocked.length === 0) return undefined;
-  const names = idx.selectingPolicies(src.pod, 'egress').map((p) => p.metadata.name).join(', ');
+  const names = idx
+    .selectingPolicies(src.pod, 'egress')
+    .map((p) => p.metadata.name)
+    .join(', ');
   return {
     code: 'dns-egress-blocked',
     message: `egress of ${podNamespace(src.pod)}/${src.pod.metadata.name} (policies: ${names}) blocks ${blocked.join(' and ')} 53 to kube-dns${standIn ? ' (judged against a k8s-app=kube-dns pod in kube-system; none was loaded)' : ''}: name lookups will fail. Add an egress rule to namespace kube-system, pods k8s-app=kube-dns, ports UDP 53 and TCP 53.`,
@@ -108,11 +130,20 @@ export function lintVerdict(idx: WorldIndex, flow: Flow, verdict: Verdict): Lint
   const dns = lintDnsEgress(idx, flow.src);
   if (dns) out.push(dns);
   if (idx.world.enforced === false && idx.world.policies.length > 0) {
-    out.push({ code: 'not-enforced', message: 'the CNI of this cluster does not enforce NetworkPolicy: this verdict is what the policies say, not what the network does (all traffic flows)' });
+    out.push({
+      code: 'not-enforced',
+      message: 'the CNI of this cluster does not enforce NetworkPolicy: this verdict is what the policies say, not what the network does (all traffic flows)',
+    });
   }
-  for (const [role, p] of [['source', flow.src], ['destination', flow.dst]] as const) {
+  for (const [role, p] of [
+    ['source', flow.src],
+    ['destination', flow.dst],
+  ] as const) {
     if (p.kind === 'pod' && p.pod.spec?.hostNetwork) {
-      out.push({ code: 'host-network', message: `the ${role} ${podNamespace(p.pod)}/${p.pod.metadata.name} uses the host network: most CNIs do not apply NetworkPolicy to it as a target` });
+      out.push({
+        code: 'host-network',
+        message: `the ${role} ${podNamespace(p.pod)}/${p.pod.metadata.name} uses the host network: most CNIs do not apply NetworkPolicy to it as a target`,
+      });
     }
   }
   for (const n of [...verdict.egress.notes, ...verdict.ingress.notes]) {
@@ -137,11 +168,14 @@ export function lintPeersMatchNothing(idx: WorldIndex, p: NetworkPolicy, know: K
         const x = resolvePeer(idx, p, r, i, peer, know);
         if (x.everyone || x.pods > 0 || x.unread.length > 0) return;
         const nsHit = peer.namespaceSelector ? idx.namespaceNames().filter((n) => matchesSelector(peer.namespaceSelector!, idx.namespaceLabels(n))) : [ns];
-        const why = peer.namespaceSelector && nsHit.length === 0
-          ? `no namespace has the labels its namespaceSelector wants`
-          : `its podSelector matches no pod in ${nsHit.length === 1 ? `namespace ${nsHit[0]}` : `namespaces ${nsHit.join(', ')}`}`;
+        const why =
+          peer.namespaceSelector && nsHit.length === 0
+            ? `no namespace has the labels its namespaceSelector wants`
+            : `its podSelector matches no pod in ${nsHit.length === 1 ? `namespace ${nsHit[0]}` : `namespaces ${nsHit.join(', ')}`}`;
         out.push({
-          code: 'peer-matches-nothing', policy: policyRef(p), path: `spec.${dir}[${r}].${field}[${i}]`,
+          code: 'peer-matches-nothing',
+          policy: policyRef(p),
+          path: `spec.${dir}[${r}].${field}[${i}]`,
           message: `${ns}/${p.metadata.name} spec.${dir}[${r}].${field}[${i}] (${x.peer}) matches nothing: ${why}, so this peer ${dir === 'ingress' ? 'admits' : 'allows'} no traffic (a typo, or clients scaled to zero?)`,
         });
       });

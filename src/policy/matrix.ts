@@ -26,7 +26,10 @@ export interface NamespaceMatrix {
   templated: string[];
 }
 
-interface Member { pod: Pod; weight: number }
+interface Member {
+  pod: Pod;
+  weight: number;
+}
 
 /**
  * Pods of a namespace folded by what a verdict can depend on: the label keys policies read, the
@@ -58,22 +61,24 @@ function portOf(port: number | string, pod: Pod, protocol: Protocol): number | u
 export function namespaceMatrix(idx: WorldIndex, namespaces: string[], port: number | string, protocol: Protocol): NamespaceMatrix {
   const templated: string[] = [];
   const mem = namespaces.map((ns) => members(idx, ns, templated));
-  const cells = mem.map((srcs) => mem.map((dsts): MatrixCell => {
-    if (srcs.length === 0 || dsts.length === 0) return { allowed: 0, total: 0, summary: 'empty' };
-    let allowed = 0;
-    let total = 0;
-    for (const d of dsts) {
-      const p = portOf(port, d.pod, protocol);
-      if (p === undefined) continue;
-      for (const s of srcs) {
-        const w = s.weight * d.weight;
-        total += w;
-        if (isFlowAllowed(idx, { kind: 'pod', pod: s.pod }, { kind: 'pod', pod: d.pod }, p, protocol)) allowed += w;
+  const cells = mem.map((srcs) =>
+    mem.map((dsts): MatrixCell => {
+      if (srcs.length === 0 || dsts.length === 0) return { allowed: 0, total: 0, summary: 'empty' };
+      let allowed = 0;
+      let total = 0;
+      for (const d of dsts) {
+        const p = portOf(port, d.pod, protocol);
+        if (p === undefined) continue;
+        for (const s of srcs) {
+          const w = s.weight * d.weight;
+          total += w;
+          if (isFlowAllowed(idx, { kind: 'pod', pod: s.pod }, { kind: 'pod', pod: d.pod }, p, protocol)) allowed += w;
+        }
       }
-    }
-    const summary = total === 0 ? 'no-port' : allowed === total ? 'all' : allowed === 0 ? 'none' : 'some';
-    return { allowed, total, summary };
-  }));
+      const summary = total === 0 ? 'no-port' : allowed === total ? 'all' : allowed === 0 ? 'none' : 'some';
+      return { allowed, total, summary };
+    }),
+  );
   return { namespaces, port, protocol, cells, templated };
 }
 
@@ -90,7 +95,8 @@ export function podMatrix(idx: WorldIndex, pods: Pod[], port: number, protocol: 
   const parties = pods.map((pod) => ({ kind: 'pod' as const, pod }));
   return {
     pods: pods.map((p) => ({ namespace: podNamespace(p), name: p.metadata.name })),
-    port, protocol,
+    port,
+    protocol,
     allowed: parties.map((s) => parties.map((d) => isFlowAllowed(idx, s, d, port, protocol))),
   };
 }

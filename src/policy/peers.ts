@@ -40,7 +40,10 @@ export function matchPeer(idx: WorldIndex, policyNs: string, peer: NetworkPolicy
   }
   if (other.kind === 'external') {
     return {
-      ok: false, score: 0, notes: [], matchedBy: kind,
+      ok: false,
+      score: 0,
+      notes: [],
+      matchedBy: kind,
       lacks: [`${kind} selects pods; ${other.ip} is outside the cluster (only ipBlock peers match it)`],
     };
   }
@@ -78,15 +81,30 @@ function matchIpBlock(block: { cidr: string; except?: string[] }, other: Party, 
       const ip = parseIp(ipText);
       if (ip && cidrContains(cidr, ip) && !exceptHit(block.except, ipText)) {
         // the CNI is known to match pod IPs by address: the rule admits the pod
-        if (matchesPods === true) return { ...base, ok: true, score: 2, lacks: [], notes: [`ipBlock ${block.cidr} contains pod IP ${ipText}: this CNI matches pod IPs by ipBlock`] };
+        if (matchesPods === true)
+          return { ...base, ok: true, score: 2, lacks: [], notes: [`ipBlock ${block.cidr} contains pod IP ${ipText}: this CNI matches pod IPs by ipBlock`] };
         notes.push(`ipBlock ${block.cidr} contains pod IP ${ipText}: ${IPBLOCK_POD_NOTE}`);
       }
     }
     const where = podIPs(other.pod).length === 0 ? ' (the pod has no IP yet)' : '';
     if (matchesPods === true && podIPs(other.pod).length > 0) {
-      return { ...base, notes, ok: false, score: 0, lacks: [`ipBlock wants ${block.cidr}; pod ${podNamespace(other.pod)}/${other.pod.metadata.name} (${podIPs(other.pod).join(', ')}) is outside it`] };
+      return {
+        ...base,
+        notes,
+        ok: false,
+        score: 0,
+        lacks: [`ipBlock wants ${block.cidr}; pod ${podNamespace(other.pod)}/${other.pod.metadata.name} (${podIPs(other.pod).join(', ')}) is outside it`],
+      };
     }
-    return { ...base, notes, ok: false, score: 0, lacks: [`ipBlock ${block.cidr} is for addresses outside the cluster; pod ${podNamespace(other.pod)}/${other.pod.metadata.name} is judged by selectors${where}`] };
+    return {
+      ...base,
+      notes,
+      ok: false,
+      score: 0,
+      lacks: [
+        `ipBlock ${block.cidr} is for addresses outside the cluster; pod ${podNamespace(other.pod)}/${other.pod.metadata.name} is judged by selectors${where}`,
+      ],
+    };
   }
   const ip = parseIp(other.ip);
   if (!ip || !cidrContains(cidr, ip)) {
@@ -98,7 +116,8 @@ function matchIpBlock(block: { cidr: string; except?: string[] }, other: Party, 
 }
 
 /** The tail of the note for an ipBlock containing a pod IP where the CNI's behaviour is not known to be address matching. */
-export const IPBLOCK_POD_NOTE = 'implementation-dependent (Calico and kube-router match pod IPs by CIDR; Cilium and others match pods only by selectors). k8snet judges pod-to-pod traffic by selectors.';
+export const IPBLOCK_POD_NOTE =
+  'implementation-dependent (Calico and kube-router match pod IPs by CIDR; Cilium and others match pods only by selectors). k8snet judges pod-to-pod traffic by selectors.';
 
 /** The except entry containing the address, if any. */
 function exceptHit(except: string[] | undefined, ipText: string): string | undefined {

@@ -18,13 +18,29 @@ export interface ResolvedEndpoint {
 }
 
 const KIND_ALIASES: Record<string, 'pod' | 'service' | string> = {
-  pod: 'pod', pods: 'pod', po: 'pod',
-  svc: 'service', service: 'service', services: 'service',
-  deploy: 'Deployment', deployment: 'Deployment', deployments: 'Deployment',
-  sts: 'StatefulSet', statefulset: 'StatefulSet', statefulsets: 'StatefulSet',
-  ds: 'DaemonSet', daemonset: 'DaemonSet', daemonsets: 'DaemonSet',
-  rs: 'ReplicaSet', replicaset: 'ReplicaSet', replicasets: 'ReplicaSet',
-  job: 'Job', jobs: 'Job', cj: 'CronJob', cronjob: 'CronJob', cronjobs: 'CronJob',
+  pod: 'pod',
+  pods: 'pod',
+  po: 'pod',
+  svc: 'service',
+  service: 'service',
+  services: 'service',
+  deploy: 'Deployment',
+  deployment: 'Deployment',
+  deployments: 'Deployment',
+  sts: 'StatefulSet',
+  statefulset: 'StatefulSet',
+  statefulsets: 'StatefulSet',
+  ds: 'DaemonSet',
+  daemonset: 'DaemonSet',
+  daemonsets: 'DaemonSet',
+  rs: 'ReplicaSet',
+  replicaset: 'ReplicaSet',
+  replicasets: 'ReplicaSet',
+  job: 'Job',
+  jobs: 'Job',
+  cj: 'CronJob',
+  cronjob: 'CronJob',
+  cronjobs: 'CronJob',
 };
 
 /** A workload's pod template as a pod (no IP); CronJob templates sit one level deeper. */
@@ -41,16 +57,30 @@ function resolveAddress(idx: WorldIndex, spec: string): ResolvedEndpoint {
   const pod = idx.podByAddress(spec);
   if (pod) {
     const name = `${podNamespace(pod)}/${pod.metadata.name}`;
-    return { spec, kind: 'pod', description: `address ${spec} belongs to pod ${name}; treated as that pod`, parties: [{ kind: 'pod', pod, origin: `address ${spec} belongs to this pod` }] };
+    return {
+      spec,
+      kind: 'pod',
+      description: `address ${spec} belongs to pod ${name}; treated as that pod`,
+      parties: [{ kind: 'pod', pod, origin: `address ${spec} belongs to this pod` }],
+    };
   }
-  return { spec, kind: 'external', description: `address ${spec} is not a known pod: a peer outside the cluster, matched only by ipBlock rules (and by rules that allow every peer)`, parties: [{ kind: 'external', ip: spec }] };
+  return {
+    spec,
+    kind: 'external',
+    description: `address ${spec} is not a known pod: a peer outside the cluster, matched only by ipBlock rules (and by rules that allow every peer)`,
+    parties: [{ kind: 'external', ip: spec }],
+  };
 }
 
 function servicePods(idx: WorldIndex, svc: Service): { parties: Party[]; how: string } {
   const ns = svc.metadata.namespace ?? 'default';
   const sel = svc.spec.selector;
   if (!sel || Object.keys(sel).length === 0) {
-    throw new UserError({ message: `service ${ns}/${svc.metadata.name} has no selector`, why: 'its endpoints are maintained by hand, so k8snet cannot tell which pods stand behind it', next: 'name the backend pods or their addresses instead (k8snet policy SRC ns/pod)' });
+    throw new UserError({
+      message: `service ${ns}/${svc.metadata.name} has no selector`,
+      why: 'its endpoints are maintained by hand, so k8snet cannot tell which pods stand behind it',
+      next: 'name the backend pods or their addresses instead (k8snet policy SRC ns/pod)',
+    });
   }
   const pods = idx.selectPods(ns, { matchLabels: sel });
   const ready = pods.filter(isPodReady);
@@ -74,17 +104,29 @@ export function resolveEndpoint(idx: WorldIndex, spec: string, role: 'source' | 
   const text = spec.trim();
   if (parseIp(text)) return resolveAddress(idx, text);
   if (looksLikeAddress(text)) {
-    throw new UserError({ message: `"${text}" is not a valid IPv4 or IPv6 address`, why: `the ${role} looks like an address but does not parse (a prefix, zone or extra octet is not allowed)`, next: 'write a single address such as 203.0.113.7 or 2001:db8::7, or ns/name for a pod, workload or service' });
+    throw new UserError({
+      message: `"${text}" is not a valid IPv4 or IPv6 address`,
+      why: `the ${role} looks like an address but does not parse (a prefix, zone or extra octet is not allowed)`,
+      next: 'write a single address such as 203.0.113.7 or 2001:db8::7, or ns/name for a pod, workload or service',
+    });
   }
   const parts = text.split('/');
   if (parts.length < 2 || parts.length > 3 || parts.some((p) => p === '')) {
-    throw new UserError({ message: `cannot read ${role} "${text}"`, why: 'an endpoint is ns/name, ns/kind/name, or an IP address', next: `e.g. k8snet policy orders/orders-api payments/svc/payments-api --port 80` });
+    throw new UserError({
+      message: `cannot read ${role} "${text}"`,
+      why: 'an endpoint is ns/name, ns/kind/name, or an IP address',
+      next: `e.g. k8snet policy orders/orders-api payments/svc/payments-api --port 80`,
+    });
   }
   const ns = parts[0];
   const name = parts[parts.length - 1];
   const kind = parts.length === 3 ? KIND_ALIASES[parts[1].toLowerCase()] : undefined;
   if (parts.length === 3 && !kind) {
-    throw new UserError({ message: `unknown kind "${parts[1]}" in ${role} "${text}"`, why: 'k8snet resolves pods, workloads (deploy, sts, ds, rs, job, cronjob) and services', next: `write ${ns}/pod/${name}, ${ns}/deploy/${name} or ${ns}/svc/${name}` });
+    throw new UserError({
+      message: `unknown kind "${parts[1]}" in ${role} "${text}"`,
+      why: 'k8snet resolves pods, workloads (deploy, sts, ds, rs, job, cronjob) and services',
+      next: `write ${ns}/pod/${name}, ${ns}/deploy/${name} or ${ns}/svc/${name}`,
+    });
   }
   // A destination named like both a workload and a Service is the Service: traffic is sent to Services,
   // and the flow is then checked on their targetPort (the port NetworkPolicy sees after DNAT).
@@ -93,7 +135,11 @@ export function resolveEndpoint(idx: WorldIndex, spec: string, role: 'source' | 
     if (!svc) return undefined;
     const { parties, how } = servicePods(idx, svc);
     if (parties.length === 0) {
-      throw new UserError({ message: `service ${ns}/${name} selects no pods`, why: `no pod or workload template in namespace ${ns} carries its selector ${JSON.stringify(svc.spec.selector)}`, next: `check the selector: kubectl get pods -n ${ns} --show-labels (or load the workload manifests too)` });
+      throw new UserError({
+        message: `service ${ns}/${name} selects no pods`,
+        why: `no pod or workload template in namespace ${ns} carries its selector ${JSON.stringify(svc.spec.selector)}`,
+        next: `check the selector: kubectl get pods -n ${ns} --show-labels (or load the workload manifests too)`,
+      });
     }
     return { spec: text, kind: 'service', description: `service ${ns}/${name} -> ${how}`, parties, service: svc };
   };
@@ -111,13 +157,24 @@ export function resolveEndpoint(idx: WorldIndex, spec: string, role: 'source' | 
       const pod = templatePod(w);
       const svcToo = !kind && role === 'source' && idx.world.services.some((s) => (s.metadata.namespace ?? 'default') === ns && s.metadata.name === name);
       const hint = svcToo ? `; a Service of the same name exists - name it as a destination, or write ${ns}/svc/${name}` : '';
-      return { spec: text, kind: 'workload', description: `${w.kind} ${ns}/${name} (its pod template stands in for its pods)${hint}`, parties: [{ kind: 'pod', pod, template: true, origin: `pod template of ${w.kind} ${ns}/${name}` }] };
+      return {
+        spec: text,
+        kind: 'workload',
+        description: `${w.kind} ${ns}/${name} (its pod template stands in for its pods)${hint}`,
+        parties: [{ kind: 'pod', pod, template: true, origin: `pod template of ${w.kind} ${ns}/${name}` }],
+      };
     }
   }
   if (!kind || kind === 'service') {
     const r = viaService();
     if (r) return r;
   }
-  const where = idx.hasNamespace(ns) ? `namespace ${ns} has no ${kind ? kind.toLowerCase() : 'pod, workload or service'} named ${name}` : `namespace ${ns} is not in the world`;
-  throw new UserError({ message: `${role} "${text}" not found`, why: where, next: `list what exists: kubectl get pods,deploy,svc -n ${ns} (or check the --manifests paths)` });
+  const where = idx.hasNamespace(ns)
+    ? `namespace ${ns} has no ${kind ? kind.toLowerCase() : 'pod, workload or service'} named ${name}`
+    : `namespace ${ns} is not in the world`;
+  throw new UserError({
+    message: `${role} "${text}" not found`,
+    why: where,
+    next: `list what exists: kubectl get pods,deploy,svc -n ${ns} (or check the --manifests paths)`,
+  });
 }

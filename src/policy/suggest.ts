@@ -7,7 +7,16 @@ import { podNamespace } from '../util/pod.js';
 import { toYaml } from '../util/yaml-out.js';
 
 const IDENTITY_KEYS = ['app.kubernetes.io/name', 'app', 'k8s-app', 'name', 'component'];
-const VOLATILE_KEYS = new Set(['pod-template-hash', 'controller-revision-hash', 'pod-template-generation', 'statefulset.kubernetes.io/pod-name', 'batch.kubernetes.io/job-name', 'job-name', 'batch.kubernetes.io/controller-uid', 'controller-uid']);
+const VOLATILE_KEYS = new Set([
+  'pod-template-hash',
+  'controller-revision-hash',
+  'pod-template-generation',
+  'statefulset.kubernetes.io/pod-name',
+  'batch.kubernetes.io/job-name',
+  'job-name',
+  'batch.kubernetes.io/controller-uid',
+  'controller-uid',
+]);
 
 /** The narrowest stable selector for a pod: one identity label if it has one, else its stable labels. */
 export function identitySelector(pod: Pod): LabelSelector {
@@ -27,7 +36,10 @@ function peerFor(party: Party, policyNs: string): NetworkPolicyPeer {
 }
 
 function dnsName(s: string): string {
-  return s.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '');
+  return s
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, '-')
+    .replace(/^-+|-+$/g, '');
 }
 
 function shortName(p: Party): string {
@@ -49,7 +61,8 @@ export function suggestAllowRule(flow: Flow, verdict: Verdict): string | undefin
   if (!verdict.egress.allowed && flow.src.kind === 'pod') {
     const ns = podNamespace(flow.src.pod);
     docs.push({
-      apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy',
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
       metadata: { name: policyName(flow), namespace: ns },
       spec: { podSelector: identitySelector(flow.src.pod), policyTypes: ['Egress'], egress: [{ to: [peerFor(flow.dst, ns)], ports }] },
     });
@@ -57,7 +70,8 @@ export function suggestAllowRule(flow: Flow, verdict: Verdict): string | undefin
   if (!verdict.ingress.allowed && flow.dst.kind === 'pod') {
     const ns = podNamespace(flow.dst.pod);
     docs.push({
-      apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy',
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
       metadata: { name: policyName(flow), namespace: ns },
       spec: { podSelector: identitySelector(flow.dst.pod), policyTypes: ['Ingress'], ingress: [{ from: [peerFor(flow.src, ns)], ports }] },
     });

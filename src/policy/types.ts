@@ -32,7 +32,12 @@ export interface PolicyWorld {
 
 /** One end of a flow: a pod (or a workload template standing in for one), or an address outside the cluster. */
 export type Party =
-  | { kind: 'pod'; pod: Pod; /** How this pod was reached, e.g. "endpoint of service payments/payments-api". */ origin?: string; /** A workload's pod template standing in for its pods (no IP by nature). */ template?: boolean }
+  | {
+      kind: 'pod';
+      pod: Pod;
+      /** How this pod was reached, e.g. "endpoint of service payments/payments-api". */ origin?: string;
+      /** A workload's pod template standing in for its pods (no IP by nature). */ template?: boolean;
+    }
   | { kind: 'external'; ip: string };
 
 /** One flow to judge. `port` is always the POD's port (a Service's targetPort, already resolved). */

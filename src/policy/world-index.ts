@@ -24,8 +24,6 @@ export function effectivePolicyTypes(p: NetworkPolicy): Set<Direction> {
   return out;
 }
 
-
-
 interface SelectingCache {
   ingress: NetworkPolicy[];
   egress: NetworkPolicy[];

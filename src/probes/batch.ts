@@ -22,7 +22,8 @@ export class BatchInputError extends Error {}
 
 function checkArgv(argv: string[]): void {
   if (argv.length === 0) throw new BatchInputError('a probe with an empty argv');
-  for (const a of argv) if (typeof a !== 'string' || a.includes('\0')) throw new BatchInputError(`argv element ${JSON.stringify(a)} cannot be passed to a shell`);
+  for (const a of argv)
+    if (typeof a !== 'string' || a.includes('\0')) throw new BatchInputError(`argv element ${JSON.stringify(a)} cannot be passed to a shell`);
 }
 
 /**
@@ -35,7 +36,8 @@ export function buildBatchArgv(probes: BatchProbe[], nonce: string): string[] {
   if (probes.length === 0) throw new BatchInputError('no probes');
   const runs = probes.map((p, i) => {
     checkArgv(p.argv);
-    if (!Number.isInteger(p.boundSec) || p.boundSec < 1 || p.boundSec > 600) throw new BatchInputError(`bound ${p.boundSec} s is not a whole number of seconds from 1 to 600`);
+    if (!Number.isInteger(p.boundSec) || p.boundSec < 1 || p.boundSec > 600)
+      throw new BatchInputError(`bound ${p.boundSec} s is not a whole number of seconds from 1 to 600`);
     return `r ${i} ${p.boundSec} ${p.argv.map(shellQuote).join(' ')} &`;
   });
   const script = [
@@ -91,9 +93,20 @@ export function parseBatch(batch: ExecResult, stdout: Buffer, probes: BatchProbe
     const el = m ? Number(m[6]) : 0;
     if (!m || ol > BATCH_OUTPUT_CAP || el > BATCH_OUTPUT_CAP || nl + 1 + ol + el > stdout.length) {
       // no complete frame: the batch was cut short (its deadline) or its output is not ours
-      const why = batch.state === 'timeout' ? 'the batch exec hit its deadline before this probe reported' : 'no result frame for this probe in the batch output';
+      const why =
+        batch.state === 'timeout' ? 'the batch exec hit its deadline before this probe reported' : 'no result frame for this probe in the batch output';
       for (let j = i; j < probes.length; j++) {
-        results.push({ ...base, argv: probes[j].argv, state: batch.state === 'timeout' ? 'timeout' : 'exec-failed', exitCode: null, stdout: '', stderr: '', elapsedMs: batch.elapsedMs, error: why, errorKind: batch.state === 'timeout' ? undefined : 'other' });
+        results.push({
+          ...base,
+          argv: probes[j].argv,
+          state: batch.state === 'timeout' ? 'timeout' : 'exec-failed',
+          exitCode: null,
+          stdout: '',
+          stderr: '',
+          elapsedMs: batch.elapsedMs,
+          error: why,
+          errorKind: batch.state === 'timeout' ? undefined : 'other',
+        });
       }
       break;
     }
@@ -103,11 +116,40 @@ export function parseBatch(batch: ExecResult, stdout: Buffer, probes: BatchProbe
     const [, x, killed, s, e] = m;
     const elapsedMs = s !== '-' && e !== '-' ? (Number(e) - Number(s)) * 10 : batch.elapsedMs;
     if (killed === '1') {
-      results.push({ ...base, argv, state: 'timeout', exitCode: null, stdout: out, stderr: err, elapsedMs, error: `no result after ${probes[i].boundSec} s; the probe was killed in the pod` });
+      results.push({
+        ...base,
+        argv,
+        state: 'timeout',
+        exitCode: null,
+        stdout: out,
+        stderr: err,
+        elapsedMs,
+        error: `no result after ${probes[i].boundSec} s; the probe was killed in the pod`,
+      });
     } else if (x === '-') {
-      results.push({ ...base, argv, state: 'exec-failed', exitCode: null, stdout: out, stderr: err, elapsedMs, error: 'the probe left no exit status', errorKind: 'other' });
+      results.push({
+        ...base,
+        argv,
+        state: 'exec-failed',
+        exitCode: null,
+        stdout: out,
+        stderr: err,
+        elapsedMs,
+        error: 'the probe left no exit status',
+        errorKind: 'other',
+      });
     } else if (x === '127' && /not found/i.test(err)) {
-      results.push({ ...base, argv, state: 'exec-failed', exitCode: null, stdout: out, stderr: err, elapsedMs, error: err.trim().split('\n')[0], errorKind: 'not-found-binary' });
+      results.push({
+        ...base,
+        argv,
+        state: 'exec-failed',
+        exitCode: null,
+        stdout: out,
+        stderr: err,
+        elapsedMs,
+        error: err.trim().split('\n')[0],
+        errorKind: 'not-found-binary',
+      });
     } else {
       results.push({ ...base, argv, state: 'completed', exitCode: Number(x), stdout: out, stderr: err, elapsedMs });
     }

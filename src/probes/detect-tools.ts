@@ -59,5 +59,10 @@ export function parseToolDetection(exec: ExecResult): ToolDetection {
 }
 
 function firstLine(s: string): string {
-  return s.split('\n').find((l) => l.trim() !== '')?.trim() ?? '(empty)';
+  return (
+    s
+      .split('\n')
+      .find((l) => l.trim() !== '')
+      ?.trim() ?? '(empty)'
+  );
 }

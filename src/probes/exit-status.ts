@@ -10,8 +10,19 @@ export interface StatusVerdict {
 }
 
 const SIGNALS: Record<number, string> = {
-  1: 'SIGHUP', 2: 'SIGINT', 3: 'SIGQUIT', 4: 'SIGILL', 5: 'SIGTRAP', 6: 'SIGABRT', 7: 'SIGBUS', 8: 'SIGFPE',
-  9: 'SIGKILL', 11: 'SIGSEGV', 13: 'SIGPIPE', 14: 'SIGALRM', 15: 'SIGTERM',
+  1: 'SIGHUP',
+  2: 'SIGINT',
+  3: 'SIGQUIT',
+  4: 'SIGILL',
+  5: 'SIGTRAP',
+  6: 'SIGABRT',
+  7: 'SIGBUS',
+  8: 'SIGFPE',
+  9: 'SIGKILL',
+  11: 'SIGSEGV',
+  13: 'SIGPIPE',
+  14: 'SIGALRM',
+  15: 'SIGTERM',
 };
 
 /** True when argv is `timeout N PROG ...` (busybox or coreutils). */
@@ -79,7 +90,12 @@ export function judgeExecStatus(exec: ExecResult | undefined): StatusVerdict | n
 
 /** The first non-empty line of a tool's output, for details. */
 export function firstLine(text: string): string {
-  return text.split(/\r?\n/).map((l) => l.trim()).find((l) => l !== '') ?? '(no output)';
+  return (
+    text
+      .split(/\r?\n/)
+      .map((l) => l.trim())
+      .find((l) => l !== '') ?? '(no output)'
+  );
 }
 
 /** Socket errno text as printed by curl -v, wget, nc: maps to a connect outcome, or null. */

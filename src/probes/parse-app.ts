@@ -48,11 +48,22 @@ function fromConnect(o: ConnectOutcome, probe: ProbeFact): AppOutcome {
   const base = { httpStatus: o.httpStatus, connected: o.connected };
   if (NOT_RUN.has(o.kind)) return { kind: 'not-run', ...base, detail: o.detail };
   if (o.kind === 'ok' && o.httpStatus !== undefined) {
-    return { kind: 'answered', ...base, answer: `HTTP ${o.httpStatus}${scheme === 'https' ? ' over TLS' : scheme === 'h2c' ? ' over HTTP/2' : ''}`, detail: o.detail };
+    return {
+      kind: 'answered',
+      ...base,
+      answer: `HTTP ${o.httpStatus}${scheme === 'https' ? ' over TLS' : scheme === 'h2c' ? ' over HTTP/2' : ''}`,
+      detail: o.detail,
+    };
   }
   // a TLS-only port: the handshake is the answer, whatever follows it
   if (probe.app === 'tls' && o.tlsHandshake === true) {
-    return { kind: 'answered', ...base, connected: true, answer: 'TLS handshake', detail: `${o.detail}; the TLS handshake completed (curl time_appconnect > 0)` };
+    return {
+      kind: 'answered',
+      ...base,
+      connected: true,
+      answer: 'TLS handshake',
+      detail: `${o.detail}; the TLS handshake completed (curl time_appconnect > 0)`,
+    };
   }
   // busybox wget's own TLS speaks few cipher suites and versions: when it gets no HTTP answer over TLS,
   // that says more about wget than about the server

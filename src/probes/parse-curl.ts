@@ -17,9 +17,17 @@ function writeOut(stdout: string): { httpStatus?: number; connects?: number; tls
 
 /** Names for curl exit codes (cilium-cli names the same ones). */
 const CURL_EXIT: Record<number, string> = {
-  1: 'unsupported protocol', 3: 'malformed URL', 5: 'could not resolve proxy', 6: 'could not resolve host',
-  7: 'failed to connect', 28: 'timed out', 35: 'TLS handshake failed', 47: 'too many redirects',
-  52: 'empty reply from server', 56: 'failure receiving data', 60: 'TLS certificate not trusted',
+  1: 'unsupported protocol',
+  3: 'malformed URL',
+  5: 'could not resolve proxy',
+  6: 'could not resolve host',
+  7: 'failed to connect',
+  28: 'timed out',
+  35: 'TLS handshake failed',
+  47: 'too many redirects',
+  52: 'empty reply from server',
+  56: 'failure receiving data',
+  60: 'TLS certificate not trusted',
 };
 
 export function parseCurl(exec: ExecResult, kind: 'http' | 'tcp'): ConnectOutcome {
@@ -55,16 +63,28 @@ function parseCurlOutcome(exec: ExecResult, kind: 'http' | 'tcp'): ConnectOutcom
     }
     case 28:
       if (kind === 'tcp' && connected) {
-        return { kind: 'ok', connected: true, detail: 'curl exit 28 after connecting: the port accepted the connection and sent nothing before --max-time (normal for client-first protocols)' };
+        return {
+          kind: 'ok',
+          connected: true,
+          detail: 'curl exit 28 after connecting: the port accepted the connection and sent nothing before --max-time (normal for client-first protocols)',
+        };
       }
       if (connected) {
-        return { kind: 'timeout', connected: true, detail: 'curl exit 28 (timed out) after connecting: the server accepted the connection but sent no HTTP response in time' };
+        return {
+          kind: 'timeout',
+          connected: true,
+          detail: 'curl exit 28 (timed out) after connecting: the server accepted the connection but sent no HTTP response in time',
+        };
       }
       return { kind: 'timeout', connected: false, detail: `curl exit 28 (timed out) before a connection was made: ${stderrLine}` };
     case 52:
       return { kind: 'reset', connected: true, detail: 'curl exit 52 (empty reply): the server accepted the connection and closed it without a response' };
     case 56:
-      return { kind: errnoOutcome(exec.stderr) === 'reset' ? 'reset' : 'error', connected: connected ?? true, detail: `curl exit 56 (failure receiving data): ${stderrLine}` };
+      return {
+        kind: errnoOutcome(exec.stderr) === 'reset' ? 'reset' : 'error',
+        connected: connected ?? true,
+        detail: `curl exit 56 (failure receiving data): ${stderrLine}`,
+      };
     case 35:
     case 60:
       return { kind: 'error', connected: true, detail: `curl exit ${code} (${name}): ${stderrLine}` };
@@ -75,5 +95,13 @@ function parseCurlOutcome(exec: ExecResult, kind: 'http' | 'tcp'): ConnectOutcom
 
 /** The "curl: (N) ..." line, else the first stderr line. */
 function curlErrorLine(stderr: string): string {
-  return /^curl: \(\d+\).*$/m.exec(stderr)?.[0] ?? firstLine(stderr.split('\n').filter((l) => !/^[*<>{}]/.test(l)).join('\n'));
+  return (
+    /^curl: \(\d+\).*$/m.exec(stderr)?.[0] ??
+    firstLine(
+      stderr
+        .split('\n')
+        .filter((l) => !/^[*<>{}]/.test(l))
+        .join('\n'),
+    )
+  );
 }

@@ -16,7 +16,9 @@ export function parseDig(exec: ExecResult, target: ProbeTarget): DnsOutcome {
   const status = statuses.at(-1);
   if (!status) return { kind: 'error', addresses: [], server, detail: 'dig exit 0 but no header status in its output' };
   const type = target.recordType ?? 'A';
-  const addresses = answerRecords(exec.stdout).filter((r) => r.type === type).map((r) => r.data);
+  const addresses = answerRecords(exec.stdout)
+    .filter((r) => r.type === type)
+    .map((r) => r.data);
   const asked = /^;; QUESTION SECTION:\n;(\S+)/m.exec(exec.stdout)?.[1] ?? target.host;
   const base = `dig status ${status} for ${asked.replace(/\.$/, '')}${server ? ` from ${server}` : ''}`;
   switch (status) {

@@ -5,11 +5,18 @@ import { firstLine } from './exit-status.js';
 export function parseGetent(exec: ExecResult): DnsOutcome {
   const code = exec.exitCode;
   if (code === 0) {
-    const rows = exec.stdout.split('\n').map((l) => l.trim().split(/\s+/)).filter((f) => f.length >= 2 && f[0] !== '');
+    const rows = exec.stdout
+      .split('\n')
+      .map((l) => l.trim().split(/\s+/))
+      .filter((f) => f.length >= 2 && f[0] !== '');
     const addresses = [...new Set(rows.map((f) => f[0]))];
     const names = [...new Set(rows.map((f) => f[1]))];
     if (addresses.length) {
-      return { kind: 'answer', addresses, detail: `getent hosts exit 0: ${addresses.join(', ')} as ${names.join(', ')} (libc resolver: /etc/hosts, search list, ndots)` };
+      return {
+        kind: 'answer',
+        addresses,
+        detail: `getent hosts exit 0: ${addresses.join(', ')} as ${names.join(', ')} (libc resolver: /etc/hosts, search list, ndots)`,
+      };
     }
     return { kind: 'error', addresses: [], detail: 'getent hosts exit 0 but printed no addresses' };
   }

@@ -5,7 +5,14 @@ import { errnoOutcome, firstLine } from './exit-status.js';
 export function parseNc(exec: ExecResult): ConnectOutcome {
   const code = exec.exitCode;
   const busybox = exec.argv.includes('-e');
-  if (code === 0) return { kind: 'ok', connected: true, detail: busybox ? 'nc -e true exit 0: the TCP handshake completed (busybox nc ran the program on the connected socket)' : 'nc -z exit 0: the TCP handshake completed' };
+  if (code === 0)
+    return {
+      kind: 'ok',
+      connected: true,
+      detail: busybox
+        ? 'nc -e true exit 0: the TCP handshake completed (busybox nc ran the program on the connected socket)'
+        : 'nc -z exit 0: the TCP handshake completed',
+    };
   const text = `${exec.stderr}\n${exec.stdout}`;
   const msg = firstLine(exec.stderr);
   // busybox nc only tries to run the -e program once connected

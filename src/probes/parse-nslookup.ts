@@ -39,7 +39,10 @@ export function parseNslookup(exec: ExecResult, target: ProbeTarget): DnsOutcome
       c = cnames.get(c);
     }
   }
-  const addresses = ofType([...names].flatMap((n) => owned.get(n) ?? []), type);
+  const addresses = ofType(
+    [...names].flatMap((n) => owned.get(n) ?? []),
+    type,
+  );
   const exitNote = exec.exitCode === 0 ? 'exit 0' : `exit ${exec.exitCode} ignored: busybox exits non-zero when any search domain fails`;
   if (addresses.length) {
     const owner = [...names].find((n) => (owned.get(n) ?? []).some((a) => addresses.includes(a)));

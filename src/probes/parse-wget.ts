@@ -13,7 +13,12 @@ export function parseWget(exec: ExecResult, kind: 'http' | 'tcp'): ConnectOutcom
   const status = /^\s*HTTP\/\d(?:\.\d)?\s+(\d{3})\b/m.exec(text);
   if (status) {
     const httpStatus = Number(status[1]);
-    return { kind: 'ok', httpStatus, connected: true, detail: `wget exit ${code}, -S shows HTTP ${httpStatus}: the connection works (wget exits non-zero for HTTP >= 400)` };
+    return {
+      kind: 'ok',
+      httpStatus,
+      connected: true,
+      detail: `wget exit ${code}, -S shows HTTP ${httpStatus}: the connection works (wget exits non-zero for HTTP >= 400)`,
+    };
   }
   if (code === 0) return { kind: 'ok', connected: true, detail: 'wget exit 0 (no status line seen)' };
   const msg = firstLine(exec.stderr);
@@ -25,7 +30,11 @@ export function parseWget(exec: ExecResult, kind: 'http' | 'tcp'): ConnectOutcom
     if (kind === 'tcp') {
       return { kind: 'ok', connected: true, detail: `wget exit ${code}: "${msg}": the port accepted the connection (not an HTTP server, or it closed)` };
     }
-    return { kind: 'reset', connected: true, detail: `wget exit ${code}: "${msg}": connected, then the server ${reset ? 'reset' : 'closed'} the connection without an HTTP response` };
+    return {
+      kind: 'reset',
+      connected: true,
+      detail: `wget exit ${code}: "${msg}": connected, then the server ${reset ? 'reset' : 'closed'} the connection without an HTTP response`,
+    };
   }
   const errno = errnoOutcome(text);
   if (errno === 'refused' || errno === 'no-route' || errno === 'timeout' || errno === 'reset') {

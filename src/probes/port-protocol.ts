@@ -61,9 +61,41 @@ const APP_PROTOCOL: Record<string, { app: AppProtocol; product?: string }> = {
 
 // Opaque (TCP-only) protocols: the name is kept for the report; only the transport is probed.
 const OPAQUE = [
-  'mongo', 'mongodb', 'mysql', 'mariadb', 'postgres', 'postgresql', 'pg', 'redis', 'memcache', 'memcached', 'kafka',
-  'amqp', 'amqps', 'mqtt', 'nats', 'zookeeper', 'zk', 'cassandra', 'cql', 'etcd', 'smtp', 'imap', 'pop3', 'ldap',
-  'ssh', 'sftp', 'ftp', 'rtmp', 'sql', 'mssql', 'oracle', 'clickhouse', 'elasticsearch-transport', 'thrift', 'tcp',
+  'mongo',
+  'mongodb',
+  'mysql',
+  'mariadb',
+  'postgres',
+  'postgresql',
+  'pg',
+  'redis',
+  'memcache',
+  'memcached',
+  'kafka',
+  'amqp',
+  'amqps',
+  'mqtt',
+  'nats',
+  'zookeeper',
+  'zk',
+  'cassandra',
+  'cql',
+  'etcd',
+  'smtp',
+  'imap',
+  'pop3',
+  'ldap',
+  'ssh',
+  'sftp',
+  'ftp',
+  'rtmp',
+  'sql',
+  'mssql',
+  'oracle',
+  'clickhouse',
+  'elasticsearch-transport',
+  'thrift',
+  'tcp',
 ];
 
 // Port names meshes key on (Istio: "<protocol>[-<suffix>]"; also common Helm chart names).
@@ -136,7 +168,14 @@ export function decidePortProtocol(p: ServicePort, override?: ProbeOverride): Po
     const hit = APP_PROTOCOL[ap] ?? (OPAQUE.includes(ap) ? { app: 'tcp' as const, product: ap } : undefined);
     if (hit) return { transport, app: fit(hit.app), product: hit.product, via: 'appProtocol', confidence: 'declared', why: `appProtocol "${p.appProtocol}"` };
     // a domain-prefixed or unknown appProtocol (e.g. "example.com/custom"): say so, probe TCP only
-    return { transport, app: 'tcp', product: p.appProtocol, via: 'appProtocol', confidence: 'declared', why: `appProtocol "${p.appProtocol}" is not one k8snet can speak: transport probe only` };
+    return {
+      transport,
+      app: 'tcp',
+      product: p.appProtocol,
+      via: 'appProtocol',
+      confidence: 'declared',
+      why: `appProtocol "${p.appProtocol}" is not one k8snet can speak: transport probe only`,
+    };
   }
   const name = p.name?.toLowerCase();
   if (name) {
@@ -149,7 +188,14 @@ export function decidePortProtocol(p: ServicePort, override?: ProbeOverride): Po
   const known = WELL_KNOWN[p.port];
   if (known) {
     const app = fit(known.app);
-    return { transport, app, product: known.product, via: 'port-number', confidence: app === 'tcp' ? 'default' : 'guessed', why: `port number ${p.port} (a hint only)` };
+    return {
+      transport,
+      app,
+      product: known.product,
+      via: 'port-number',
+      confidence: app === 'tcp' ? 'default' : 'guessed',
+      why: `port number ${p.port} (a hint only)`,
+    };
   }
   return { transport, app: 'tcp', via: 'default', confidence: 'default', why: 'no appProtocol, no protocol port name, no well-known number: plain TCP' };
 }

@@ -35,7 +35,10 @@ export function renderBox(head: string[], rows: BoxCell[][], opts: BoxOptions = 
   const widths: number[] = [];
   for (let c = 0; c < n; c++) {
     const fixed = opts.colWidths?.[c];
-    if (fixed !== undefined) { widths.push(Math.max(3, fixed)); continue; }
+    if (fixed !== undefined) {
+      widths.push(Math.max(3, fixed));
+      continue;
+    }
     let max = 0;
     for (const row of all) for (const l of row[c] ?? []) for (const t of l.text.split('\n')) max = Math.max(max, textWidth(t));
     widths.push(max + 2);

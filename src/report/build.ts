@@ -40,8 +40,7 @@ function probesOf(facts: Facts): ReportProbe[] {
 }
 
 export function buildReport(facts: Facts, findings: Finding[], diagnosis: Diagnosis): Report {
-  const steps: ReportStep[] = STEPS
-    .filter((id) => id !== 'source' || facts.request.from)
+  const steps: ReportStep[] = STEPS.filter((id) => id !== 'source' || facts.request.from)
     .filter((id) => id !== 'gateway' || facts.gateway) // facts saved before the Gateway API step
     .map((id) => {
       const fs = findings.filter((f) => f.step === id).map(toReportFinding);
@@ -60,7 +59,7 @@ export function buildReport(facts: Facts, findings: Finding[], diagnosis: Diagno
     target: {
       namespace: facts.request.target.namespace,
       name: facts.request.target.name,
-      type: svc ? (svc.spec.clusterIP === 'None' ? 'headless' : svc.spec.type ?? 'ClusterIP') : undefined,
+      type: svc ? (svc.spec.clusterIP === 'None' ? 'headless' : (svc.spec.type ?? 'ClusterIP')) : undefined,
       clusterIP: svc?.spec.clusterIP,
       port: facts.request.port,
       path: facts.request.path,

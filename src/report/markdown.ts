@@ -42,6 +42,9 @@ export function renderMarkdown(untrusted: Report): string {
     const sh = probes.flatMap((p) => [`# ${p.id}: ${p.state === 'completed' ? `exit ${p.exitCode}` : p.state}`, p.kubectl!]);
     lines.push('', '<details><summary>Probes</summary>', '', ...markdownFence('sh', sh), '', '</details>');
   }
-  lines.push('', `<sub>k8snet ${md(r.k8snetVersion)} · ${r.schema} · gathered ${md(r.gatheredAt)}${r.context.name ? ` · context ${md(r.context.name)}` : ''}</sub>`);
+  lines.push(
+    '',
+    `<sub>k8snet ${md(r.k8snetVersion)} · ${r.schema} · gathered ${md(r.gatheredAt)}${r.context.name ? ` · context ${md(r.context.name)}` : ''}</sub>`,
+  );
   return `${lines.join('\n')}\n`;
 }

@@ -92,7 +92,10 @@ export function markdownFence(info: string, lines: string[]): string[] {
  * separators), as \\uXXXX escapes: still the same JSON value, so JSON output stays lossless.
  */
 export function escapeJsonForTerminal(json: string): string {
-  return json.replace(/[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.codePointAt(0)!.toString(16).padStart(4, '0')}`);
+  return json.replace(
+    /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g,
+    (c) => `\\u${c.codePointAt(0)!.toString(16).padStart(4, '0')}`,
+  );
 }
 
 /** Report keys whose text may keep its newlines: the renderers split and indent those lines. */

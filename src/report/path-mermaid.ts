@@ -19,7 +19,13 @@ function hopLabel(h: PathHop, extra?: string): string {
 
 function gateLabel(g: PathGate): string {
   const lines = [`${g.direction} ${MARK[g.state]} ${mermaidLabel(g.word)}`];
-  if (g.policies.length) lines.push(g.policies.slice(0, 3).map((p) => mermaidLabel(p)).join('<br/>') + (g.policies.length > 3 ? `<br/>+${g.policies.length - 3} more` : ''));
+  if (g.policies.length)
+    lines.push(
+      g.policies
+        .slice(0, 3)
+        .map((p) => mermaidLabel(p))
+        .join('<br/>') + (g.policies.length > 3 ? `<br/>+${g.policies.length - 3} more` : ''),
+    );
   return lines.join('<br/>');
 }
 

@@ -14,7 +14,13 @@ import { CONNECT_PROBE_CODES, GATEWAY_PROBE_CODES, INGRESS_PROBE_CODES, PATH_VER
 import { hasCode, type Diagnosis, type Finding, type FindingOf, type Status } from '../model/finding.js';
 
 /** Cluster DNS health (kube-dns Service, its endpoints, CoreDNS pods): not about the name asked for. */
-const KUBE_DNS_CODES: readonly Code[] = ['dns/kube-dns-ok', 'dns/kube-dns-missing', 'dns/kube-dns-no-endpoints', 'dns/kube-dns-unreadable', 'dns/coredns-not-ready'];
+const KUBE_DNS_CODES: readonly Code[] = [
+  'dns/kube-dns-ok',
+  'dns/kube-dns-missing',
+  'dns/kube-dns-no-endpoints',
+  'dns/kube-dns-unreadable',
+  'dns/coredns-not-ready',
+];
 /** Probe findings that may carry an HTTP status or a protocol label. */
 const HTTP_PROBE_CODES = [...CONNECT_PROBE_CODES, ...INGRESS_PROBE_CODES, ...GATEWAY_PROBE_CODES] as const;
 
@@ -99,13 +105,23 @@ function reasonOf(fs: Finding[], state: HopState): string | undefined {
   if (!f) return undefined;
   const outcome = hasCode(f, PROBE_CODES) ? f.data?.outcome : undefined;
   // "ok" on a failed finding (a 404 through a controller: connected, wrong answer) says nothing: word it by its code
-  return outcome && outcome !== 'ok' ? OUTCOME_WORDS[outcome] ?? outcome : shortCode(f.code);
+  return outcome && outcome !== 'ok' ? (OUTCOME_WORDS[outcome] ?? outcome) : shortCode(f.code);
 }
 
 const OUTCOME_WORDS: Record<string, string> = {
-  timeout: 'timed out', refused: 'refused', 'no-route': 'no route', reset: 'reset', 'no-response': 'no response',
-  'dns-failure': 'name did not resolve', 'tool-missing': 'no probe tool', 'exec-failed': 'exec failed', crashed: 'probe crashed', deadline: 'k8snet could not tell',
-  nxdomain: 'NXDOMAIN', servfail: 'SERVFAIL', 'no-answer': 'no answer',
+  timeout: 'timed out',
+  refused: 'refused',
+  'no-route': 'no route',
+  reset: 'reset',
+  'no-response': 'no response',
+  'dns-failure': 'name did not resolve',
+  'tool-missing': 'no probe tool',
+  'exec-failed': 'exec failed',
+  crashed: 'probe crashed',
+  deadline: 'k8snet could not tell',
+  nxdomain: 'NXDOMAIN',
+  servfail: 'SERVFAIL',
+  'no-answer': 'no answer',
 };
 
 /** "service/no-endpoints" -> "no endpoints". */
@@ -121,8 +137,18 @@ function hop(label: string, fs: Finding[], extra: Partial<PathHop> = {}): PathHo
   return h;
 }
 
-interface VerdictSide { isolated: boolean; allowed: boolean; evaluated?: boolean; selectedBy?: { namespace: string; name: string }[]; allowedBy?: { policy: { namespace: string; name: string } }[] }
-interface VerdictData { dst?: { name?: string; namespace?: string; ip?: string; labels?: Record<string, string> }; egress?: VerdictSide; ingress?: VerdictSide }
+interface VerdictSide {
+  isolated: boolean;
+  allowed: boolean;
+  evaluated?: boolean;
+  selectedBy?: { namespace: string; name: string }[];
+  allowedBy?: { policy: { namespace: string; name: string } }[];
+}
+interface VerdictData {
+  dst?: { name?: string; namespace?: string; ip?: string; labels?: Record<string, string> };
+  egress?: VerdictSide;
+  ingress?: VerdictSide;
+}
 
 function sameLabels(a: Record<string, string> | undefined, b: Record<string, string> | undefined): boolean {
   const ka = Object.keys(a ?? {});
@@ -162,7 +188,13 @@ function gate(direction: 'egress' | 'ingress', fs: Finding[], policyRan: boolean
   }
   if (deniedAny) {
     const what = dnsOnly ? ' (DNS)' : '';
-    return { direction, state: deniedEnforced ? 'failed' : 'passed', word: deniedEnforced ? `DENIED${what}` : `denied${what}, not enforced`, policies: [...denied], codes: [...codes] };
+    return {
+      direction,
+      state: deniedEnforced ? 'failed' : 'passed',
+      word: deniedEnforced ? `DENIED${what}` : `denied${what}, not enforced`,
+      policies: [...denied],
+      codes: [...codes],
+    };
   }
   if (allowed) return { direction, state: 'passed', word: isolated ? 'allowed' : 'open', policies: [...allowedBy], codes: [...codes] };
   if (policyUnknown) return { direction, state: 'unknown', word: 'unknown', policies: [], codes: [policyUnknown.code] };
@@ -210,7 +242,9 @@ function answerOf(fs: Finding[]): string | undefined {
   const ok = fs.filter((f) => f.status === 'pass').filter((f) => hasCode(f, HTTP_PROBE_CODES));
   const http = ok.find((f) => typeof f.data?.httpStatus === 'number');
   if (http) return `HTTP ${http.data!.httpStatus}`;
-  const proto = ok.filter((f) => hasCode(f, CONNECT_PROBE_CODES)).find((f) => typeof f.data?.protocol === 'string' && f.data.protocol !== 'tcp' && f.data.app === 'answered');
+  const proto = ok
+    .filter((f) => hasCode(f, CONNECT_PROBE_CODES))
+    .find((f) => typeof f.data?.protocol === 'string' && f.data.protocol !== 'tcp' && f.data.app === 'answered');
   return proto ? String(proto.data!.protocol).toUpperCase() : undefined;
 }
 
@@ -255,12 +289,13 @@ function entries(facts: Facts, findings: Finding[], target: string): PathEntry[]
       const named = step === 'ingress' ? facts.request.ingress : undefined;
       routes.set('?', { kind: step === 'ingress' ? 'Ingress' : 'Gateway', name: named ? `${named.namespace}/${named.name}` : '(routes)', fs: [] });
     }
-    const controllers = step === 'ingress'
-      ? facts.ingress.controllers.map((c) => {
-          const ns = c.pods.state === 'ok' ? c.pods.value[0]?.metadata.namespace : undefined;
-          return `${c.product !== 'unknown' ? c.product : c.controller}${ns ? ` (${ns})` : ''}`;
-        })
-      : [...gateways].map((g) => `Gateway ${g}`);
+    const controllers =
+      step === 'ingress'
+        ? facts.ingress.controllers.map((c) => {
+            const ns = c.pods.state === 'ok' ? c.pods.value[0]?.metadata.namespace : undefined;
+            return `${c.product !== 'unknown' ? c.product : c.controller}${ns ? ` (${ns})` : ''}`;
+          })
+        : [...gateways].map((g) => `Gateway ${g}`);
     for (const r of routes.values()) {
       const all = [...r.fs, ...shared];
       const bucket = (b: string) => all.filter((f) => entryBucket(f) === b);
@@ -270,7 +305,11 @@ function entries(facts: Facts, findings: Finding[], target: string): PathEntry[]
         kind: r.kind,
         hops: [
           hop(`${r.kind} ${r.name}`, bucket('route'), hosts ? { detail: hosts } : {}),
-          hop(controllers.length ? controllers.join(', ') : 'controller', bucket('controller'), controllers.length ? { detail: step === 'ingress' ? 'controller' : 'data plane' } : {}),
+          hop(
+            controllers.length ? controllers.join(', ') : 'controller',
+            bucket('controller'),
+            controllers.length ? { detail: step === 'ingress' ? 'controller' : 'data plane' } : {},
+          ),
           hop(`Service ${target}`, bucket('backend'), { detail: answer ?? 'backend' }),
         ],
       });
@@ -297,7 +336,11 @@ export function buildPath(facts: Facts, findings: Finding[], diagnosis?: Diagnos
   const by = (pred: (f: Finding) => boolean) => findings.filter(pred);
 
   const source: PathHop | null = facts.request.from
-    ? hop(src ? `${src.pod.metadata.namespace ?? facts.request.from.namespace}/${src.pod.metadata.name}` : facts.request.from.raw, by((f) => f.step === 'source'), src?.pod.spec.nodeName ? { node: src.pod.spec.nodeName } : {})
+    ? hop(
+        src ? `${src.pod.metadata.namespace ?? facts.request.from.namespace}/${src.pod.metadata.name}` : facts.request.from.raw,
+        by((f) => f.step === 'source'),
+        src?.pod.spec.nodeName ? { node: src.pod.spec.nodeName } : {},
+      )
     : null;
 
   const policy = by((f) => f.step === 'policy');
@@ -308,7 +351,11 @@ export function buildPath(facts: Facts, findings: Finding[], diagnosis?: Diagnos
 
   const dnsFs = by((f) => f.step === 'dns' && (familyOf(f.code) === 'dns' && !KUBE_DNS_CODES.includes(f.code) ? true : f.status === 'fail'));
   const dnsAnswer = dnsFs.find((f): f is FindingOf<'dns/resolves'> => f.code === 'dns/resolves' && Array.isArray(f.data?.addresses))?.data?.addresses;
-  const dns = hop(`DNS ${facts.request.target.name}.${facts.request.target.namespace}`, dnsFs, dnsAnswer?.length ? { detail: dnsAnswer.slice(0, 2).join(', ') } : {});
+  const dns = hop(
+    `DNS ${facts.request.target.name}.${facts.request.target.namespace}`,
+    dnsFs,
+    dnsAnswer?.length ? { detail: dnsAnswer.slice(0, 2).join(', ') } : {},
+  );
 
   const clusterIP = svc?.spec.clusterIP;
   const ports = (svc?.spec.ports ?? []).filter((p) => !facts.request.port || p.name === facts.request.port || String(p.port) === facts.request.port);
@@ -324,13 +371,24 @@ export function buildPath(facts: Facts, findings: Finding[], diagnosis?: Diagnos
   const endpoints: PathEndpoint[] = all.slice(0, MAX_ENDPOINTS).map((e) => {
     const mine = [...epFs.filter((f) => endpointIpOf(f) === e.ip), ...generalEp];
     // every port probed on this endpoint (per-port probes): "10.244.0.7:8080,9090"
-    const ports = [...new Set(epFs.filter((f) => hasCode(f, CONNECT_PROBE_CODES)).filter((f) => endpointIpOf(f) === e.ip && typeof f.data?.target === 'string').map((f) => /:(\d+)$/.exec(f.data!.target)?.[1]).filter(Boolean))];
+    const ports = [
+      ...new Set(
+        epFs
+          .filter((f) => hasCode(f, CONNECT_PROBE_CODES))
+          .filter((f) => endpointIpOf(f) === e.ip && typeof f.data?.target === 'string')
+          .map((f) => /:(\d+)$/.exec(f.data!.target)?.[1])
+          .filter(Boolean),
+      ),
+    ];
     const label = ports.length ? `${e.ip.includes(':') ? `[${e.ip}]` : e.ip}:${ports.join(',')}` : e.ip;
     const node = e.node ?? podNode(facts, e.pod);
     // the policy check reports one verdict per pod signature (same labels, same port): a pod without
     // its own verdict shares the verdict of a pod with the same labels
     // a hand-made EndpointSlice names no pod: its address is matched to the verdict's destination IP
-    const own = verdicts.filter((f) => { const d = verdictOf(f)?.dst; return d !== undefined && (d.name === e.pod || (e.pod === undefined && d.ip === e.ip)); });
+    const own = verdicts.filter((f) => {
+      const d = verdictOf(f)?.dst;
+      return d !== undefined && (d.name === e.pod || (e.pod === undefined && d.ip === e.ip));
+    });
     const labels = podLabels(facts, e.pod);
     const mineGate = own.length > 0 ? own : labels ? verdicts.filter((f) => sameLabels(verdictOf(f)?.dst?.labels, labels)) : [];
     const answer = answerOf(mine);
@@ -338,7 +396,16 @@ export function buildPath(facts: Facts, findings: Finding[], diagnosis?: Diagnos
     return { ...h, ip: e.ip, ...(e.pod ? { pod: e.pod } : {}), gate: gate('ingress', mineGate, policyRan, policyUnknown) };
   });
   if (all.length === 0 && svc && svc.spec.type !== 'ExternalName') {
-    const h = hop('no ready endpoints', by((f) => f.code === 'service/no-endpoints' || f.code === 'service/no-matching-pods' || f.code === 'service/pods-not-ready' || f.code === 'service/endpoints-unreadable'));
+    const h = hop(
+      'no ready endpoints',
+      by(
+        (f) =>
+          f.code === 'service/no-endpoints' ||
+          f.code === 'service/no-matching-pods' ||
+          f.code === 'service/pods-not-ready' ||
+          f.code === 'service/endpoints-unreadable',
+      ),
+    );
     endpoints.push({ ...h, ip: '', gate: gate('ingress', [], policyRan, policyUnknown) });
   }
   // A ClusterIP probe that fails while every endpoint behind it fails too says nothing about
@@ -370,7 +437,10 @@ export function hopIds(p: PathPicture): { id: string; state: HopState; codes: st
     { id: 'egress', state: p.egress.state, codes: p.egress.codes },
     { id: 'dns', state: p.dns.state, codes: p.dns.codes },
     { id: 'service', state: p.service.state, codes: p.service.codes },
-    ...p.endpoints.flatMap((e, i) => [{ id: `gate-${i}`, state: e.gate.state, codes: e.gate.codes }, { id: `endpoint-${i}`, state: e.state, codes: e.codes }]),
+    ...p.endpoints.flatMap((e, i) => [
+      { id: `gate-${i}`, state: e.gate.state, codes: e.gate.codes },
+      { id: `endpoint-${i}`, state: e.state, codes: e.codes },
+    ]),
   ];
 }
 
@@ -384,7 +454,10 @@ function failingHop(p: PathPicture, blamed: Set<string>): string | undefined {
 export function worstHopState(p: PathPicture): HopState {
   return worstOf([
     ...p.entries.flatMap((e) => e.hops.map((h) => h.state)),
-    p.source?.state ?? 'not-checked', p.egress.state, p.dns.state, p.service.state,
+    p.source?.state ?? 'not-checked',
+    p.egress.state,
+    p.dns.state,
+    p.service.state,
     ...p.endpoints.flatMap((e) => [e.state, e.gate.state]),
   ]);
 }

@@ -70,7 +70,12 @@ function hopText(h: PathHop, g: Glyphs, extra = ''): string {
 }
 
 function gateText(gt: PathGate, g: Glyphs, dir: 'to' | 'back'): string {
-  const who = gt.policies.length ? ` ${gt.policies.slice(0, 2).map((x) => cleanLabel(x)).join(', ')}${gt.policies.length > 2 ? ` +${gt.policies.length - 2}` : ''}` : '';
+  const who = gt.policies.length
+    ? ` ${gt.policies
+        .slice(0, 2)
+        .map((x) => cleanLabel(x))
+        .join(', ')}${gt.policies.length > 2 ? ` +${gt.policies.length - 2}` : ''}`
+    : '';
   const body = `${gt.direction} ${g.mark[gt.state]} ${gt.word}`;
   return dir === 'to' ? `${g.to.slice(0, -1)}${body}${who}${g.to}` : `${g.back}${body}${g.back.slice(1)}${who}`;
 }
@@ -139,7 +144,10 @@ export function renderPathText(p: PathPicture, o: PathTextOptions): string {
   p.endpoints.forEach((e, i) => {
     const last = i === p.endpoints.length - 1 && p.moreEndpoints === 0;
     const lead = `      ${last ? g.last : g.branch} `;
-    const toks: Token[] = [{ text: endpointText(e, g), state: e.state }, { text: gateText(e.gate, g, 'back'), state: e.gate.state }];
+    const toks: Token[] = [
+      { text: endpointText(e, g), state: e.state },
+      { text: gateText(e.gate, g, 'back'), state: e.gate.state },
+    ];
     emit(fold(toks, width, lead, ' '.repeat(lead.length + 2)));
   });
   if (p.moreEndpoints > 0) out.push(`      ${g.last} ${pt.dim(`${p.moreEndpoints} more endpoint(s) not drawn`)}`);

@@ -53,13 +53,29 @@ function header(r: PolicyReport): string[] {
 }
 
 function detailFor(v: Verdict): string[] {
-  return [`${describePartyRef(v.src)} -> ${describePartyRef(v.dst)} ${describeFlowPort(v)}: ${v.allowed ? 'ALLOWED' : 'DENIED'}`, ...explainVerdict(v).map((l) => `  ${l}`)];
+  return [
+    `${describePartyRef(v.src)} -> ${describePartyRef(v.dst)} ${describeFlowPort(v)}: ${v.allowed ? 'ALLOWED' : 'DENIED'}`,
+    ...explainVerdict(v).map((l) => `  ${l}`),
+  ];
 }
 
 function renderTable(r: PolicyReport, color: boolean): string {
   const out: string[] = [`NetworkPolicy verdict: ${r.source.spec} -> ${r.destination.spec}: ${verdictWord(r, color)}`, ...header(r), ''];
-  const rows = r.verdicts.map((v): BoxCell[] => [describePartyRef(v.src), describePartyRef(v.dst), describeFlowPort(v), directionCell(v.egress), directionCell(v.ingress), verdictCell(v, color)]);
-  out.push(renderBox(['source', 'destination', 'port', 'egress (source)', 'ingress (destination)', 'verdict'], rows, { colWidths: [undefined, undefined, undefined, 34, 34, undefined], ...boxStyle(color) }), '');
+  const rows = r.verdicts.map((v): BoxCell[] => [
+    describePartyRef(v.src),
+    describePartyRef(v.dst),
+    describeFlowPort(v),
+    directionCell(v.egress),
+    directionCell(v.ingress),
+    verdictCell(v, color),
+  ]);
+  out.push(
+    renderBox(['source', 'destination', 'port', 'egress (source)', 'ingress (destination)', 'verdict'], rows, {
+      colWidths: [undefined, undefined, undefined, 34, 34, undefined],
+      ...boxStyle(color),
+    }),
+    '',
+  );
   for (const v of r.verdicts) out.push(...detailFor(v), '');
   appendTail(out, r, (s) => s);
   return out.join('\n').replace(/\n+$/, '\n');
@@ -69,7 +85,12 @@ function appendTail(out: string[], r: PolicyReport, code: (s: string) => string)
   if (r.skipped.length) out.push('skipped:', ...r.skipped.map((s) => `  - ${s}`), '');
   if (r.folded.length) out.push('folded:', ...r.folded.map((s) => `  - ${s}`), '');
   const lints = uniqueLints(r);
-  if (lints.length) out.push('lints (never change the verdict):', ...lints.map((l) => `  - [${l.code}]${l.policy ? ` ${l.policy.namespace}/${l.policy.name}` : ''}: ${l.message}`), '');
+  if (lints.length)
+    out.push(
+      'lints (never change the verdict):',
+      ...lints.map((l) => `  - [${l.code}]${l.policy ? ` ${l.policy.namespace}/${l.policy.name}` : ''}: ${l.message}`),
+      '',
+    );
   const sugg = uniqueSuggestions(r);
   if (sugg.length) out.push('suggested allow rule (review; never applied):', '', ...sugg.map(code), '');
 }
@@ -78,10 +99,17 @@ function appendTail(out: string[], r: PolicyReport, code: (s: string) => string)
 const mdEscape = markdownText;
 
 function renderMarkdown(r: PolicyReport): string {
-  const out: string[] = [`## NetworkPolicy verdict: \`${r.source.spec}\` -> \`${r.destination.spec}\`: **${r.allowed ? 'ALLOWED' : 'DENIED'}**`, '', ...header(r).map((l) => `- ${l}`), ''];
+  const out: string[] = [
+    `## NetworkPolicy verdict: \`${r.source.spec}\` -> \`${r.destination.spec}\`: **${r.allowed ? 'ALLOWED' : 'DENIED'}**`,
+    '',
+    ...header(r).map((l) => `- ${l}`),
+    '',
+  ];
   out.push('| source | destination | port | egress (source) | ingress (destination) | verdict |', '|---|---|---|---|---|---|');
   for (const v of r.verdicts) {
-    out.push(`| ${[describePartyRef(v.src), describePartyRef(v.dst), describeFlowPort(v), directionCell(v.egress), directionCell(v.ingress), v.allowed ? 'ALLOWED' : '**DENIED**'].map(mdEscape).join(' | ')} |`);
+    out.push(
+      `| ${[describePartyRef(v.src), describePartyRef(v.dst), describeFlowPort(v), directionCell(v.egress), directionCell(v.ingress), v.allowed ? 'ALLOWED' : '**DENIED**'].map(mdEscape).join(' | ')} |`,
+    );
   }
   out.push('');
   for (const v of r.verdicts) out.push(...markdownFence('text', detailFor(v)), '');
@@ -117,7 +145,9 @@ export function renderMatrix(untrusted: NamespaceMatrix, format: OutputFormat, c
     m.cells.forEach((row, i) => out.push(`| ${m.namespaces[i]} | ${row.map(cellText).join(' | ')} |`));
     return [...out, '', ...notes.map((n) => `- ${n}`)].join('\n').replace(/\n+$/, '\n');
   }
-  const tint = (s: string): BoxCell => [{ text: s, style: s === 'yes' ? paint(color, 32) : s === 'no' ? paint(color, 31) : s === '-' || s === 'n/a' ? undefined : paint(color, 33) }];
+  const tint = (s: string): BoxCell => [
+    { text: s, style: s === 'yes' ? paint(color, 32) : s === 'no' ? paint(color, 31) : s === '-' || s === 'n/a' ? undefined : paint(color, 33) },
+  ];
   const rows = m.cells.map((row, i): BoxCell[] => [m.namespaces[i], ...row.map((c) => tint(cellText(c)))]);
   // no fixed widths: every column fits its widest cell, so nothing wraps (as before)
   return [title, renderBox(['from \\ to', ...m.namespaces], rows, boxStyle(color)), ...notes].join('\n') + '\n';

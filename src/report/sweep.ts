@@ -34,11 +34,16 @@ function liveCell(r: SweepRow, p: Paint): BoxCell {
 
 function policyCell(r: SweepRow): string {
   switch (r.policy.state) {
-    case 'open': return 'open';
-    case 'restricted': return `restricted (${r.policy.selectedBy.length})`;
-    case 'nobody': return `NOBODY (${r.policy.selectedBy.length})`;
-    case 'unknown': return 'unknown';
-    default: return '-';
+    case 'open':
+      return 'open';
+    case 'restricted':
+      return `restricted (${r.policy.selectedBy.length})`;
+    case 'nobody':
+      return `NOBODY (${r.policy.selectedBy.length})`;
+    case 'unknown':
+      return 'unknown';
+    default:
+      return '-';
   }
 }
 
@@ -81,7 +86,9 @@ export function renderSweepTable(r: SweepReport, o: SweepTableOptions): string {
   lines.push(p.bold(`SWEEP ${scope(r)}${r.request.source ? ` from ${r.request.source}` : ''}`) + `  ${summaryLine(r)}`);
   const dns = r.cluster.dns.find((f) => f.status === 'fail') ?? r.cluster.dns.find((f) => f.status !== 'pass') ?? r.cluster.dns[0];
   if (dns) lines.push(`Cluster DNS: ${p.status(dns.status, MARK[dns.status])} ${clean(dns.summary)}`);
-  lines.push(`CNI: ${r.cluster.cni.name} (${r.cluster.cni.enforcesPolicy === true ? 'enforces NetworkPolicy' : r.cluster.cni.enforcesPolicy === false ? 'does not enforce NetworkPolicy' : 'enforcement unknown'})`);
+  lines.push(
+    `CNI: ${r.cluster.cni.name} (${r.cluster.cni.enforcesPolicy === true ? 'enforces NetworkPolicy' : r.cluster.cni.enforcesPolicy === false ? 'does not enforce NetworkPolicy' : 'enforcement unknown'})`,
+  );
   for (const n of r.namespaces.filter((x) => x.status === 'not-checked')) {
     lines.push(p.status('unknown', `NOT CHECKED ${clean(n.name)}: ${clean(n.why ?? '')}`));
   }
@@ -108,19 +115,22 @@ export function renderSweepTable(r: SweepReport, o: SweepTableOptions): string {
   if (o.verbose) {
     for (const row of r.rows.filter((x) => x.verdict !== 'healthy' || x.warnings > 0 || x.unknowns > 0)) {
       lines.push('', p.bold(clean(`${row.namespace}/${row.name}`)));
-      for (const f of row.findings.filter((x) => x.status !== 'pass')) lines.push(`  ${p.status(f.status, MARK[f.status])} ${clean(f.summary)} ${p.dim(`[${f.code}]`)}`);
+      for (const f of row.findings.filter((x) => x.status !== 'pass'))
+        lines.push(`  ${p.status(f.status, MARK[f.status])} ${clean(f.summary)} ${p.dim(`[${f.code}]`)}`);
     }
   }
   const hy = hygieneLines(r, p, (f) => `  ${p.status(f.status, MARK[f.status])} ${clean(f.summary)} ${p.dim(`[${f.code}]`)}`);
   if (hy.length) lines.push('', ...hy);
   const withCallers = r.rows.filter((x) => x.callers);
   if (withCallers.length) {
-    lines.push('', p.bold('Callers (who policy lets in; both the Service\'s ingress and the caller\'s egress judged)'));
+    lines.push('', p.bold("Callers (who policy lets in; both the Service's ingress and the caller's egress judged)"));
     for (const row of withCallers) {
       for (const c of row.callers!) {
         const who = c.callers.map((x) => `${x.namespace}/${x.workload}${x.pods > 1 ? ` x${x.pods}` : ''}${x.egressBlocked ? ' (its egress blocks)' : ''}`);
         const more = c.unreadNamespaces?.length ? `; also admitted, pods not read: ${c.unreadNamespaces.join(', ')}` : '';
-        lines.push(`  ${clean(`${row.namespace}/${row.name}`)} ${c.protocol} ${c.port}: ${clean(who.join(', ')) || 'nobody among the pods read'}${clean(more)}`);
+        lines.push(
+          `  ${clean(`${row.namespace}/${row.name}`)} ${c.protocol} ${c.port}: ${clean(who.join(', ')) || 'nobody among the pods read'}${clean(more)}`,
+        );
       }
     }
   }
@@ -144,11 +154,21 @@ export function renderSweepMarkdown(r: SweepReport): string {
   lines.push(`## k8snet sweep: ${cell(scope(r))}${r.request.source ? ` from ${cell(r.request.source)}` : ''}`, '', `**${summaryLine(r)}**`, '');
   for (const f of r.cluster.dns) lines.push(`- Cluster DNS: **${WORD[f.status]}** ${cell(f.summary)}`);
   for (const n of r.namespaces.filter((x) => x.status === 'not-checked')) lines.push(`- **NOT CHECKED** \`${cell(n.name)}\`: ${cell(n.why ?? '')}`);
-  lines.push('', `| Service | Type | Ready | Ports | Policy | Entry |${live ? ' Live |' : ''} Verdict | Layer | Reason |`, `|---|---|---|---|---|---|${live ? '---|' : ''}---|---|---|`);
+  lines.push(
+    '',
+    `| Service | Type | Ready | Ports | Policy | Entry |${live ? ' Live |' : ''} Verdict | Layer | Reason |`,
+    `|---|---|---|---|---|---|${live ? '---|' : ''}---|---|---|`,
+  );
   for (const row of r.rows) {
-    lines.push(`| ${cell(`${row.namespace}/${row.name}`)} | ${row.type} | ${row.endpoints ? `${row.endpoints.ready}/${row.endpoints.total}` : '-'} | ${cell(row.ports.join(', ')) || '-'} | ${policyCell(row)} | ${cell(row.entry.join('; ')) || '-'} |${live ? ` ${row.live?.state ?? '-'} |` : ''} ${row.verdict === 'fault' ? '**FAULT**' : row.verdict === 'inconclusive' ? 'UNKNOWN' : row.warnings ? 'OK (warn)' : row.unknowns ? `OK (${row.unknowns}?)` : 'OK'} | ${row.layer ? LAYER_TITLES[row.layer] : '-'} | ${cell(row.reason)} |`);
+    lines.push(
+      `| ${cell(`${row.namespace}/${row.name}`)} | ${row.type} | ${row.endpoints ? `${row.endpoints.ready}/${row.endpoints.total}` : '-'} | ${cell(row.ports.join(', ')) || '-'} | ${policyCell(row)} | ${cell(row.entry.join('; ')) || '-'} |${live ? ` ${row.live?.state ?? '-'} |` : ''} ${row.verdict === 'fault' ? '**FAULT**' : row.verdict === 'inconclusive' ? 'UNKNOWN' : row.warnings ? 'OK (warn)' : row.unknowns ? `OK (${row.unknowns}?)` : 'OK'} | ${row.layer ? LAYER_TITLES[row.layer] : '-'} | ${cell(row.reason)} |`,
+    );
   }
-  const hy = hygieneLines(r, { bold: (s) => `### ${s}`, dim: (s) => s, status: (_s, x) => x }, (f) => `- **${WORD[f.status]}** ${cell(f.summary)} \`${f.code}\``);
+  const hy = hygieneLines(
+    r,
+    { bold: (s) => `### ${s}`, dim: (s) => s, status: (_s, x) => x },
+    (f) => `- **${WORD[f.status]}** ${cell(f.summary)} \`${f.code}\``,
+  );
   if (hy.length) lines.push('', ...hy);
   const next = r.rows.filter((x) => x.next && x.verdict !== 'healthy');
   if (next.length) lines.push('', '### Next', '```sh', ...next.map((x) => clean(x.next!)), '```');

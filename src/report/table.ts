@@ -21,7 +21,11 @@ const WIDTH = 100;
 
 function stepSummary(step: ReportStep, verbose: boolean, p: Paint): CellLine[] {
   if (step.findings.length === 0) return [{ text: 'nothing to check', style: p.dim }];
-  const shown = verbose ? byWorst(step.findings) : byWorst(step.findings).filter((f, i) => i === 0 || f.status === 'fail' || f.status === 'unknown' || f.status === 'warn').slice(0, 4);
+  const shown = verbose
+    ? byWorst(step.findings)
+    : byWorst(step.findings)
+        .filter((f, i) => i === 0 || f.status === 'fail' || f.status === 'unknown' || f.status === 'warn')
+        .slice(0, 4);
   const lines: CellLine[] = [];
   for (const f of shown) {
     // the mark keeps its colour; the text after it wraps as plain text (wrap first, style after)
@@ -46,7 +50,8 @@ function findingLine(f: Finding, p: Paint): string {
 function diagnosisBlock(r: Report, o: TableOptions, p: Paint): string {
   const d = r.diagnosis;
   const lines: string[] = [];
-  const verdict = d.verdict === 'healthy' ? p.status('pass', 'HEALTHY') : d.verdict === 'fault' ? p.status('fail', 'FAULT') : p.status('unknown', 'INCONCLUSIVE');
+  const verdict =
+    d.verdict === 'healthy' ? p.status('pass', 'HEALTHY') : d.verdict === 'fault' ? p.status('fail', 'FAULT') : p.status('unknown', 'INCONCLUSIVE');
   lines.push(p.bold('DIAGNOSIS'));
   lines.push(`  Verdict:    ${verdict}${d.layer ? `  layer: ${p.bold(LAYER_TITLES[d.layer])}` : ''}`);
   lines.push(`  ${p.bold(d.headline)}`);
@@ -63,7 +68,14 @@ function diagnosisBlock(r: Report, o: TableOptions, p: Paint): string {
     for (const n of d.next) lines.push(`  $ ${n}`);
   }
   for (const y of suggestionsOf(d.evidence)) {
-    lines.push('', p.bold(y.title), ...y.yaml.trimEnd().split('\n').map((l) => `  ${l}`));
+    lines.push(
+      '',
+      p.bold(y.title),
+      ...y.yaml
+        .trimEnd()
+        .split('\n')
+        .map((l) => `  ${l}`),
+    );
   }
   if (d.warnings.length) {
     lines.push('', p.bold('Warnings'));
@@ -92,7 +104,11 @@ function probesBlock(r: Report, p: Paint): string {
 
 function timingsBlock(r: Report, p: Paint): string {
   if (r.timings.length === 0) return '';
-  const t = renderBox(['Gather step', 'start ms', 'ms', 'API requests'], r.timings.map((x) => [x.step, x.startMs === undefined ? '' : String(x.startMs), String(x.ms), String(x.requests)]), { headStyle: p.bold });
+  const t = renderBox(
+    ['Gather step', 'start ms', 'ms', 'API requests'],
+    r.timings.map((x) => [x.step, x.startMs === undefined ? '' : String(x.startMs), String(x.ms), String(x.requests)]),
+    { headStyle: p.bold },
+  );
   return `${t}\n${p.dim(`total API requests: ${r.requests}`)}`;
 }
 
@@ -105,7 +121,12 @@ export function renderTable(untrusted: Report, opts: TableOptions): string {
     `${p.bold('k8snet diagnose')} ${report.target.namespace}/${report.target.name}${report.target.type ? ` [${report.target.type}${report.target.clusterIP && report.target.clusterIP !== 'None' ? ` ${report.target.clusterIP}` : ''}]` : ''}`,
     `from ${src}${report.context.name ? `  context ${report.context.name}` : ''}`,
   ].join('\n');
-  const parts = [header, ...(report.path ? [renderPathText(report.path, { color: opts.color, unicode: opts.unicode ?? true })] : []), stepsTable(report, opts, p), diagnosisBlock(report, opts, p)];
+  const parts = [
+    header,
+    ...(report.path ? [renderPathText(report.path, { color: opts.color, unicode: opts.unicode ?? true })] : []),
+    stepsTable(report, opts, p),
+    diagnosisBlock(report, opts, p),
+  ];
   if (opts.verbose) {
     parts.push(probesBlock(report, p), timingsBlock(report, p));
     if (report.notes.length) parts.push([p.bold('Notes'), ...report.notes.map((n) => `  ${n}`)].join('\n'));

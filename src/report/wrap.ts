@@ -6,16 +6,29 @@ export function codePointWidth(cp: number): 0 | 1 | 2 {
   if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0)) return 0;
   if (cp < 0x300) return 1;
   if (
-    (cp >= 0x300 && cp <= 0x36f) || (cp >= 0x1ab0 && cp <= 0x1aff) || (cp >= 0x1dc0 && cp <= 0x1dff) ||
-    (cp >= 0x200b && cp <= 0x200f) || (cp >= 0x20d0 && cp <= 0x20ff) || (cp >= 0xfe00 && cp <= 0xfe0f) ||
-    (cp >= 0xfe20 && cp <= 0xfe2f) || cp === 0xfeff
-  ) return 0;
+    (cp >= 0x300 && cp <= 0x36f) ||
+    (cp >= 0x1ab0 && cp <= 0x1aff) ||
+    (cp >= 0x1dc0 && cp <= 0x1dff) ||
+    (cp >= 0x200b && cp <= 0x200f) ||
+    (cp >= 0x20d0 && cp <= 0x20ff) ||
+    (cp >= 0xfe00 && cp <= 0xfe0f) ||
+    (cp >= 0xfe20 && cp <= 0xfe2f) ||
+    cp === 0xfeff
+  )
+    return 0;
   if (
-    (cp >= 0x1100 && cp <= 0x115f) || (cp >= 0x2e80 && cp <= 0xa4cf && cp !== 0x303f) || (cp >= 0xac00 && cp <= 0xd7a3) ||
-    (cp >= 0xf900 && cp <= 0xfaff) || (cp >= 0xfe30 && cp <= 0xfe4f) || (cp >= 0xff00 && cp <= 0xff60) ||
-    (cp >= 0xffe0 && cp <= 0xffe6) || (cp >= 0x1f300 && cp <= 0x1f64f) || (cp >= 0x1f900 && cp <= 0x1f9ff) ||
+    (cp >= 0x1100 && cp <= 0x115f) ||
+    (cp >= 0x2e80 && cp <= 0xa4cf && cp !== 0x303f) ||
+    (cp >= 0xac00 && cp <= 0xd7a3) ||
+    (cp >= 0xf900 && cp <= 0xfaff) ||
+    (cp >= 0xfe30 && cp <= 0xfe4f) ||
+    (cp >= 0xff00 && cp <= 0xff60) ||
+    (cp >= 0xffe0 && cp <= 0xffe6) ||
+    (cp >= 0x1f300 && cp <= 0x1f64f) ||
+    (cp >= 0x1f900 && cp <= 0x1f9ff) ||
     (cp >= 0x20000 && cp <= 0x3fffd)
-  ) return 2;
+  )
+    return 2;
   return 1;
 }
 
@@ -24,7 +37,10 @@ export function textWidth(s: string): number {
   let w = 0;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
-    if (c >= 0x20 && c < 0x7f) { w++; continue; }
+    if (c >= 0x20 && c < 0x7f) {
+      w++;
+      continue;
+    }
     const cp = s.codePointAt(i)!;
     if (cp > 0xffff) i++;
     w += codePointWidth(cp);
@@ -84,15 +100,21 @@ export function wrapLine(line: string, width: number): string[] {
       // a word longer than a line: fill what is left of this line, then whole lines
       // (after a space, and only where the space and a piece fit: else the piece would fuse with the word before)
       if (pendingSpace) {
-        if (curW + 1 < w) { cur += ' '; curW++; } else if (hasText) flush();
+        if (curW + 1 < w) {
+          cur += ' ';
+          curW++;
+        } else if (hasText) flush();
       }
-      for (let k = 0; k < word.length; ) {
+      for (let k = 0; k < word.length;) {
         const cp = word.codePointAt(k)!;
         const len = cp > 0xffff ? 2 : 1;
         const cw = codePointWidth(cp);
         if (curW + cw > w) {
           if (hasText) flush();
-          if (curW + cw > w) { cur = ''; curW = 0; } // the indentation leaves no room: drop it
+          if (curW + cw > w) {
+            cur = '';
+            curW = 0;
+          } // the indentation leaves no room: drop it
         }
         cur += word.slice(k, k + len);
         curW += cw;

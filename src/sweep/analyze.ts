@@ -30,7 +30,9 @@ export const ENTRY_SOURCES: ((facts: Facts) => string[])[] = [
     if (r.state !== 'ok') return [];
     const t = facts.request.target;
     return r.value.flatMap((ing) => {
-      const paths = (ing.spec.rules ?? []).flatMap((rule) => (rule.http?.paths ?? []).filter((p) => p.backend.service?.name === t.name).map((p) => `${rule.host ?? '*'}${p.path ?? '/'}`));
+      const paths = (ing.spec.rules ?? []).flatMap((rule) =>
+        (rule.http?.paths ?? []).filter((p) => p.backend.service?.name === t.name).map((p) => `${rule.host ?? '*'}${p.path ?? '/'}`),
+      );
       const def = ing.spec.defaultBackend?.service?.name === t.name ? ['(default backend)'] : [];
       return [`Ingress ${ing.metadata.namespace}/${ing.metadata.name} ${[...paths, ...def].join(' ')}`.trim()];
     });
@@ -39,7 +41,9 @@ export const ENTRY_SOURCES: ((facts: Facts) => string[])[] = [
     (facts.gateway?.routes ?? []).flatMap(({ kind, read }) =>
       read.state === 'ok'
         ? read.value.map((r) => {
-            const gws = parentRefsOf(r).filter(isGatewayParent).map((p) => `${p.namespace}/${p.name}`);
+            const gws = parentRefsOf(r)
+              .filter(isGatewayParent)
+              .map((p) => `${p.namespace}/${p.name}`);
             return `${kind} ${routeNs(r)}/${r.metadata.name}${gws.length ? ` via ${gws.join(', ')}` : ''}`;
           })
         : [],
@@ -178,7 +182,13 @@ export function analyzeSweep(sf: SweepFacts): SweepReport {
   const namespaces: SweepNamespace[] = [];
   for (const n of sf.swept) {
     if (n.services.state !== 'ok' && n.services.state !== 'not-found') {
-      namespaces.push({ name: n.name, status: 'not-checked', why: `list services in namespace ${n.name}: ${n.services.state}${n.services.message ? ` (${n.services.message})` : ''}`, services: 0, hygiene: [] });
+      namespaces.push({
+        name: n.name,
+        status: 'not-checked',
+        why: `list services in namespace ${n.name}: ${n.services.state}${n.services.message ? ` (${n.services.message})` : ''}`,
+        services: 0,
+        hygiene: [],
+      });
       continue;
     }
     const services = n.services.state === 'ok' ? n.services.value : [];
@@ -198,7 +208,12 @@ export function analyzeSweep(sf: SweepFacts): SweepReport {
     const nsFacts = factsForService(sf, shared, n, '-', undefined);
     namespaces.push({ name: n.name, status: 'checked', services: services.length, hygiene: hygiene(nsFacts, n) });
   }
-  rows.sort((a, b) => RANK[a.verdict] - RANK[b.verdict] || (b.warnings > 0 ? 1 : 0) - (a.warnings > 0 ? 1 : 0) || `${a.namespace}/${a.name}`.localeCompare(`${b.namespace}/${b.name}`));
+  rows.sort(
+    (a, b) =>
+      RANK[a.verdict] - RANK[b.verdict] ||
+      (b.warnings > 0 ? 1 : 0) - (a.warnings > 0 ? 1 : 0) ||
+      `${a.namespace}/${a.name}`.localeCompare(`${b.namespace}/${b.name}`),
+  );
   const dns = checkKubeDns(sf.dns);
   const cni = detectCniFrom(sf.daemonSets, sf.nodes);
   const count = (v: Diagnosis['verdict']) => rows.filter((r) => r.verdict === v).length;
@@ -217,10 +232,15 @@ export function analyzeSweep(sf: SweepFacts): SweepReport {
     request: {
       namespaces: sf.request.namespaces,
       ...(sf.request.from ? { from: sf.request.from.raw } : {}),
-      ...(sf.source.state === 'ok' ? { source: `${sf.source.value.pod.metadata.namespace}/${sf.source.value.pod.metadata.name}`, container: sf.source.value.container } : {}),
+      ...(sf.source.state === 'ok'
+        ? { source: `${sf.source.value.pod.metadata.namespace}/${sf.source.value.pod.metadata.name}`, container: sf.source.value.container }
+        : {}),
       callers: sf.request.callers,
     },
-    cluster: { dns: dns.filter((f) => f.status !== 'info').map((f) => ({ code: f.code, status: f.status, summary: f.summary })), cni: { name: cni.name, enforcesPolicy: cni.enforcesPolicy } },
+    cluster: {
+      dns: dns.filter((f) => f.status !== 'info').map((f) => ({ code: f.code, status: f.status, summary: f.summary })),
+      cni: { name: cni.name, enforcesPolicy: cni.enforcesPolicy },
+    },
     summary,
     namespaces,
     rows,

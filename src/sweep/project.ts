@@ -43,11 +43,23 @@ export function sharedOf(sf: SweepFacts): SweepShared {
 export function ingressFactsFor(sf: SweepFacts, n: NamespaceReads, name: string): IngressFacts {
   const target = { namespace: n.name, name };
   if (n.ingresses.state !== 'ok') {
-    return { ingresses: n.ingresses, classes: { state: 'skipped', message: 'Ingresses could not be listed' }, controllers: [], tlsSecrets: [], backendServices: {} };
+    return {
+      ingresses: n.ingresses,
+      classes: { state: 'skipped', message: 'Ingresses could not be listed' },
+      controllers: [],
+      tlsSecrets: [],
+      backendServices: {},
+    };
   }
   const ingresses = n.ingresses.value.filter((i) => routesTo(i, target));
   if (ingresses.length === 0) {
-    return { ingresses: { state: 'ok', value: [] }, classes: { state: 'skipped', message: 'no Ingress routes to the Service' }, controllers: [], tlsSecrets: [], backendServices: {} };
+    return {
+      ingresses: { state: 'ok', value: [] },
+      classes: { state: 'skipped', message: 'no Ingress routes to the Service' },
+      controllers: [],
+      tlsSecrets: [],
+      backendServices: {},
+    };
   }
   const classes = sf.ingressClasses.state === 'ok' ? sf.ingressClasses.value : [];
   const controllers = new Set<string>();
@@ -69,7 +81,13 @@ export function gatewayFactsFor(sf: SweepFacts, namespace: string, name: string)
   const g = sf.gateway;
   if (!g) return undefined;
   const target = { namespace, name };
-  return { ...g, routes: g.routes.map(({ kind, read }) => ({ kind, read: read.state === 'ok' ? { state: 'ok' as const, value: read.value.filter((r) => routesToService(r, target)) } : read })) };
+  return {
+    ...g,
+    routes: g.routes.map(({ kind, read }) => ({
+      kind,
+      read: read.state === 'ok' ? { state: 'ok' as const, value: read.value.filter((r) => routesToService(r, target)) } : read,
+    })),
+  };
 }
 
 /** Every backend Service named by these Ingresses, looked up in the namespace's Service list. */

@@ -47,7 +47,12 @@ export interface SweepRow {
   /** Every finding of the Service except info, in check order. */
   findings: BriefFinding[];
   /** With --callers: per pod port, who policy lets in. */
-  callers?: { port: number; protocol: Protocol; callers: Caller[]; /** Namespaces a rule admits whose pods were not read (not swept). */ unreadNamespaces?: string[] }[];
+  callers?: {
+    port: number;
+    protocol: Protocol;
+    callers: Caller[];
+    /** Namespaces a rule admits whose pods were not read (not swept). */ unreadNamespaces?: string[];
+  }[];
 }
 
 export interface SweepNamespace {

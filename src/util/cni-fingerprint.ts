@@ -4,7 +4,12 @@
 
 import type { Container, Workload } from '../model/k8s.js';
 
-export interface Hit { name: string; enforces: boolean | null; why: string; stopped?: string }
+export interface Hit {
+  name: string;
+  enforces: boolean | null;
+  why: string;
+  stopped?: string;
+}
 
 export function containersOf(ds: Workload): Container[] {
   const spec = ds.spec?.template?.spec;
@@ -30,15 +35,22 @@ export function fingerprint(ds: Workload): Hit | undefined {
   const hasImage = (re: RegExp) => images.some((i) => re.test(i));
   const at = `DaemonSet ${ns}/${n}`;
   if (n === 'canal' || labels['k8s-app'] === 'canal') return { name: 'canal', enforces: true, why: `${at}: Canal (Flannel networking + Calico policy)` };
-  if (/^calico-node/.test(n) || labels['k8s-app'] === 'calico-node' || hasImage(/calico\/node/)) return { name: 'calico', enforces: true, why: `${at}: Calico enforces NetworkPolicy` };
+  if (/^calico-node/.test(n) || labels['k8s-app'] === 'calico-node' || hasImage(/calico\/node/))
+    return { name: 'calico', enforces: true, why: `${at}: Calico enforces NetworkPolicy` };
   if (n === 'cilium' || labels['k8s-app'] === 'cilium' || hasImage(/cilium\/cilium(:|@|$)/) || n === 'anetd') {
     return { name: 'cilium', enforces: true, why: `${at}: Cilium enforces NetworkPolicy${n === 'anetd' ? ' (GKE Dataplane V2)' : ''}` };
   }
   if (n === 'aws-node' || labels['k8s-app'] === 'aws-node') {
     const agent = cs.find((c) => /aws-network-policy-agent/.test(c.image ?? '') || c.name === 'aws-eks-nodeagent');
     const enable = agent ? flag(agent, '--enable-network-policy') : undefined;
-    if (agent && enable === 'true') return { name: 'aws-vpc-cni', enforces: true, why: `${at}: container ${agent.name} runs with --enable-network-policy=true` };
-    if (agent) return { name: 'aws-vpc-cni', enforces: false, why: `${at}: container ${agent.name} present but --enable-network-policy is ${enable ?? 'not set (default false)'}` };
+    if (agent && enable === 'true')
+      return { name: 'aws-vpc-cni', enforces: true, why: `${at}: container ${agent.name} runs with --enable-network-policy=true` };
+    if (agent)
+      return {
+        name: 'aws-vpc-cni',
+        enforces: false,
+        why: `${at}: container ${agent.name} present but --enable-network-policy is ${enable ?? 'not set (default false)'}`,
+      };
     return { name: 'aws-vpc-cni', enforces: false, why: `${at}: AWS VPC CNI without the network policy agent container does not enforce NetworkPolicy` };
   }
   if (/^weave-net/.test(n) || labels.name === 'weave-net') return { name: 'weave', enforces: true, why: `${at}: Weave Net runs weave-npc` };
@@ -59,7 +71,8 @@ export function fingerprint(ds: Workload): Hit | undefined {
     if (np === 'false') return { name: 'kindnet', enforces: false, why: `${at}: kindnetd runs with --network-policy=false` };
     return { name: 'kindnet', enforces: null, why: `${at}: kindnet enforces NetworkPolicy only in newer releases (--network-policy); version unknown` };
   }
-  if (/flannel/.test(n) || labels.app === 'flannel' || hasImage(/flannel(:|@|$)/)) return { name: 'flannel', enforces: false, why: `${at}: Flannel alone does not enforce NetworkPolicy` };
+  if (/flannel/.test(n) || labels.app === 'flannel' || hasImage(/flannel(:|@|$)/))
+    return { name: 'flannel', enforces: false, why: `${at}: Flannel alone does not enforce NetworkPolicy` };
   return undefined;
 }
 
@@ -72,7 +85,8 @@ export const POLICY_ONLY = new Set(['kube-router', 'azure-npm']);
  */
 export function agentRole(ds: Workload): 'cni' | 'policy' | 'kube-proxy' | undefined {
   const labels = { ...(ds.metadata.labels ?? {}), ...(ds.spec?.template?.metadata?.labels ?? {}) };
-  if (ds.metadata.name === 'kube-proxy' || labels['k8s-app'] === 'kube-proxy' || containersOf(ds).some((c) => /\/kube-proxy(:|@|$)/.test(c.image ?? ''))) return 'kube-proxy';
+  if (ds.metadata.name === 'kube-proxy' || labels['k8s-app'] === 'kube-proxy' || containersOf(ds).some((c) => /\/kube-proxy(:|@|$)/.test(c.image ?? '')))
+    return 'kube-proxy';
   const hit = fingerprint(ds);
   if (!hit) return undefined;
   return POLICY_ONLY.has(hit.name) ? 'policy' : 'cni';

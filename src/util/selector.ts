@@ -12,11 +12,16 @@ export function matchesRequirement(req: LabelSelectorRequirement, labels: Labels
   const value = has ? labels[req.key] : undefined;
   const values = req.values ?? [];
   switch (req.operator) {
-    case 'In': return has && values.includes(value!);
-    case 'NotIn': return !has || !values.includes(value!);
-    case 'Exists': return has;
-    case 'DoesNotExist': return !has;
-    default: return false; // the API server rejects unknown operators; match nothing rather than guess
+    case 'In':
+      return has && values.includes(value!);
+    case 'NotIn':
+      return !has || !values.includes(value!);
+    case 'Exists':
+      return has;
+    case 'DoesNotExist':
+      return !has;
+    default:
+      return false; // the API server rejects unknown operators; match nothing rather than guess
   }
 }
 
@@ -43,11 +48,16 @@ export function isEmptySelector(sel: LabelSelector | undefined): boolean {
 function describeRequirement(r: LabelSelectorRequirement): string {
   const vs = (r.values ?? []).join(',');
   switch (r.operator) {
-    case 'In': return `${r.key} in (${vs})`;
-    case 'NotIn': return `${r.key} notin (${vs})`;
-    case 'Exists': return r.key;
-    case 'DoesNotExist': return `!${r.key}`;
-    default: return `${r.key} ${r.operator} (${vs})`;
+    case 'In':
+      return `${r.key} in (${vs})`;
+    case 'NotIn':
+      return `${r.key} notin (${vs})`;
+    case 'Exists':
+      return r.key;
+    case 'DoesNotExist':
+      return `!${r.key}`;
+    default:
+      return `${r.key} ${r.operator} (${vs})`;
   }
 }
 
@@ -82,10 +92,7 @@ export function matchesMap(sel: Record<string, string> | undefined, labels: Reco
 
 /** Render a LabelSelector as the string kubectl -l accepts ("" for an empty selector). */
 export function selectorToString(sel: LabelSelector): string {
-  return [
-    ...Object.entries(sel.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`),
-    ...(sel.matchExpressions ?? []).map(describeRequirement),
-  ].join(',');
+  return [...Object.entries(sel.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`), ...(sel.matchExpressions ?? []).map(describeRequirement)].join(',');
 }
 
 const KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
@@ -112,7 +119,10 @@ export function parseSelector(text: string): LabelSelector {
       sel.matchExpressions!.push({ key: m[1], operator: 'NotIn', values: [m[2]] });
     } else if ((m = t.match(/^([^\s!=]+)\s+(in|notin)\s*\(([^)]*)\)$/))) {
       checkKey(m[1]);
-      const values = m[3].split(',').map((v) => v.trim()).filter(Boolean);
+      const values = m[3]
+        .split(',')
+        .map((v) => v.trim())
+        .filter(Boolean);
       values.forEach(checkValue);
       sel.matchExpressions!.push({ key: m[1], operator: m[2] === 'in' ? 'In' : 'NotIn', values });
     } else if ((m = t.match(/^!\s*([^\s!=]+)$/))) {

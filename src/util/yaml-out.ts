@@ -54,7 +54,8 @@ export function doubleQuoted(s: string): string {
     else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length && s.charCodeAt(i + 1) >= 0xdc00 && s.charCodeAt(i + 1) <= 0xdfff) {
       out += s.slice(i, i + 2); // a well-formed pair: the character itself
       i++;
-    } else if (c >= 0xd800 && c <= 0xdfff) out += `\\u${c.toString(16)}`; // a lone surrogate
+    } else if (c >= 0xd800 && c <= 0xdfff)
+      out += `\\u${c.toString(16)}`; // a lone surrogate
     else out += s[i];
   }
   return `${out}"`;
@@ -85,7 +86,10 @@ function block(v: Data[] | { [k: string]: Data }, indent: number): string[] {
   if (Array.isArray(v)) {
     for (const item of v) {
       const one = inline(item === undefined ? null : item);
-      if (one !== undefined) { out.push(`${pad}- ${one}`); continue; }
+      if (one !== undefined) {
+        out.push(`${pad}- ${one}`);
+        continue;
+      }
       // a collection in a sequence starts on the dash's line
       const inner = block(item as Data[] | { [k: string]: Data }, indent + 2);
       out.push(`${pad}- ${inner[0].slice(indent + 2)}`, ...inner.slice(1));

@@ -28,7 +28,9 @@ beforeAll(async () => {
   page = await browser.newPage({ viewport: { width: 1600, height: 700 } });
   await page.setContent('<!doctype html><html><body style="background:#fff"><div id="out"></div></body></html>');
   await page.addScriptTag({ content: readFileSync(MERMAID, 'utf8') });
-  await page.evaluate(() => (globalThis as unknown as { mermaid: { initialize(o: object): void } }).mermaid.initialize({ startOnLoad: false, securityLevel: 'strict' }));
+  await page.evaluate(() =>
+    (globalThis as unknown as { mermaid: { initialize(o: object): void } }).mermaid.initialize({ startOnLoad: false, securityLevel: 'strict' }),
+  );
   mkdirSync(OUT, { recursive: true });
 });
 
@@ -57,7 +59,13 @@ describe('Mermaid path in headless Chromium', () => {
   it('renders the policy fault: every hop a node, the denying gate styled failed', async () => {
     const src = mermaidOf('default-deny-no-allow');
     const svg = await render(src);
-    for (const label of ['orders/orders-api-5c8d7f9b6-qwert', 'DNS payments-api.payments', '10.96.12.4:80', 'payments/default-deny-ingress', '10.244.0.21:8080']) {
+    for (const label of [
+      'orders/orders-api-5c8d7f9b6-qwert',
+      'DNS payments-api.payments',
+      '10.96.12.4:80',
+      'payments/default-deny-ingress',
+      '10.244.0.21:8080',
+    ]) {
       expect(svg).toContain(label);
     }
     // the failed class reaches the SVG nodes, with its fill

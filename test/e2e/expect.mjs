@@ -62,7 +62,8 @@ function checkSweep(expect, j) {
       problems.push(`sweep row ${key} missing (rows: ${[...rows.keys()].join(', ')})`);
       continue;
     }
-    if (want.verdict !== undefined && r.verdict !== want.verdict) problems.push(`sweep row ${key}: verdict ${r.verdict}, expected ${want.verdict} (${r.reason})`);
+    if (want.verdict !== undefined && r.verdict !== want.verdict)
+      problems.push(`sweep row ${key}: verdict ${r.verdict}, expected ${want.verdict} (${r.reason})`);
     if (want.layer !== undefined && r.layer !== want.layer) problems.push(`sweep row ${key}: layer ${r.layer}, expected ${want.layer} (${r.reason})`);
     if (want.reason !== undefined && !r.reason.includes(want.reason)) problems.push(`sweep row ${key}: reason "${r.reason}" lacks "${want.reason}"`);
     if (want.live !== undefined && r.live?.state !== want.live) problems.push(`sweep row ${key}: live ${r.live?.state}, expected ${want.live}`);
@@ -74,11 +75,20 @@ function checkSweep(expect, j) {
     }
   }
   if (expect.allHealthy && (j.rows ?? []).some((r) => r.verdict !== 'healthy')) {
-    problems.push(`sweep: not every row healthy: ${(j.rows ?? []).filter((r) => r.verdict !== 'healthy').map((r) => `${r.namespace}/${r.name} ${r.verdict} ${r.reason}`).join('; ')}`);
+    problems.push(
+      `sweep: not every row healthy: ${(j.rows ?? [])
+        .filter((r) => r.verdict !== 'healthy')
+        .map((r) => `${r.namespace}/${r.name} ${r.verdict} ${r.reason}`)
+        .join('; ')}`,
+    );
   }
-  if (expect.rowCount !== undefined && (j.rows ?? []).length !== expect.rowCount) problems.push(`sweep: ${(j.rows ?? []).length} rows, expected ${expect.rowCount}`);
+  if (expect.rowCount !== undefined && (j.rows ?? []).length !== expect.rowCount)
+    problems.push(`sweep: ${(j.rows ?? []).length} rows, expected ${expect.rowCount}`);
   const notChecked = j.summary?.notChecked ?? [];
-  for (const ns of expect.notChecked ?? []) if (!notChecked.includes(ns)) problems.push(`sweep: namespace ${ns} should be reported not checked (not checked: ${notChecked.join(', ') || 'none'})`);
-  for (const ns of expect.checked ?? []) if (notChecked.includes(ns) || !(j.namespaces ?? []).some((n) => n.name === ns && n.status === 'checked')) problems.push(`sweep: namespace ${ns} should have been checked`);
+  for (const ns of expect.notChecked ?? [])
+    if (!notChecked.includes(ns)) problems.push(`sweep: namespace ${ns} should be reported not checked (not checked: ${notChecked.join(', ') || 'none'})`);
+  for (const ns of expect.checked ?? [])
+    if (notChecked.includes(ns) || !(j.namespaces ?? []).some((n) => n.name === ns && n.status === 'checked'))
+      problems.push(`sweep: namespace ${ns} should have been checked`);
   return problems;
 }

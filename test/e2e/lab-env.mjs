@@ -11,7 +11,9 @@ export const lab = path.join(root, 'test/lab/lab.sh');
 export function labEnv() {
   const r = spawnSync('bash', [lab, 'env'], { encoding: 'utf8' });
   if (r.status !== 0) {
-    console.error(`error: the lab cluster is not available\n  why:  \`lab.sh env\` failed: ${(r.stderr || r.stdout).trim()}\n  next: run \`npm run lab:up\` first`);
+    console.error(
+      `error: the lab cluster is not available\n  why:  \`lab.sh env\` failed: ${(r.stderr || r.stdout).trim()}\n  next: run \`npm run lab:up\` first`,
+    );
     process.exit(3);
   }
   const env = {};

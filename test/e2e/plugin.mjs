@@ -110,7 +110,10 @@ const want = (() => {
 const same = (r, what) => {
   const j = json(r, what);
   expect(r.code === want.code, `${what}: exit ${r.code}, k8snet gave ${want.code}`);
-  expect(j.diagnosis.verdict === want.verdict && j.diagnosis.layer === want.layer, `${what}: ${j.diagnosis.verdict}/${j.diagnosis.layer}, k8snet gave ${want.verdict}/${want.layer}`);
+  expect(
+    j.diagnosis.verdict === want.verdict && j.diagnosis.layer === want.layer,
+    `${what}: ${j.diagnosis.verdict}/${j.diagnosis.layer}, k8snet gave ${want.verdict}/${want.layer}`,
+  );
   return j;
 };
 
@@ -122,7 +125,21 @@ await check('kubectl k8snet diagnose = k8snet diagnose (verdict, layer, exit)', 
 });
 
 await check('kubectl k8snet --kubeconfig K -n payments diagnose payments-api (flags before the subcommand)', () => {
-  const r = run(kubectl, ['k8snet', '--kubeconfig', reader, '-n', 'payments', 'diagnose', 'payments-api', '--from', 'orders/orders-api', '--probe-timeout', '2s', '-o', 'json']);
+  const r = run(kubectl, [
+    'k8snet',
+    '--kubeconfig',
+    reader,
+    '-n',
+    'payments',
+    'diagnose',
+    'payments-api',
+    '--from',
+    'orders/orders-api',
+    '--probe-timeout',
+    '2s',
+    '-o',
+    'json',
+  ]);
   const j = same(r, 'flags first');
   expect(j.target.namespace === 'payments' && j.target.name === 'payments-api', `target ${JSON.stringify(j.target)}`);
 });
@@ -179,7 +196,10 @@ await check('bash completion, -n honoured: -n payments diagnose <TAB> offers pay
 
 await check('completion is silent when the cluster refuses (RBAC nobody): no candidates, no error', () => {
   const r = bashComplete(['k8snet', 'diagnose', 'pay'], { KUBECONFIG: nobody });
-  expect(r.code === 0 && r.reply.length === 0 && r.stderr.trim() === '', `exit ${r.code} COMPREPLY ${JSON.stringify(r.reply)} stderr ${r.stderr.slice(0, 200)}`);
+  expect(
+    r.code === 0 && r.reply.length === 0 && r.stderr.trim() === '',
+    `exit ${r.code} COMPREPLY ${JSON.stringify(r.reply)} stderr ${r.stderr.slice(0, 200)}`,
+  );
 });
 
 await check('kubectl __complete k8snet diagnose payments/ (kubectl_complete-k8snet)', () => {

@@ -37,12 +37,14 @@ function run(cmd, argv, opts = {}) {
 async function pool(items, n, fn) {
   const res = new Array(items.length);
   let i = 0;
-  await Promise.all(Array.from({ length: n }, async () => {
-    while (i < items.length) {
-      const k = i++;
-      res[k] = await fn(items[k]);
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: n }, async () => {
+      while (i < items.length) {
+        const k = i++;
+        res[k] = await fn(items[k]);
+      }
+    }),
+  );
   return res;
 }
 
@@ -72,22 +74,33 @@ try {
   for (const src of pods) for (const dst of pods) if (src !== dst) for (const port of [8080, 9090]) flows.push({ src, dst, port });
   const results = await pool(flows, 4, async (f) => {
     const [sns, sname] = f.src.split('/');
-    const engine = await run(process.execPath, [path.join(root, 'bin/k8snet.js'), 'policy', f.src, f.dst, '--port', String(f.port), '-o', 'json', '--kubeconfig', env.K8SNET_LAB_READONLY_KUBECONFIG], { env: { ...process.env, KUBECONFIG: '' } });
+    const engine = await run(
+      process.execPath,
+      [path.join(root, 'bin/k8snet.js'), 'policy', f.src, f.dst, '--port', String(f.port), '-o', 'json', '--kubeconfig', env.K8SNET_LAB_READONLY_KUBECONFIG],
+      { env: { ...process.env, KUBECONFIG: '' } },
+    );
     let predicted;
     try {
       predicted = JSON.parse(engine.out).allowed;
     } catch {
       predicted = `error (exit ${engine.code}): ${engine.err.trim().split('\n')[0]}`;
     }
-    const probe = await run(kubectl, ['-n', sns, 'exec', sname, '-c', 'toolbox', '--', 'timeout', '2', 'wget', '-q', '-O', '/dev/null', `http://${ips[f.dst]}:${f.port}/health`], { timeoutMs: 15000 });
+    const probe = await run(
+      kubectl,
+      ['-n', sns, 'exec', sname, '-c', 'toolbox', '--', 'timeout', '2', 'wget', '-q', '-O', '/dev/null', `http://${ips[f.dst]}:${f.port}/health`],
+      { timeoutMs: 15000 },
+    );
     // exit 0: connected and got a reply; timeout's 143: dropped; anything else is shown as is
-    const observed = probe.code === 0 ? true : probe.code === 143 || probe.code === 124 ? false : `probe exit ${probe.code}: ${probe.err.trim().split('\n')[0]}`;
+    const observed =
+      probe.code === 0 ? true : probe.code === 143 || probe.code === 124 ? false : `probe exit ${probe.code}: ${probe.err.trim().split('\n')[0]}`;
     return { ...f, predicted, observed, agree: predicted === observed };
   });
   console.log(`\n${'source'.padEnd(16)} ${'destination'.padEnd(16)} ${'port'.padEnd(5)} ${'engine'.padEnd(8)} ${'packets'.padEnd(8)} result`);
   for (const r of results) {
     const show = (v) => (v === true ? 'allow' : v === false ? 'deny' : String(v));
-    console.log(`${r.src.padEnd(16)} ${r.dst.padEnd(16)} ${String(r.port).padEnd(5)} ${show(r.predicted).padEnd(8)} ${show(r.observed).padEnd(8)} ${r.agree ? 'agree' : 'DISAGREE'}`);
+    console.log(
+      `${r.src.padEnd(16)} ${r.dst.padEnd(16)} ${String(r.port).padEnd(5)} ${show(r.predicted).padEnd(8)} ${show(r.observed).padEnd(8)} ${r.agree ? 'agree' : 'DISAGREE'}`,
+    );
     if (r.agree) passed++;
     else failed++;
   }

@@ -29,7 +29,14 @@ export function missingProxyRules(services, slices, rulesText) {
     for (const node of nodes) {
       for (const p of svc.spec.ports ?? []) {
         const proto = (p.protocol ?? 'TCP').toLowerCase();
-        const ok = node.lines.some((l) => l.startsWith('-A KUBE-SERVICES ') && l.includes(`-d ${ip}/32 `) && l.includes(`-p ${proto} `) && l.includes(`--dport ${p.port} `) && l.includes('-j KUBE-SVC-'));
+        const ok = node.lines.some(
+          (l) =>
+            l.startsWith('-A KUBE-SERVICES ') &&
+            l.includes(`-d ${ip}/32 `) &&
+            l.includes(`-p ${proto} `) &&
+            l.includes(`--dport ${p.port} `) &&
+            l.includes('-j KUBE-SVC-'),
+        );
         if (!ok) missing.push(`${node.name}: ${ns}/${name} ClusterIP ${ip}:${p.port}/${proto}`);
       }
       for (const addr of new Set(ready)) {
@@ -53,7 +60,7 @@ export async function waitProxySynced({ kubectl, kubeconfig, lab, limitMs = 2000
       last = missingProxyRules(JSON.parse(svcs).items, JSON.parse(eps).items, rules);
       if (last.length === 0) return [];
     } else {
-      last = ['could not read Services, EndpointSlices or the nodes\' nat tables'];
+      last = ["could not read Services, EndpointSlices or the nodes' nat tables"];
     }
     await new Promise((r) => setTimeout(r, 500));
   }

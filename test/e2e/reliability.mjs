@@ -15,12 +15,23 @@ if (!existsSync(resultsFile)) {
   process.exit(2);
 }
 const rows = JSON.parse(readFileSync(resultsFile, 'utf8'));
-const esc = (s) => String(s ?? '').replace(/\|/g, '\\|').replace(/\n/g, ' ');
+const esc = (s) =>
+  String(s ?? '')
+    .replace(/\|/g, '\\|')
+    .replace(/\n/g, ' ');
 const expected = (e) =>
-  [e.exit !== undefined ? `exit ${e.exit}` : '', e.verdict ?? '', e.layer ? `layer ${e.layer}` : '', ...(e.codes ?? []), ...(e.stderr ?? []).map((s) => `stderr "${s}"`), e.maxMs ? `< ${e.maxMs} ms` : '']
+  [
+    e.exit !== undefined ? `exit ${e.exit}` : '',
+    e.verdict ?? '',
+    e.layer ? `layer ${e.layer}` : '',
+    ...(e.codes ?? []),
+    ...(e.stderr ?? []).map((s) => `stderr "${s}"`),
+    e.maxMs ? `< ${e.maxMs} ms` : '',
+  ]
     .filter(Boolean)
     .join('; ');
-const observed = (o) => (o ? [`exit ${o.exit}`, o.verdict, o.layer ? `layer ${o.layer}` : '', o.headline ?? o.stderr].filter(Boolean).join('; ') : 'did not run');
+const observed = (o) =>
+  o ? [`exit ${o.exit}`, o.verdict, o.layer ? `layer ${o.layer}` : '', o.headline ?? o.stderr].filter(Boolean).join('; ') : 'did not run';
 const lines = [
   '# Reliability: faults and bad input, expected and observed',
   '',
@@ -31,7 +42,10 @@ const lines = [
   '',
   '| scenario | fault or input | expected | observed | wall ms | API requests | result |',
   '| --- | --- | --- | --- | --- | --- | --- |',
-  ...rows.map((r) => `| ${esc(r.scenario)} | ${esc(r.description)} | ${esc(expected(r.expect ?? {}))} | ${esc(observed(r.observed))} | ${r.ms} | ${r.requests} | ${r.pass ? 'pass' : 'FAIL: ' + esc((r.problems ?? []).join('; '))} |`),
+  ...rows.map(
+    (r) =>
+      `| ${esc(r.scenario)} | ${esc(r.description)} | ${esc(expected(r.expect ?? {}))} | ${esc(observed(r.observed))} | ${r.ms} | ${r.requests} | ${r.pass ? 'pass' : 'FAIL: ' + esc((r.problems ?? []).join('; '))} |`,
+  ),
   '',
   ...renderUnitSection(),
 ];

@@ -74,7 +74,9 @@ function kubeconfigFor(user, env) {
 function applyScenario(sc, env) {
   const kubectl = env.K8SNET_LAB_KUBECTL || 'kubectl';
   const kenv = { KUBECONFIG: env.KUBECONFIG, KUBECTL: kubectl, LAB: lab, ...labVars(env) };
-  const manifests = readdirSync(sc.dir).filter((f) => /\.(ya?ml|json)$/.test(f) && f !== 'scenario.json').sort();
+  const manifests = readdirSync(sc.dir)
+    .filter((f) => /\.(ya?ml|json)$/.test(f) && f !== 'scenario.json')
+    .sort();
   for (const f of manifests) {
     const r = sh(kubectl, ['apply', '-f', path.join(sc.dir, f)], { env: kenv });
     if (r.code !== 0) return `kubectl apply ${f} failed: ${r.stderr.trim()}`;
@@ -137,7 +139,18 @@ async function runK8snet(sc, env, tmp) {
   } catch {
     json = null;
   }
-  return { code, stdout, stderr, ms, json, started, ended, save: existsSync(save) ? save : null, argv, error: timedOut ? new Error(`killed after ${limitMs} ms`) : null };
+  return {
+    code,
+    stdout,
+    stderr,
+    ms,
+    json,
+    started,
+    ended,
+    save: existsSync(save) ? save : null,
+    argv,
+    error: timedOut ? new Error(`killed after ${limitMs} ms`) : null,
+  };
 }
 
 /**
@@ -155,7 +168,11 @@ function leakedSecrets(sc, run, kubeconfig) {
   const facts = run.save ? readFileSync(run.save, 'utf8') : '';
   const problems = [];
   for (const s of secrets) {
-    for (const [where, text] of [['stdout', run.stdout], ['stderr', run.stderr], ['facts file', facts]]) {
+    for (const [where, text] of [
+      ['stdout', run.stdout],
+      ['stderr', run.stderr],
+      ['facts file', facts],
+    ]) {
       if (text.includes(s)) problems.push(`a secret (${s.slice(0, 6)}...) appears in the ${where}`);
     }
   }
@@ -179,7 +196,10 @@ function factsFileProblems(sc, run) {
  * all three formats; plus the facts file itself.
  */
 async function everyOutput(sc, env, run) {
-  const outputs = [['json', run.stdout], ['json stderr', run.stderr]];
+  const outputs = [
+    ['json', run.stdout],
+    ['json stderr', run.stderr],
+  ];
   if (run.save) outputs.push(['facts file', readFileSync(run.save, 'utf8')]);
   const kc = kubeconfigFor(sc.spec.user, env);
   const command = sc.spec.command ?? 'diagnose';
@@ -189,7 +209,8 @@ async function everyOutput(sc, env, run) {
     ['table -v', [...base, '-o', 'table', '-v']],
     ['markdown', [...base, '-o', 'markdown']],
   ];
-  if (run.save) for (const o of ['json', 'table', 'markdown']) runs.push([`analyze -o ${o}`, [path.join(root, 'bin/k8snet.js'), 'analyze', run.save, '-o', o, '-v']]);
+  if (run.save)
+    for (const o of ['json', 'table', 'markdown']) runs.push([`analyze -o ${o}`, [path.join(root, 'bin/k8snet.js'), 'analyze', run.save, '-o', o, '-v']]);
   for (const [name, argv] of runs) {
     const r = sh(process.execPath, argv, { env: { NO_COLOR: '1', KUBECONFIG: '' }, timeoutMs: (sc.spec.timeoutSec ?? 60) * 1000 });
     outputs.push([`${name} stdout`, r.stdout], [`${name} stderr`, r.stderr]);
@@ -236,14 +257,19 @@ for (const sc of scenarios) {
     else if (sc.spec.wait?.proxy !== false) {
       const t0 = Date.now();
       const missing = await waitProxySynced({ kubectl: env.K8SNET_LAB_KUBECTL || 'kubectl', kubeconfig: env.KUBECONFIG, lab });
-      if (missing.length) process.stderr.write(`   note: after ${Date.now() - t0} ms kube-proxy still lacks ${missing.length} rule(s), e.g. ${missing.slice(0, 3).join('; ')}; running anyway\n`);
+      if (missing.length)
+        process.stderr.write(
+          `   note: after ${Date.now() - t0} ms kube-proxy still lacks ${missing.length} rule(s), e.g. ${missing.slice(0, 3).join('; ')}; running anyway\n`,
+        );
     }
   }
   // `runs`: several k8snet runs against the one world the scenario set up (e.g. the same target from
   // a busybox-only source and from a curl/dig source); each run is a row named SCENARIO@RUN.
   const variants = Array.isArray(sc.spec.runs) && sc.spec.runs.length ? sc.spec.runs : [null];
   for (const v of variants) {
-    const vsc = v ? { ...sc, name: `${sc.name}@${v.name}`, spec: { ...sc.spec, ...v, runs: undefined, description: v.description ?? sc.spec.description } } : sc;
+    const vsc = v
+      ? { ...sc, name: `${sc.name}@${v.name}`, spec: { ...sc.spec, ...v, runs: undefined, description: v.description ?? sc.spec.description } }
+      : sc;
     if (v) process.stderr.write(`   ${vsc.name}: ${vsc.spec.args.join(' ')}\n`);
     let problems = [...setupProblems];
     let run = null;
@@ -263,7 +289,7 @@ for (const sc of scenarios) {
         copyFileSync(run.save, path.join(dest, 'facts.json'));
       }
     }
-    const named = run?.json?.diagnosis ? run.json.diagnosis.layer ?? run.json.diagnosis.verdict : run ? `exit ${run.code}` : '-';
+    const named = run?.json?.diagnosis ? (run.json.diagnosis.layer ?? run.json.diagnosis.verdict) : run ? `exit ${run.code}` : '-';
     const row = {
       scenario: vsc.name,
       expected: vsc.spec.expect?.layer ?? vsc.spec.expect?.verdict ?? `exit ${vsc.spec.expect?.exit ?? '?'}`,
@@ -275,7 +301,15 @@ for (const sc of scenarios) {
       problems,
       description: vsc.spec.description ?? '',
       expect: vsc.spec.expect ?? {},
-      observed: run ? { exit: run.code, verdict: run.json?.diagnosis?.verdict, layer: run.json?.diagnosis?.layer, headline: run.json?.diagnosis?.headline, stderr: run.stderr.trim().split('\n').slice(0, 3).join(' / ') } : null,
+      observed: run
+        ? {
+            exit: run.code,
+            verdict: run.json?.diagnosis?.verdict,
+            layer: run.json?.diagnosis?.layer,
+            headline: run.json?.diagnosis?.headline,
+            stderr: run.stderr.trim().split('\n').slice(0, 3).join(' / '),
+          }
+        : null,
     };
     rows.push(row);
     process.stderr.write(`   ${row.pass ? 'PASS' : 'FAIL'} (${row.ms} ms, reset ${reset.ms} ms)\n`);

@@ -18,7 +18,18 @@ export function loadFacts(name: string): Facts {
 
 /** Every synthetic (hand-made) situation in test/fixtures/facts. */
 export const SYNTHETIC_FACT_FIXTURES = [
-  'healthy', 'selector-typo', 'wrong-target-port', 'pods-not-ready', 'coredns-down', 'default-deny-no-allow',
-  'egress-deny-dns', 'pod-network-broken', 'kube-proxy-down', 'ingress-no-controller', 'ingress-class-mismatch',
-  'ingress-backend-other-namespace', 'distroless-source', 'forbidden-reads',
+  'healthy',
+  'selector-typo',
+  'wrong-target-port',
+  'pods-not-ready',
+  'coredns-down',
+  'default-deny-no-allow',
+  'egress-deny-dns',
+  'pod-network-broken',
+  'kube-proxy-down',
+  'ingress-no-controller',
+  'ingress-class-mismatch',
+  'ingress-backend-other-namespace',
+  'distroless-source',
+  'forbidden-reads',
 ] as const;

@@ -26,13 +26,23 @@ describe('rbac manifest', () => {
     const roleName = { read: 'k8snet-read', exec: 'k8snet-exec', ephemeral: 'k8snet-ephemeral', secrets: 'k8snet-tls-secrets' } as const;
     for (const p of PERMISSIONS) {
       const res = p.subresource ? `${p.resource}/${p.subresource}` : p.resource;
-      const row = rows.find((r) => r.startsWith(`| ${roleName[p.role]}`) && new RegExp(`\\b${res.replace('/', '\\/')}\\b`).test(r.split('|')[2] ?? '') && p.verbs.every((v) => (r.split('|')[2] ?? '').includes(v)));
+      const row = rows.find(
+        (r) =>
+          r.startsWith(`| ${roleName[p.role]}`) &&
+          new RegExp(`\\b${res.replace('/', '\\/')}\\b`).test(r.split('|')[2] ?? '') &&
+          p.verbs.every((v) => (r.split('|')[2] ?? '').includes(v)),
+      );
       expect(row, `docs/rbac.md row for ${roleName[p.role]} ${p.verbs.join(', ')} ${res}`).toBeDefined();
     }
   });
   it('--namespaces: exec (and ephemeral, tls-secrets) become Roles and RoleBindings in each namespace; no cluster-wide exec', () => {
     const text = rbacManifest({ subjectKind: 'Group', subjectName: 'sre', exec: true, ephemeral: true, secrets: true, namespaces: ['orders', 'payments'] });
-    const d = docs(text) as unknown as { kind: string; metadata: { name: string; namespace?: string }; rules?: Rule[]; roleRef?: { kind: string; name: string } }[];
+    const d = docs(text) as unknown as {
+      kind: string;
+      metadata: { name: string; namespace?: string };
+      rules?: Rule[];
+      roleRef?: { kind: string; name: string };
+    }[];
     const clusterRes = d.filter((x) => x.kind === 'ClusterRole').flatMap((x) => (x.rules ?? []).flatMap((r) => r.resources));
     expect(clusterRes).not.toContain('pods/exec');
     expect(clusterRes).not.toContain('pods/ephemeralcontainers');
@@ -75,7 +85,9 @@ describe('rbac manifest', () => {
     expect(all).toContain('|secrets|get');
   });
   it('binds a ServiceAccount with its namespace', () => {
-    const d = docs(rbacManifest({ subjectKind: 'ServiceAccount', subjectName: 'k8snet', subjectNamespace: 'ops', exec: true, ephemeral: false, secrets: false }));
+    const d = docs(
+      rbacManifest({ subjectKind: 'ServiceAccount', subjectName: 'k8snet', subjectNamespace: 'ops', exec: true, ephemeral: false, secrets: false }),
+    );
     const binding = d.find((x) => x.kind === 'ClusterRoleBinding') as unknown as { subjects: { kind: string; namespace: string }[] };
     expect(binding.subjects[0]).toEqual({ kind: 'ServiceAccount', name: 'k8snet', namespace: 'ops' });
   });

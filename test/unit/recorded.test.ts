@@ -12,7 +12,11 @@ import { renderJson, renderMarkdown, renderTable } from '../../src/report/index.
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const recorded = path.join(root, 'test/fixtures/recorded');
 const scenarios = path.join(root, 'test/lab/scenarios');
-const names = existsSync(recorded) ? readdirSync(recorded).filter((n) => existsSync(path.join(recorded, n, 'facts.json'))).sort() : [];
+const names = existsSync(recorded)
+  ? readdirSync(recorded)
+      .filter((n) => existsSync(path.join(recorded, n, 'facts.json')))
+      .sort()
+  : [];
 
 interface Expect {
   exit?: number;

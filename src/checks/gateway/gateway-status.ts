@@ -22,27 +22,62 @@ export function checkGatewayStatus(gateway: Gateway, used: Listener[]): Finding[
   const listenerStatus = (gateway.status?.listeners ?? []).map((l) => `listener ${l.name}: attachedRoutes ${l.attachedRoutes}`);
   const gen = gateway.metadata.generation;
   const stale = [accepted, programmed].some((c) => c?.observedGeneration !== undefined && gen !== undefined && c.observedGeneration < gen);
-  const evidence = [...conds.map(conditionText), ...(addresses.length ? [`addresses: ${addresses.join(', ')}`] : []), ...listenerStatus, ...(stale ? [`generation ${gen}: the conditions are older than the Gateway's spec`] : [])];
+  const evidence = [
+    ...conds.map(conditionText),
+    ...(addresses.length ? [`addresses: ${addresses.join(', ')}`] : []),
+    ...listenerStatus,
+    ...(stale ? [`generation ${gen}: the conditions are older than the Gateway's spec`] : []),
+  ];
   if (conds.length === 0) {
-    out.push(gf('gateway/gateway-no-status', 'warn', `Gateway ${id} has no status conditions: its controller has not reported on it`, evidence, { subject, next }));
+    out.push(
+      gf('gateway/gateway-no-status', 'warn', `Gateway ${id} has no status conditions: its controller has not reported on it`, evidence, { subject, next }),
+    );
     return out;
   }
   if (accepted?.status !== 'True') {
     out.push(gf('gateway/gateway-not-accepted', 'fail', `Gateway ${id} is not Accepted: ${gatewayReasonWords(accepted?.reason)}`, evidence, { subject, next }));
   } else if (programmed?.status !== 'True') {
-    out.push(gf('gateway/gateway-not-programmed', 'fail', `Gateway ${id} is Accepted but not Programmed: ${gatewayReasonWords(programmed?.reason)}`, evidence, { subject, next }));
+    out.push(
+      gf('gateway/gateway-not-programmed', 'fail', `Gateway ${id} is Accepted but not Programmed: ${gatewayReasonWords(programmed?.reason)}`, evidence, {
+        subject,
+        next,
+      }),
+    );
   } else {
-    out.push(gf('gateway/gateway-ok', 'pass', `Gateway ${id} is Accepted and Programmed${addresses.length ? ` at ${addresses.map((a) => a.split(' ')[1]).join(', ')}` : ''}`, evidence, { subject }));
+    out.push(
+      gf(
+        'gateway/gateway-ok',
+        'pass',
+        `Gateway ${id} is Accepted and Programmed${addresses.length ? ` at ${addresses.map((a) => a.split(' ')[1]).join(', ')}` : ''}`,
+        evidence,
+        { subject },
+      ),
+    );
   }
   if (addresses.length === 0) {
-    out.push(gf('gateway/gateway-no-address', 'info', `Gateway ${id} lists no address in status.addresses: clients cannot learn where it listens from the Gateway (k8snet probes its data-plane Service or pods)`, [], { subject }));
+    out.push(
+      gf(
+        'gateway/gateway-no-address',
+        'info',
+        `Gateway ${id} lists no address in status.addresses: clients cannot learn where it listens from the Gateway (k8snet probes its data-plane Service or pods)`,
+        [],
+        { subject },
+      ),
+    );
   }
   for (const l of used) {
     const ls = gateway.status?.listeners?.find((x) => x.name === l.name);
     const bad = (ls?.conditions ?? []).filter((c) => BAD[c.type] === c.status);
     if (bad.length > 0) {
-      out.push(gf('gateway/listener-invalid', 'fail', `Listener ${l.name} of Gateway ${id} (${l.protocol} ${l.port}) reports ${bad.map((c) => `${c.type}=${c.status}: ${gatewayReasonWords(c.reason)}`).join('; ')}`,
-        bad.map(conditionText), { subject, next }));
+      out.push(
+        gf(
+          'gateway/listener-invalid',
+          'fail',
+          `Listener ${l.name} of Gateway ${id} (${l.protocol} ${l.port}) reports ${bad.map((c) => `${c.type}=${c.status}: ${gatewayReasonWords(c.reason)}`).join('; ')}`,
+          bad.map(conditionText),
+          { subject, next },
+        ),
+      );
     }
   }
   return out;

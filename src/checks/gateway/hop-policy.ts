@@ -33,10 +33,20 @@ export function checkGatewayHop(facts: Facts, route: GatewayRoute): Finding[] {
   const t = facts.request.target;
   const subject = routeSubject(route);
   const svcPorts = facts.service.value.spec.ports ?? [];
-  const ports = [...new Set(backendRefsOf(route).filter((b) => isServiceRef(b) && b.namespace === t.namespace && b.name === t.name && b.weight > 0 && b.port !== undefined).map((b) => b.port!))]
-    .map((p) => svcPorts.find((sp) => sp.port === p)).filter((sp): sp is ServicePort => sp !== undefined);
+  const ports = [
+    ...new Set(
+      backendRefsOf(route)
+        .filter((b) => isServiceRef(b) && b.namespace === t.namespace && b.name === t.name && b.weight > 0 && b.port !== undefined)
+        .map((b) => b.port!),
+    ),
+  ]
+    .map((p) => svcPorts.find((sp) => sp.port === p))
+    .filter((sp): sp is ServicePort => sp !== undefined);
   if (ports.length === 0) return [];
-  const planes = parentRefsOf(route).filter(isGatewayParent).map((p) => gw.dataPlanes[`${p.namespace}/${p.name}`]).filter((d) => d !== undefined);
+  const planes = parentRefsOf(route)
+    .filter(isGatewayParent)
+    .map((p) => gw.dataPlanes[`${p.namespace}/${p.name}`])
+    .filter((d) => d !== undefined);
   const gwPods = new Map<string, Pod>();
   for (const d of planes) if (d.pods.state === 'ok') for (const p of d.pods.value.filter(isPodReady)) gwPods.set(`${podNamespace(p)}/${p.metadata.name}`, p);
   if (gwPods.size === 0) return [];
@@ -45,11 +55,20 @@ export function checkGatewayHop(facts: Facts, route: GatewayRoute): Finding[] {
   const gwNamespaces = [...new Set([...gwPods.values()].map(podNamespace))];
   const unreadable = [
     ...fw.unreadable.filter((u) => u.what.includes(`namespace ${t.namespace}`) || u.what.startsWith('list namespaces')).map((u) => u.what),
-    ...gwNamespaces.filter((ns) => facts.policies[ns]?.state !== 'ok' && facts.policies[ns]?.state !== 'not-found').map((ns) => `list networkpolicies in namespace ${ns}`),
+    ...gwNamespaces
+      .filter((ns) => facts.policies[ns]?.state !== 'ok' && facts.policies[ns]?.state !== 'not-found')
+      .map((ns) => `list networkpolicies in namespace ${ns}`),
   ];
   if (unreadable.length > 0) {
-    return [gf('gateway/hop-unknown', 'unknown', `NetworkPolicy verdict for the gateway pods -> ${t.namespace}/${t.name} is unknown: ${unreadable.join('; ')} could not be read`, unreadable,
-      { subject, next: ['grant list on networkpolicies.networking.k8s.io and namespaces (see `k8snet rbac`)'] })];
+    return [
+      gf(
+        'gateway/hop-unknown',
+        'unknown',
+        `NetworkPolicy verdict for the gateway pods -> ${t.namespace}/${t.name} is unknown: ${unreadable.join('; ')} could not be read`,
+        unreadable,
+        { subject, next: ['grant list on networkpolicies.networking.k8s.io and namespaces (see `k8snet rbac`)'] },
+      ),
+    ];
   }
   if (fw.destinations.length === 0) return [];
   const idx = new WorldIndex({ ...fw.world, pods: [...fw.world.pods, ...[...gwPods.values()].filter((p) => !fw.world.pods.includes(p))] });
@@ -61,7 +80,13 @@ export function checkGatewayHop(facts: Facts, route: GatewayRoute): Finding[] {
         const port = targetPortOn(dst, sp);
         if (port === undefined) continue;
         const protocol = (sp.protocol ?? 'TCP').toUpperCase() as Protocol;
-        const flow: Flow = { src: { kind: 'pod', pod: src, origin: 'gateway data plane' }, dst: { kind: 'pod', pod: dst }, port, protocol, servicePort: sp.port };
+        const flow: Flow = {
+          src: { kind: 'pod', pod: src, origin: 'gateway data plane' },
+          dst: { kind: 'pod', pod: dst },
+          port,
+          protocol,
+          servicePort: sp.port,
+        };
         const v = evaluateFlow(idx, flow);
         const sig = JSON.stringify([src.metadata.labels, podNamespace(src), dst.metadata.labels, port, v.allowed]);
         if (seen.has(sig)) continue;
@@ -70,15 +95,29 @@ export function checkGatewayHop(facts: Facts, route: GatewayRoute): Finding[] {
         const to = `${podNamespace(dst)}/${dst.metadata.name}`;
         const evidence = explainVerdict(v);
         if (v.allowed) {
-          out.push(gf('gateway/hop-allowed', 'pass', `NetworkPolicy allows gateway pod ${from} -> ${to} on ${protocol} ${port} (${routeName(route)})`, evidence, { subject: { kind: 'Pod', namespace: podNamespace(dst), name: dst.metadata.name } }));
+          out.push(
+            gf('gateway/hop-allowed', 'pass', `NetworkPolicy allows gateway pod ${from} -> ${to} on ${protocol} ${port} (${routeName(route)})`, evidence, {
+              subject: { kind: 'Pod', namespace: podNamespace(dst), name: dst.metadata.name },
+            }),
+          );
           continue;
         }
         const denying = [v.egress, v.ingress].filter((d) => !d.allowed).flatMap((d) => d.misses.map((m) => `${m.policy.namespace}/${m.policy.name}`));
         const status: Status = cni.enforcesPolicy === false ? 'warn' : 'fail';
         const suggestion = suggestAllowRule(flow, v);
-        out.push(gf('gateway/hop-denied', status,
-          `NetworkPolicy blocks the Gateway's data plane: ${from} -> ${to} on ${protocol} ${port} is denied by ${[...new Set(denying)].join(', ')}, so ${routeName(route)} cannot reach its backend${status === 'warn' ? ` — but the CNI (${cni.name}) does not enforce NetworkPolicy` : ''}`,
-          evidence, { subject: { kind: 'Pod', namespace: podNamespace(dst), name: dst.metadata.name }, next: [...new Set(denying)].map((n) => `kubectl describe networkpolicy -n ${n.split('/')[0]} ${n.split('/')[1]}`), data: { verdict: v, ...(suggestion ? { suggestion } : {}) } }));
+        out.push(
+          gf(
+            'gateway/hop-denied',
+            status,
+            `NetworkPolicy blocks the Gateway's data plane: ${from} -> ${to} on ${protocol} ${port} is denied by ${[...new Set(denying)].join(', ')}, so ${routeName(route)} cannot reach its backend${status === 'warn' ? ` — but the CNI (${cni.name}) does not enforce NetworkPolicy` : ''}`,
+            evidence,
+            {
+              subject: { kind: 'Pod', namespace: podNamespace(dst), name: dst.metadata.name },
+              next: [...new Set(denying)].map((n) => `kubectl describe networkpolicy -n ${n.split('/')[0]} ${n.split('/')[1]}`),
+              data: { verdict: v, ...(suggestion ? { suggestion } : {}) },
+            },
+          ),
+        );
       }
     }
   }

@@ -27,14 +27,32 @@ export function checkGatewayRoute(facts: Facts, route: GatewayRoute): Finding[] 
   const t = facts.request.target;
   if (!routesToService(route, t)) {
     const names = backendRefsOf(route).map((b) => `${b.kind} ${b.namespace}/${b.name}`);
-    out.push(gf('gateway/none', 'warn', `${routeName(route)} (--route) sends no traffic to ${t.namespace}/${t.name}: its backendRefs name ${names.join(', ') || 'nothing'}`, [], { subject: routeSubject(route), next: [`kubectl get ${route.kind.toLowerCase()} -n ${route.metadata.namespace ?? ''} ${route.metadata.name} -o yaml`] }));
+    out.push(
+      gf(
+        'gateway/none',
+        'warn',
+        `${routeName(route)} (--route) sends no traffic to ${t.namespace}/${t.name}: its backendRefs name ${names.join(', ') || 'nothing'}`,
+        [],
+        { subject: routeSubject(route), next: [`kubectl get ${route.kind.toLowerCase()} -n ${route.metadata.namespace ?? ''} ${route.metadata.name} -o yaml`] },
+      ),
+    );
   }
   if (parents.length === 0) {
-    out.push(gf('gateway/gateway-missing', 'fail', `${routeName(route)} has no parentRefs: it is attached to no Gateway`, [], { subject: routeSubject(route) }));
+    out.push(
+      gf('gateway/gateway-missing', 'fail', `${routeName(route)} has no parentRefs: it is attached to no Gateway`, [], { subject: routeSubject(route) }),
+    );
   }
   for (const p of parents) {
     if (!isGatewayParent(p)) {
-      out.push(gf('gateway/parent-not-gateway', 'info', `${routeName(route)} spec.parentRefs[${p.index}] is a ${p.group}/${p.kind} (${p.namespace}/${p.name}), not a Gateway: k8snet does not follow it`, [], { subject: routeSubject(route) }));
+      out.push(
+        gf(
+          'gateway/parent-not-gateway',
+          'info',
+          `${routeName(route)} spec.parentRefs[${p.index}] is a ${p.group}/${p.kind} (${p.namespace}/${p.name}), not a Gateway: k8snet does not follow it`,
+          [],
+          { subject: routeSubject(route) },
+        ),
+      );
       continue;
     }
     const parent = checkParent(facts, route, p);

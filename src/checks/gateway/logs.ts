@@ -13,7 +13,9 @@ const MAX_LINES = 10;
 export function checkGatewayLogs(route: GatewayRoute, gateways: Gateway[], ctl: IngressControllerFacts | undefined): Finding[] {
   if (!ctl) return [];
   const ns = routeNs(route);
-  const needles = [route.metadata.name, `${ns}/${route.metadata.name}`, ...gateways.map((g) => g.metadata.name), ...(route.spec.hostnames ?? [])].filter((n) => n.length > 2);
+  const needles = [route.metadata.name, `${ns}/${route.metadata.name}`, ...gateways.map((g) => g.metadata.name), ...(route.spec.hostnames ?? [])].filter(
+    (n) => n.length > 2,
+  );
   const quoted: string[] = [];
   let errors = 0;
   for (const log of ctl.logs) {
@@ -25,6 +27,13 @@ export function checkGatewayLogs(route: GatewayRoute, gateways: Gateway[], ctl: 
   }
   if (errors === 0) return [];
   const first = ctl.logs[0];
-  return [gf('gateway/controller-log-errors', 'warn', `${ctl.product} controller logged ${errors} error/warning line(s) mentioning ${route.kind} ${ns}/${route.metadata.name} or its Gateway`,
-    quoted.slice(-MAX_LINES), { subject: routeSubject(route), next: first ? [`kubectl logs -n ${first.namespace} ${first.pod} -c ${first.container} --tail=100`] : [] })];
+  return [
+    gf(
+      'gateway/controller-log-errors',
+      'warn',
+      `${ctl.product} controller logged ${errors} error/warning line(s) mentioning ${route.kind} ${ns}/${route.metadata.name} or its Gateway`,
+      quoted.slice(-MAX_LINES),
+      { subject: routeSubject(route), next: first ? [`kubectl logs -n ${first.namespace} ${first.pod} -c ${first.container} --tail=100`] : [] },
+    ),
+  ];
 }

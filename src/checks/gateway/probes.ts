@@ -20,16 +20,27 @@ export function checkGatewayProbes(facts: Facts, route: GatewayRoute): Finding[]
     const data = { probeId: p.id, outcome: o.kind, httpStatus: o.httpStatus };
     if (o.kind === 'ok') {
       const code = o.httpStatus ?? 0;
-      if (code === 404) return gf('gateway/route-not-matched', 'fail', `${via}: the Gateway answered 404 — its data plane has no route for this host and path`, ev, { subject, data });
+      if (code === 404)
+        return gf('gateway/route-not-matched', 'fail', `${via}: the Gateway answered 404 — its data plane has no route for this host and path`, ev, {
+          subject,
+          data,
+        });
       if (code >= 500 && code <= 504) {
-        return gf('gateway/backend-error', 'fail', `${via}: the Gateway answered ${code} — it matched the route but could not use the backend${code === 500 ? ' (an unresolved backendRef answers 500)' : ''}`, ev, { subject, data });
+        return gf(
+          'gateway/backend-error',
+          'fail',
+          `${via}: the Gateway answered ${code} — it matched the route but could not use the backend${code === 500 ? ' (an unresolved backendRef answers 500)' : ''}`,
+          ev,
+          { subject, data },
+        );
       }
       return gf('gateway/probe-ok', 'pass', `${via} answered HTTP ${o.httpStatus ?? '(tcp)'} through the Gateway`, ev, { subject, data });
     }
-    if (isNotRun(o.kind)) return gf('gateway/not-probed', 'unknown', `${via} could not be probed: ${o.detail}`, ev, { subject, data, forbidden: execForbidden(p) });
+    if (isNotRun(o.kind))
+      return gf('gateway/not-probed', 'unknown', `${via} could not be probed: ${o.detail}`, ev, { subject, data, forbidden: execForbidden(p) });
     const what = o.connected
       ? 'the Gateway accepted the connection but sent no answer in time (it may be waiting on an unreachable backend)'
-      : 'the Gateway\'s data plane did not answer';
+      : "the Gateway's data plane did not answer";
     return gf('gateway/probe-failed', 'fail', `${via}: ${o.kind} — ${what}`, ev, { subject, data });
   });
 }

@@ -15,8 +15,15 @@ export function checkRouteStatus(route: GatewayRoute, p: ParentRefN, st: RoutePa
   const next = [routeGetCommand(route)];
   if (!st) {
     const others = (route.status?.parents ?? []).map((s) => `status.parents: ${s.parentRef.namespace ?? ''}/${s.parentRef.name} by ${s.controllerName}`);
-    return [gf('gateway/route-no-status', 'warn', `${id} has no status for parent ${parentName(p)}${controllerName ? ` from ${controllerName}` : ''}: the controller has not processed this parentRef`,
-      others.length ? others : ['status.parents is empty'], { subject, next })];
+    return [
+      gf(
+        'gateway/route-no-status',
+        'warn',
+        `${id} has no status for parent ${parentName(p)}${controllerName ? ` from ${controllerName}` : ''}: the controller has not processed this parentRef`,
+        others.length ? others : ['status.parents is empty'],
+        { subject, next },
+      ),
+    ];
   }
   const conds = st.conditions ?? [];
   const evidence = [`controller ${st.controllerName}`, ...conds.map(conditionText)];
@@ -24,23 +31,47 @@ export function checkRouteStatus(route: GatewayRoute, p: ParentRefN, st: RoutePa
   const behind = conds.filter((c) => c.observedGeneration !== undefined && gen !== undefined && c.observedGeneration < gen);
   if (behind.length > 0) {
     const observed = Math.max(...behind.map((c) => c.observedGeneration!));
-    return [gf('gateway/route-status-stale', 'warn',
-      `${id} status for ${parentName(p)} describes generation ${observed}, but the route is at generation ${gen}: ${st.controllerName} has not recorded the latest change (not reconciled yet, stuck, or not allowed to write status); its conditions are not trusted`,
-      evidence, { subject, next: [...next, 'check the controller\'s logs for status update errors'], data: { observedGeneration: observed, generation: gen } })];
+    return [
+      gf(
+        'gateway/route-status-stale',
+        'warn',
+        `${id} status for ${parentName(p)} describes generation ${observed}, but the route is at generation ${gen}: ${st.controllerName} has not recorded the latest change (not reconciled yet, stuck, or not allowed to write status); its conditions are not trusted`,
+        evidence,
+        { subject, next: [...next, "check the controller's logs for status update errors"], data: { observedGeneration: observed, generation: gen } },
+      ),
+    ];
   }
   const out: Finding[] = [];
   const accepted = condition(conds, 'Accepted');
   const resolved = condition(conds, 'ResolvedRefs');
   if (accepted && accepted.status !== 'True') {
-    out.push(gf('gateway/route-not-accepted', 'fail', `${id} is not Accepted by ${parentName(p)}: ${routeReasonWords(accepted.reason)}`, evidence,
-      { subject, next, data: { reason: accepted.reason } }));
+    out.push(
+      gf('gateway/route-not-accepted', 'fail', `${id} is not Accepted by ${parentName(p)}: ${routeReasonWords(accepted.reason)}`, evidence, {
+        subject,
+        next,
+        data: { reason: accepted.reason },
+      }),
+    );
   }
   if (resolved && resolved.status !== 'True') {
-    out.push(gf('gateway/refs-not-resolved', 'fail', `${id} references do not resolve (ResolvedRefs=False): ${routeReasonWords(resolved.reason)}`, evidence,
-      { subject, next, data: { reason: resolved.reason } }));
+    out.push(
+      gf('gateway/refs-not-resolved', 'fail', `${id} references do not resolve (ResolvedRefs=False): ${routeReasonWords(resolved.reason)}`, evidence, {
+        subject,
+        next,
+        data: { reason: resolved.reason },
+      }),
+    );
   }
   if (out.length === 0 && accepted?.status === 'True') {
-    out.push(gf('gateway/route-accepted', 'pass', `${id} is Accepted by ${parentName(p)}${resolved?.status === 'True' ? ' and its references resolve' : ''}`, evidence, { subject }));
+    out.push(
+      gf(
+        'gateway/route-accepted',
+        'pass',
+        `${id} is Accepted by ${parentName(p)}${resolved?.status === 'True' ? ' and its references resolve' : ''}`,
+        evidence,
+        { subject },
+      ),
+    );
   }
   return out;
 }

@@ -13,11 +13,16 @@ export interface ExecDenied {
 export function execDenied(facts: Facts): ExecDenied | undefined {
   const ns = facts.source.state === 'ok' ? facts.source.value.pod.metadata.namespace : facts.request.from?.namespace;
   if (!ns) return undefined;
-  const denied = facts.access.some((a) => (a.verb === 'create' || a.verb === 'get') && a.resource === 'pods' && a.subresource === 'exec' && a.namespace === ns && a.allowed === false);
+  const denied = facts.access.some(
+    (a) => (a.verb === 'create' || a.verb === 'get') && a.resource === 'pods' && a.subresource === 'exec' && a.namespace === ns && a.allowed === false,
+  );
   if (!denied) return undefined;
   return {
     namespace: ns,
     summary: `Live probes were not run: this user may not create pods/exec in namespace ${ns}`,
-    next: [`grant in namespace ${ns}: ${ruleToGrant({ group: '', resource: 'pods', subresource: 'exec', verbs: ['create', 'get'] })}`, 'k8snet rbac   # the full least-privilege manifest'],
+    next: [
+      `grant in namespace ${ns}: ${ruleToGrant({ group: '', resource: 'pods', subresource: 'exec', verbs: ['create', 'get'] })}`,
+      'k8snet rbac   # the full least-privilege manifest',
+    ],
   };
 }

@@ -21,7 +21,17 @@ export function make<C extends Code>(
   evidence: string[] = [],
   extras: FindingExtras<C> = {},
 ): FindingOf<C> {
-  const f: { code: C; step: StepId; status: Status; summary: string; evidence: string[]; subject?: ObjectRef; next?: string[]; forbidden?: true; data?: DataOf<C> } = { code, step, status, summary, evidence };
+  const f: {
+    code: C;
+    step: StepId;
+    status: Status;
+    summary: string;
+    evidence: string[];
+    subject?: ObjectRef;
+    next?: string[];
+    forbidden?: true;
+    data?: DataOf<C>;
+  } = { code, step, status, summary, evidence };
   if (extras.subject) f.subject = extras.subject;
   if (extras.next && extras.next.length > 0) f.next = extras.next;
   if (extras.forbidden) f.forbidden = true;

@@ -5,7 +5,6 @@ import type { Container, ContainerStatus, Pod } from '../../model/k8s.js';
 
 import { isPodReady, isTerminating } from '../../util/pod.js';
 
-
 export type { NotReadyKind } from '../../model/finding-data.js';
 
 export interface NotReadyReason {

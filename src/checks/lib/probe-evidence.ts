@@ -31,13 +31,16 @@ export function probeEvidence(p: ProbeFact, detail?: string): string[] {
   const e = p.exec;
   if (!p.tool) out.push('no suitable tool in the source container');
   if (e) {
-    const exit = e.state === 'completed' ? `exit ${e.exitCode ?? '?'}` : e.state === 'timeout' ? 'k8snet deadline reached' : `exec failed${e.error ? `: ${e.error}` : ''}`;
+    const exit =
+      e.state === 'completed' ? `exit ${e.exitCode ?? '?'}` : e.state === 'timeout' ? 'k8snet deadline reached' : `exec failed${e.error ? `: ${e.error}` : ''}`;
     out.push(`${p.tool ?? 'exec'} ${exit} after ${e.elapsedMs} ms`);
     if (e.stdout.trim()) out.push(`stdout: ${trim(e.stdout)}`);
     if (e.stderr.trim()) out.push(`stderr: ${trim(e.stderr)}`);
   }
   if (e && UNBOUNDED_WITHOUT_TIMEOUT.has(e.argv[0] ?? '') && !isBounded(e.argv)) {
-    out.push(`unbounded inside the container: it has neither \`timeout\` nor \`sleep\` (for k8snet's sh watchdog), and ${e.argv[0]} has no working deadline flag of its own; k8snet's exec deadline bounds how long k8snet waits, but the process may keep running in the pod`);
+    out.push(
+      `unbounded inside the container: it has neither \`timeout\` nor \`sleep\` (for k8snet's sh watchdog), and ${e.argv[0]} has no working deadline flag of its own; k8snet's exec deadline bounds how long k8snet waits, but the process may keep running in the pod`,
+    );
   }
   if (detail) out.push(detail);
   return out;

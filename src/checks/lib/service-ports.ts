@@ -28,10 +28,7 @@ export interface ContainerPortHit {
 
 /** Every declared container port of a pod (regular and native-sidecar init containers). */
 export function declaredPorts(pod: Pod): ContainerPortHit[] {
-  const containers = [
-    ...pod.spec.containers,
-    ...(pod.spec.initContainers ?? []).filter((c) => c.restartPolicy === 'Always'),
-  ];
+  const containers = [...pod.spec.containers, ...(pod.spec.initContainers ?? []).filter((c) => c.restartPolicy === 'Always')];
   return containers.flatMap((c) => (c.ports ?? []).map((port) => ({ container: c.name, port })));
 }
 

@@ -24,10 +24,19 @@ function withIngress(): Facts {
 
 describe('step 5: Ingress', () => {
   it('IngressClass resolution: spec, legacy annotation, default class', () => {
-    const classes = [{ metadata: { name: 'traefik', annotations: { 'ingressclass.kubernetes.io/is-default-class': 'true' } }, spec: { controller: 't' } }] as IngressClass[];
+    const classes = [
+      { metadata: { name: 'traefik', annotations: { 'ingressclass.kubernetes.io/is-default-class': 'true' } }, spec: { controller: 't' } },
+    ] as IngressClass[];
     const base = { metadata: { name: 'x', namespace: 'p' }, spec: {} } as Ingress;
-    expect(resolveClass({ ...base, spec: { ingressClassName: 'nginx' } }, classes)).toMatchObject({ name: 'nginx', via: 'spec.ingressClassName', cls: undefined });
-    expect(resolveClass({ ...base, metadata: { name: 'x', annotations: { 'kubernetes.io/ingress.class': 'traefik' } } }, classes)).toMatchObject({ name: 'traefik', via: 'annotation kubernetes.io/ingress.class' });
+    expect(resolveClass({ ...base, spec: { ingressClassName: 'nginx' } }, classes)).toMatchObject({
+      name: 'nginx',
+      via: 'spec.ingressClassName',
+      cls: undefined,
+    });
+    expect(resolveClass({ ...base, metadata: { name: 'x', annotations: { 'kubernetes.io/ingress.class': 'traefik' } } }, classes)).toMatchObject({
+      name: 'traefik',
+      via: 'annotation kubernetes.io/ingress.class',
+    });
     expect(resolveClass(base, classes)).toMatchObject({ name: 'traefik', via: 'default IngressClass' });
     expect(resolveClass(base, [])).toMatchObject({ via: 'none' });
   });
@@ -37,19 +46,59 @@ describe('step 5: Ingress', () => {
   });
 
   const cases: [string, (f: Facts) => void, string][] = [
-    ['no class, no default, and no evidence any controller serves it', (f) => { delete ing(f)[0].spec.ingressClassName; delete (f.ingress.classes as { value: IngressClass[] }).value[0].metadata.annotations; ing(f)[0].status = {}; }, 'ingress/no-class:fail'],
-    ['backend port not exposed', (f) => { ing(f)[0].spec.rules![0].http!.paths[0].backend.service!.port = { number: 8080 }; }, 'ingress/backend-port-missing:fail'],
-    ['controller pods not ready', (f) => { (f.ingress.controllers[0].pods as { value: Pod[] }).value[0].status!.conditions = []; }, 'ingress/controller-not-ready:fail'],
-    ['not admitted', (f) => { ing(f)[0].status = {}; }, 'ingress/not-admitted:warn'],
-    ['TLS secret missing', (f) => {
-      ing(f)[0].spec.tls = [{ hosts: ['payments.lab.local'], secretName: 'payments-tls' }];
-      f.ingress.tlsSecrets = [{ namespace: 'payments', name: 'payments-tls', exists: { state: 'ok', value: false } }];
-    }, 'ingress/tls-secret-missing:warn'],
-    ['TLS secret forbidden', (f) => {
-      ing(f)[0].spec.tls = [{ secretName: 'payments-tls' }];
-      f.ingress.tlsSecrets = [{ namespace: 'payments', name: 'payments-tls', exists: { state: 'forbidden', message: 'forbidden' } }];
-    }, 'ingress/unreadable:unknown'],
-    ['ingresses forbidden', (f) => { f.ingress.ingresses = { state: 'forbidden', message: 'forbidden' }; }, 'ingress/unreadable:unknown'],
+    [
+      'no class, no default, and no evidence any controller serves it',
+      (f) => {
+        delete ing(f)[0].spec.ingressClassName;
+        delete (f.ingress.classes as { value: IngressClass[] }).value[0].metadata.annotations;
+        ing(f)[0].status = {};
+      },
+      'ingress/no-class:fail',
+    ],
+    [
+      'backend port not exposed',
+      (f) => {
+        ing(f)[0].spec.rules![0].http!.paths[0].backend.service!.port = { number: 8080 };
+      },
+      'ingress/backend-port-missing:fail',
+    ],
+    [
+      'controller pods not ready',
+      (f) => {
+        (f.ingress.controllers[0].pods as { value: Pod[] }).value[0].status!.conditions = [];
+      },
+      'ingress/controller-not-ready:fail',
+    ],
+    [
+      'not admitted',
+      (f) => {
+        ing(f)[0].status = {};
+      },
+      'ingress/not-admitted:warn',
+    ],
+    [
+      'TLS secret missing',
+      (f) => {
+        ing(f)[0].spec.tls = [{ hosts: ['payments.lab.local'], secretName: 'payments-tls' }];
+        f.ingress.tlsSecrets = [{ namespace: 'payments', name: 'payments-tls', exists: { state: 'ok', value: false } }];
+      },
+      'ingress/tls-secret-missing:warn',
+    ],
+    [
+      'TLS secret forbidden',
+      (f) => {
+        ing(f)[0].spec.tls = [{ secretName: 'payments-tls' }];
+        f.ingress.tlsSecrets = [{ namespace: 'payments', name: 'payments-tls', exists: { state: 'forbidden', message: 'forbidden' } }];
+      },
+      'ingress/unreadable:unknown',
+    ],
+    [
+      'ingresses forbidden',
+      (f) => {
+        f.ingress.ingresses = { state: 'forbidden', message: 'forbidden' };
+      },
+      'ingress/unreadable:unknown',
+    ],
   ];
   it.each(cases)('%s', (_n, mutate, want) => {
     const f = withIngress();
@@ -57,7 +106,11 @@ describe('step 5: Ingress', () => {
     expect(ingressCodes(f)).toContain(want);
   });
 
-  it.each([[404, 'ingress/route-not-matched'], [503, 'ingress/backend-error'], [200, 'ingress/probe-ok']])('probe through the controller answering %i -> %s', (status, code) => {
+  it.each([
+    [404, 'ingress/route-not-matched'],
+    [503, 'ingress/backend-error'],
+    [200, 'ingress/probe-ok'],
+  ])('probe through the controller answering %i -> %s', (status, code) => {
     const f = withIngress();
     const p = structuredClone(f.probes.find((x) => x.id === 'clusterip/80')!);
     p.id = 'ingress/payments/payments-api/0/0';
@@ -96,17 +149,32 @@ describe('step 5: Ingress', () => {
   });
 
   it('controller logs: lines about this route and error lines, at most ten', () => {
-    const lines = [...Array.from({ length: 30 }, (_, i) => `level=info msg="tick ${i}"`), 'level=error msg="x" service=payments-api', 'level=error msg="unrelated"'];
+    const lines = [
+      ...Array.from({ length: 30 }, (_, i) => `level=info msg="tick ${i}"`),
+      'level=error msg="x" service=payments-api',
+      'level=error msg="unrelated"',
+    ];
     const got = relevantLogLines(lines, ['payments-api']);
     expect(got).toEqual(['level=error msg="x" service=payments-api', 'level=error msg="unrelated"']);
-    expect(relevantLogLines(Array.from({ length: 30 }, (_, i) => `E0504 payments-api ${i}`), ['payments-api'])).toHaveLength(10);
+    expect(
+      relevantLogLines(
+        Array.from({ length: 30 }, (_, i) => `E0504 payments-api ${i}`),
+        ['payments-api'],
+      ),
+    ).toHaveLength(10);
   });
 });
 
 describe('mesh', () => {
   it.each([
     ['Istio sidecar on the target', (p: Pod) => p.spec.containers.push({ name: 'istio-proxy' }), 'Istio'],
-    ['Linkerd native sidecar', (p: Pod) => { p.spec.initContainers = [{ name: 'linkerd-proxy', restartPolicy: 'Always' }]; }, 'Linkerd'],
+    [
+      'Linkerd native sidecar',
+      (p: Pod) => {
+        p.spec.initContainers = [{ name: 'linkerd-proxy', restartPolicy: 'Always' }];
+      },
+      'Linkerd',
+    ],
   ])('%s', (_n, add, mesh) => {
     const f = loadFacts('healthy');
     for (const p of (f.namespacePods as { value: Pod[] }).value) add(p);
@@ -123,9 +191,23 @@ describe('mesh', () => {
 
 describe('cross-check: predicted vs observed', () => {
   // hand-written findings carry only the verdict fields the cross-check reads
-  const pol = (allowed: boolean): Finding => ({ code: allowed ? 'policy/allowed' : 'policy/ingress-denied', step: 'policy', status: allowed ? 'pass' : 'fail', summary: 'p', evidence: [],
-    data: { verdict: { allowed, ingress: { allowed, selectedBy: [{ namespace: 'payments', name: 'deny' }] } } } }) as unknown as Finding;
-  const obs = (outcome: 'ok' | 'timeout'): Finding => ({ code: outcome === 'ok' ? 'clusterip/reachable' : 'clusterip/timeout', step: 'clusterip', status: 'pass', summary: outcome, evidence: [], data: { probeId: 'clusterip/0', outcome, target: '10.96.0.10:80' } });
+  const pol = (allowed: boolean): Finding =>
+    ({
+      code: allowed ? 'policy/allowed' : 'policy/ingress-denied',
+      step: 'policy',
+      status: allowed ? 'pass' : 'fail',
+      summary: 'p',
+      evidence: [],
+      data: { verdict: { allowed, ingress: { allowed, selectedBy: [{ namespace: 'payments', name: 'deny' }] } } },
+    }) as unknown as Finding;
+  const obs = (outcome: 'ok' | 'timeout'): Finding => ({
+    code: outcome === 'ok' ? 'clusterip/reachable' : 'clusterip/timeout',
+    step: 'clusterip',
+    status: 'pass',
+    summary: outcome,
+    evidence: [],
+    data: { probeId: 'clusterip/0', outcome, target: '10.96.0.10:80' },
+  });
   it.each([
     [false, 'ok', 'crosscheck/not-enforced', 'warn'],
     [true, 'timeout', 'crosscheck/dropped-despite-allow', 'fail'],
@@ -136,7 +218,9 @@ describe('cross-check: predicted vs observed', () => {
     expect(out.map((x) => [x.code, x.status])).toEqual([[code, status]]);
   });
   it('not-enforced names the policy', () => {
-    expect(checkCrossLayer(loadFacts('healthy'), [pol(false), obs('ok')])[0].summary).toMatch(/^NetworkPolicy payments\/deny should deny this traffic, but packets pass/);
+    expect(checkCrossLayer(loadFacts('healthy'), [pol(false), obs('ok')])[0].summary).toMatch(
+      /^NetworkPolicy payments\/deny should deny this traffic, but packets pass/,
+    );
   });
   it('no verdict, no cross-check', () => {
     expect(checkCrossLayer(loadFacts('healthy'), [obs('ok')])).toEqual([]);

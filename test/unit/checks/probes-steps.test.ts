@@ -49,7 +49,9 @@ describe('step 2: ClusterIP reachability', () => {
     const f = loadFacts('distroless-source');
     const out = checkClusterIP(f);
     expect(out.map((x) => `${x.code}:${x.status}`)).toEqual(['clusterip/not-probed:unknown', 'endpoint/not-probed:unknown']);
-    expect(out[0].summary).toBe('Could not check ClusterIP 10.96.12.4 from the source pod: the source container has no shell; --ephemeral would add an ephemeral debug container to run the probes');
+    expect(out[0].summary).toBe(
+      'Could not check ClusterIP 10.96.12.4 from the source pod: the source container has no shell; --ephemeral would add an ephemeral debug container to run the probes',
+    );
     expect(out[0].next).toEqual(['k8snet diagnose payments/payments-api --from orders/orders-api --ephemeral']);
     expect(checkSource(f).map((x) => x.code)).toContain('source/no-shell');
   });
@@ -82,12 +84,48 @@ describe('step 3: DNS', () => {
   });
 
   const configs: [string, (f: Facts) => void, string][] = [
-    ['dnsPolicy Default', (f) => { src(f).pod.spec.dnsPolicy = 'Default'; }, 'dns/pod-dns-policy:warn'],
-    ['hostNetwork without ClusterFirstWithHostNet', (f) => { src(f).pod.spec.hostNetwork = true; }, 'dns/pod-dns-policy:warn'],
-    ['resolv.conf points elsewhere', (f) => { src(f).resolvConf = 'nameserver 8.8.8.8\n'; }, 'dns/resolv-conf-nameserver:warn'],
-    ['NodeLocal DNSCache', (f) => { src(f).resolvConf = 'nameserver 169.254.20.10\n'; }, 'dns/resolv-conf-nameserver:info'],
-    ['kube-dns Service missing', (f) => { f.dns.service = { state: 'not-found' }; }, 'dns/kube-dns-missing:fail'],
-    ['CoreDNS pods forbidden', (f) => { f.dns.pods = { state: 'forbidden', message: 'forbidden' }; }, 'dns/kube-dns-unreadable:unknown'],
+    [
+      'dnsPolicy Default',
+      (f) => {
+        src(f).pod.spec.dnsPolicy = 'Default';
+      },
+      'dns/pod-dns-policy:warn',
+    ],
+    [
+      'hostNetwork without ClusterFirstWithHostNet',
+      (f) => {
+        src(f).pod.spec.hostNetwork = true;
+      },
+      'dns/pod-dns-policy:warn',
+    ],
+    [
+      'resolv.conf points elsewhere',
+      (f) => {
+        src(f).resolvConf = 'nameserver 8.8.8.8\n';
+      },
+      'dns/resolv-conf-nameserver:warn',
+    ],
+    [
+      'NodeLocal DNSCache',
+      (f) => {
+        src(f).resolvConf = 'nameserver 169.254.20.10\n';
+      },
+      'dns/resolv-conf-nameserver:info',
+    ],
+    [
+      'kube-dns Service missing',
+      (f) => {
+        f.dns.service = { state: 'not-found' };
+      },
+      'dns/kube-dns-missing:fail',
+    ],
+    [
+      'CoreDNS pods forbidden',
+      (f) => {
+        f.dns.pods = { state: 'forbidden', message: 'forbidden' };
+      },
+      'dns/kube-dns-unreadable:unknown',
+    ],
   ];
   it.each(configs)('%s', (_n, mutate, want) => {
     const f = loadFacts('healthy');

@@ -24,7 +24,15 @@ function rec(name: string, id: string, port: ServicePort, extra: Partial<ProbeFa
   const r = recorded(name).probe;
   const role = id.startsWith('app/') ? 'app' : 'transport';
   const host = id.replace(/^app\//, '').startsWith('clusterip/') ? VIP : id.split('/').at(-2)!;
-  return { ...r, id, label: id, role, target: { ...r.target, host, port: port.port }, servicePort: { port: port.port, name: port.name, protocol: port.protocol ?? 'TCP' }, ...extra };
+  return {
+    ...r,
+    id,
+    label: id,
+    role,
+    target: { ...r.target, host, port: port.port },
+    servicePort: { port: port.port, name: port.name, protocol: port.protocol ?? 'TCP' },
+    ...extra,
+  };
 }
 
 /** The healthy fixture with these Service ports and only these ClusterIP probes (plus its DNS probes). */
@@ -34,7 +42,8 @@ function world(ports: ServicePort[], probes: ProbeFact[], request: Partial<Facts
   f.probes = [...probes, ...f.probes.filter((p) => p.id.startsWith('dns/'))];
   // the slices carry the same ports (named like the Service ports, on their target numbers)
   if (f.endpointSlices.state === 'ok') {
-    for (const sl of f.endpointSlices.value) sl.ports = ports.map((p) => ({ name: p.name, port: Number(p.targetPort ?? p.port), protocol: p.protocol ?? 'TCP' }));
+    for (const sl of f.endpointSlices.value)
+      sl.ports = ports.map((p) => ({ name: p.name, port: Number(p.targetPort ?? p.port), protocol: p.protocol ?? 'TCP' }));
   }
   // no NetworkPolicy in the way: these tests are about the probes, not policy
   for (const ns of Object.keys(f.policies)) f.policies[ns] = { state: 'ok', value: [] };
@@ -94,7 +103,10 @@ describe('the transport probe decides reachability', () => {
   });
 
   it('any byte received disproves "dropped": a greeting seen by the HTTP probe means connected', () => {
-    const f = world([guessed], [rec('wget-http-silent', 'clusterip/8080', guessed, { kind: 'tcp' }), rec('wget-http-greeting', 'app/clusterip/8080', guessed, { app: 'http' })]);
+    const f = world(
+      [guessed],
+      [rec('wget-http-silent', 'clusterip/8080', guessed, { kind: 'tcp' }), rec('wget-http-greeting', 'app/clusterip/8080', guessed, { app: 'http' })],
+    );
     const x = checkClusterIP(f)[0];
     expect(probeData(x)?.connected).toBe(true);
     expect(x.status).not.toBe('fail');
@@ -111,13 +123,19 @@ describe('the application probe is application evidence', () => {
   });
 
   it('a port only guessed to be HTTP (8080) that speaks something else: a warning, the path is healthy', () => {
-    const f = world([guessed], [rec('ncexec-tcp-greeting', 'clusterip/8080', guessed), rec('curl-http-greeting', 'app/clusterip/8080', guessed, { app: 'http' })]);
+    const f = world(
+      [guessed],
+      [rec('ncexec-tcp-greeting', 'clusterip/8080', guessed), rec('curl-http-greeting', 'app/clusterip/8080', guessed, { app: 'http' })],
+    );
     expect(codes(f)).toEqual(['clusterip/app-unanswered:warn']);
     expect(verdict(f).verdict).toBe('healthy');
   });
 
   it('a TLS port: the handshake is the answer', () => {
-    const f = world([tlsPort], [rec('ncexec-tcp-silent', 'clusterip/443', tlsPort), rec('curl-https-tls-silent', 'app/clusterip/443', tlsPort, { app: 'tls' })]);
+    const f = world(
+      [tlsPort],
+      [rec('ncexec-tcp-silent', 'clusterip/443', tlsPort), rec('curl-https-tls-silent', 'app/clusterip/443', tlsPort, { app: 'tls' })],
+    );
     expect(codes(f)).toEqual(['clusterip/reachable:pass']);
     expect(checkClusterIP(f)[0].summary).toMatch(/answered TLS handshake/);
   });
@@ -129,15 +147,24 @@ describe('the application probe is application evidence', () => {
   });
 
   it('gRPC (h2c) with curl: HTTP/2 answered; from busybox (no h2c tool): transport only, still healthy', () => {
-    expect(codes(world([grpc], [rec('ncexec-tcp-silent', 'clusterip/50051', grpc), rec('curl-h2c-200', 'app/clusterip/50051', grpc, { app: 'h2c' })]))).toEqual(['clusterip/reachable:pass']);
-    const busybox = world([grpc], [rec('ncexec-tcp-silent', 'clusterip/50051', grpc), { ...rec('curl-h2c-200', 'app/clusterip/50051', grpc, { app: 'h2c' }), tool: null, exec: undefined }]);
+    expect(codes(world([grpc], [rec('ncexec-tcp-silent', 'clusterip/50051', grpc), rec('curl-h2c-200', 'app/clusterip/50051', grpc, { app: 'h2c' })]))).toEqual(
+      ['clusterip/reachable:pass'],
+    );
+    const busybox = world(
+      [grpc],
+      [rec('ncexec-tcp-silent', 'clusterip/50051', grpc), { ...rec('curl-h2c-200', 'app/clusterip/50051', grpc, { app: 'h2c' }), tool: null, exec: undefined }],
+    );
     expect(codes(busybox)).toEqual(['clusterip/reachable:pass']);
     expect(checkClusterIP(busybox)[0].summary).toMatch(/h2c check did not run/);
   });
 });
 
 describe('multi-port Services: each port judged on its own', () => {
-  const probes = [rec('ncexec-tcp-silent', 'clusterip/80', http), rec('curl-http-200', 'app/clusterip/80', http, { app: 'http' }), rec('ncexec-tcp-refused', 'clusterip/9090', metrics)];
+  const probes = [
+    rec('ncexec-tcp-silent', 'clusterip/80', http),
+    rec('curl-http-200', 'app/clusterip/80', http, { app: 'http' }),
+    rec('ncexec-tcp-refused', 'clusterip/9090', metrics),
+  ];
 
   it('a metrics port that refuses while http works is a warning naming the port, not a fault', () => {
     const f = world([http, metrics], probes);
@@ -184,7 +211,10 @@ describe('DNS is judged on the names the application would use', () => {
     const p = f.probes.find((x) => x.id === id)!;
     p.exec!.stdout = p.exec!.stdout.replace('status: NOERROR', `status: ${status}`).replace(/;; ANSWER SECTION:\n[\s\S]*?\n\n/, '');
   };
-  const dnsCodes = (f: Facts) => runChecks(f).filter((x) => x.step === 'dns' && probeIdOf(x)).map((x) => `${probeIdOf(x)} ${x.code}:${x.status}`);
+  const dnsCodes = (f: Facts) =>
+    runChecks(f)
+      .filter((x) => x.step === 'dns' && probeIdOf(x))
+      .map((x) => `${probeIdOf(x)} ${x.code}:${x.status}`);
 
   it.each(['SERVFAIL', 'NXDOMAIN', 'REFUSED'])('the short name from another namespace failing with %s is an expected warning', (rcode) => {
     const f = dnsWorld();
@@ -193,7 +223,7 @@ describe('DNS is judged on the names the application would use', () => {
     expect(verdict(f).verdict).toBe('healthy');
   });
 
-  it('from the Service\'s own namespace the short name must resolve, and the headline quotes it', () => {
+  it("from the Service's own namespace the short name must resolve, and the headline quotes it", () => {
     const f = dnsWorld();
     f.request.from = { raw: 'payments/client', namespace: 'payments', name: 'client' };
     setStatus(f, 'dns/short/pod-resolver', 'NXDOMAIN');

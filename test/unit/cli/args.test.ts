@@ -53,7 +53,16 @@ describe('parsePortArg', () => {
 
 describe('parsePath', () => {
   it.each(['/', '/health', '/a/b?c=d&e=f', '/%20x'])('accepts %s', (p) => expect(parsePath(p)).toBe(p));
-  it.each(['health', '/a b', "/a'b", '/a"b', '/a\nb', '/a`id`', '/a\\b', '/$ (id)x' /* a space; /$(id) itself is a legal URL path, kept inert: test/unit/probes/injection.test.ts */])('refuses %j', (p) => {
+  it.each([
+    'health',
+    '/a b',
+    "/a'b",
+    '/a"b',
+    '/a\nb',
+    '/a`id`',
+    '/a\\b',
+    '/$ (id)x' /* a space; /$(id) itself is a legal URL path, kept inert: test/unit/probes/injection.test.ts */,
+  ])('refuses %j', (p) => {
     expect(() => parsePath(p)).toThrow(UserError);
   });
 });

@@ -8,17 +8,41 @@ const N = ['node', 'k8snet'];
 
 describe('normalizeArgv', () => {
   it.each([
-    [['diagnose', 'a/b'], ['diagnose', 'a/b']],
-    [['--context', 'lab', 'diagnose', 'a/b'], ['diagnose', '--context', 'lab', 'a/b']],
-    [['-n', 'payments', '--kubeconfig', '/k', 'diagnose', 'api'], ['diagnose', '-n', 'payments', '--kubeconfig', '/k', 'api']],
-    [['--namespace=payments', 'policy', 'a', 'b'], ['policy', '--namespace=payments', 'a', 'b']],
-    [['-n=payments', 'diagnose', 'api'], ['diagnose', '-n', 'payments', 'api']],
-    [['diagnose', 'api', '-n=payments'], ['diagnose', 'api', '-n', 'payments']],
+    [
+      ['diagnose', 'a/b'],
+      ['diagnose', 'a/b'],
+    ],
+    [
+      ['--context', 'lab', 'diagnose', 'a/b'],
+      ['diagnose', '--context', 'lab', 'a/b'],
+    ],
+    [
+      ['-n', 'payments', '--kubeconfig', '/k', 'diagnose', 'api'],
+      ['diagnose', '-n', 'payments', '--kubeconfig', '/k', 'api'],
+    ],
+    [
+      ['--namespace=payments', 'policy', 'a', 'b'],
+      ['policy', '--namespace=payments', 'a', 'b'],
+    ],
+    [
+      ['-n=payments', 'diagnose', 'api'],
+      ['diagnose', '-n', 'payments', 'api'],
+    ],
+    [
+      ['diagnose', 'api', '-n=payments'],
+      ['diagnose', 'api', '-n', 'payments'],
+    ],
     // an unknown flag first stops the scan: commander reports it
-    [['--bogus', '--context', 'x', 'diagnose'], ['--bogus', '--context', 'x', 'diagnose']],
+    [
+      ['--bogus', '--context', 'x', 'diagnose'],
+      ['--bogus', '--context', 'x', 'diagnose'],
+    ],
     // a value-less trailing flag is left for commander's "argument missing" error
     [['--context'], ['--context']],
-    [['--context', 'x'], ['--context', 'x']],
+    [
+      ['--context', 'x'],
+      ['--context', 'x'],
+    ],
     [['--version'], ['--version']],
   ])('%j -> %j', (input, want) => {
     expect(normalizeArgv([...N, ...input])).toEqual([...N, ...want]);

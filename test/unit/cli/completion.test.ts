@@ -79,7 +79,11 @@ describe('complete()', () => {
   });
 
   it('clusterFlags reads -n, --kubeconfig, --context in either spelling', () => {
-    expect(clusterFlags(['-n', 'payments', '--kubeconfig=/k', '--context', 'lab', 'diagnose'])).toEqual({ namespace: 'payments', kubeconfig: '/k', context: 'lab' });
+    expect(clusterFlags(['-n', 'payments', '--kubeconfig=/k', '--context', 'lab', 'diagnose'])).toEqual({
+      namespace: 'payments',
+      kubeconfig: '/k',
+      context: 'lab',
+    });
   });
 
   it('__complete through main(): candidates then the directive, exit 0, silent without a cluster', async () => {
@@ -104,7 +108,9 @@ describe('the bash script, in real bash', () => {
   // words it was given, so the script itself is what is tested (the real CLI: test/e2e/plugin.mjs).
   const dir = mkdtempSync(join(tmpdir(), 'k8snet-compl-'));
   const fake = join(dir, 'k8snet');
-  writeFileSync(fake, `#!/bin/sh
+  writeFileSync(
+    fake,
+    `#!/bin/sh
 printf '%s\\n' "$@" > "${dir}/argv"
 case "$*" in
   "__complete diagnose pay") printf 'payments/\\n:6\\n' ;;
@@ -114,7 +120,8 @@ case "$*" in
   "__complete diagnose x -o ") printf 'json\\nmarkdown\\ntable\\n:4\\n' ;;
   *) printf ':4\\n' ;;
 esac
-`);
+`,
+  );
   chmodSync(fake, 0o755);
   writeFileSync(join(dir, 'report-file.json'), '{}');
   const script = completionScript('bash');
@@ -183,7 +190,11 @@ printf '%s\\n' "\${COMPREPLY[@]}"`;
   it('a failing or silent k8snet leaves COMPREPLY empty and bash happy', () => {
     writeFileSync(join(dir, 'k8snet-broken'), '#!/bin/sh\nexit 3\n');
     chmodSync(join(dir, 'k8snet-broken'), 0o755);
-    const r = spawnSync('bash', ['-c', `cd ${dir}; ${script}\nCOMP_WORDS=(./k8snet-broken diagnose pay); COMP_CWORD=2; _k8snet_complete; echo "rc=$? n=\${#COMPREPLY[@]}"`], { encoding: 'utf8' });
+    const r = spawnSync(
+      'bash',
+      ['-c', `cd ${dir}; ${script}\nCOMP_WORDS=(./k8snet-broken diagnose pay); COMP_CWORD=2; _k8snet_complete; echo "rc=$? n=\${#COMPREPLY[@]}"`],
+      { encoding: 'utf8' },
+    );
     expect(r.stdout.trim()).toBe('rc=0 n=0');
   });
 });

@@ -168,7 +168,11 @@ describe('exit 3: the cluster could not be checked, or too little could be', () 
 
 describe('exit 4: k8snet failed unexpectedly (a bug), never blamed on the cluster', () => {
   // the injected stdout writer throws a TypeError: an error k8snet does not expect
-  const brokenOut = { out: () => { throw new TypeError('stdout writer broke'); } };
+  const brokenOut = {
+    out: () => {
+      throw new TypeError('stdout writer broke');
+    },
+  };
 
   it.each([['rbac'], ['analyze', facts('healthy')]])('%s: says it is a bug in k8snet, asks for --debug, and prints no stack trace', async (...args) => {
     const r = await run(args, brokenOut);

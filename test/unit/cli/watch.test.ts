@@ -57,10 +57,13 @@ describe('diffRounds', () => {
   });
 
   it('changeLines words them', () => {
-    expect(changeLines([{ kind: 'verdict', from: 'fault', to: 'healthy' }, { kind: 'layer', from: 'policy', to: null },
-      { kind: 'finding', key: 'k', code: 'clusterip/timeout', from: 'fail', to: null, summary: 'ClusterIP timed out' }])).toEqual([
-      'verdict FAULT -> HEALTHY', 'layer NetworkPolicy -> none', '  FAIL -> gone  ClusterIP timed out [clusterip/timeout]',
-    ]);
+    expect(
+      changeLines([
+        { kind: 'verdict', from: 'fault', to: 'healthy' },
+        { kind: 'layer', from: 'policy', to: null },
+        { kind: 'finding', key: 'k', code: 'clusterip/timeout', from: 'fail', to: null, summary: 'ClusterIP timed out' },
+      ]),
+    ).toEqual(['verdict FAULT -> HEALTHY', 'layer NetworkPolicy -> none', '  FAIL -> gone  ClusterIP timed out [clusterip/timeout]']);
   });
 });
 
@@ -70,7 +73,10 @@ describe('parseWatch', () => {
     [{ watch: true }, { intervalMs: 5000 }],
     [{ watch: '2s' }, { intervalMs: 2000 }],
     [{ until: 'healthy' }, { intervalMs: 5000, until: 'healthy' }],
-    [{ watch: '1m', until: 'healthy' }, { intervalMs: 60000, until: 'healthy' }],
+    [
+      { watch: '1m', until: 'healthy' },
+      { intervalMs: 60000, until: 'healthy' },
+    ],
   ] as const)('%j', (o, want) => expect(parseWatch(o)).toEqual(want));
   it.each([[{ watch: 'soon' }], [{ watch: '200ms' }], [{ until: 'fixed' }], [{ watch: true, output: 'markdown' }]])('refuses %j', (o) => {
     expect(() => parseWatch(o)).toThrow(UserError);
@@ -80,7 +86,14 @@ describe('parseWatch', () => {
 function capture(): Io & { outText: () => string; errText: () => string } {
   let out = '';
   let err = '';
-  return { out: (t) => void (out += t + '\n'), err: (t) => void (err += t + '\n'), stderrIsTty: false, stdoutIsTty: false, outText: () => out, errText: () => err };
+  return {
+    out: (t) => void (out += t + '\n'),
+    err: (t) => void (err += t + '\n'),
+    stderrIsTty: false,
+    stdoutIsTty: false,
+    outText: () => out,
+    errText: () => err,
+  };
 }
 
 /** A fake world: each round returns the next facts (or throws), a round takes 1 s. */
@@ -129,7 +142,7 @@ describe('runWatch', () => {
     expect(out.split('DIAGNOSIS')).toHaveLength(2); // the report is printed once
   });
 
-  it('Ctrl-C ends the watch with the last verdict\'s exit code', async () => {
+  it("Ctrl-C ends the watch with the last verdict's exit code", async () => {
     const io = capture();
     const deps = fakeDeps([loadFacts('default-deny-no-allow')], { interruptAfter: 2 });
     expect(await runWatch(deps, OPTS, io)).toBe(1);
@@ -156,7 +169,11 @@ describe('runWatch', () => {
     const io = capture();
     const deps = fakeDeps([loadFacts('default-deny-no-allow'), loadFacts('healthy')]);
     expect(await runWatch(deps, { ...OPTS, output: 'json', until: 'healthy' }, io)).toBe(0);
-    const lines = io.outText().trim().split('\n').map((l) => JSON.parse(l));
+    const lines = io
+      .outText()
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines).toHaveLength(2);
     expect(lines[0]).toMatchObject({ schema: 'k8snet.watch/v1', round: 1, verdict: 'fault', exit: 1, report: { schema: 'k8snet.diagnose/v1' } });
     expect(lines[1]).toMatchObject({ round: 2, verdict: 'healthy', exit: 0 });

@@ -25,7 +25,10 @@ const script = (name: string, body: string) => {
 };
 const kubeconfig = (name: string, server: string, user: string) => {
   const p = path.join(dir, `${name}.yaml`);
-  writeFileSync(p, `apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster: {server: "${server}", insecure-skip-tls-verify: true}\nusers:\n- name: u\n  user: ${user}\ncontexts:\n- name: x\n  context: {cluster: c, user: u}\ncurrent-context: x\n`);
+  writeFileSync(
+    p,
+    `apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster: {server: "${server}", insecure-skip-tls-verify: true}\nusers:\n- name: u\n  user: ${user}\ncontexts:\n- name: x\n  context: {cluster: c, user: u}\ncurrent-context: x\n`,
+  );
   return p;
 };
 const execUser = (cmd: string) => `{exec: {apiVersion: client.authentication.k8s.io/v1, command: "${cmd}", interactiveMode: Never}}`;
@@ -49,7 +52,11 @@ afterAll(() => server.close());
 function capture() {
   let err = '';
   let out = '';
-  return { io: { out: (t: string) => void (out += t), err: (t: string) => void (err += `${t}\n`), stderrIsTty: false, stdoutIsTty: false }, err: () => err, out: () => out };
+  return {
+    io: { out: (t: string) => void (out += t), err: (t: string) => void (err += `${t}\n`), stderrIsTty: false, stdoutIsTty: false },
+    err: () => err,
+    out: () => out,
+  };
 }
 
 describe('exec credential plugin', () => {
@@ -73,7 +80,10 @@ describe('exec credential plugin', () => {
   }, 15000);
 
   it('a missing plugin is a configuration error naming the command', async () => {
-    const api = new Api((await loadKubeConfig({ kubeconfig: kubeconfig('missing', 'https://127.0.0.1:1', execUser('/nonexistent/k8snet-no-such-plugin')) })).kc, Date.now() + 5000);
+    const api = new Api(
+      (await loadKubeConfig({ kubeconfig: kubeconfig('missing', 'https://127.0.0.1:1', execUser('/nonexistent/k8snet-no-such-plugin')) })).kc,
+      Date.now() + 5000,
+    );
     const e = await api.getJson('/version').catch((x: unknown) => x);
     expect(e).toBeInstanceOf(ClusterError);
     expect((e as ClusterError).kind).toBe('config');
@@ -91,7 +101,10 @@ describe('exec credential plugin', () => {
   });
 
   it('a working plugin is run once and its token used', async () => {
-    const good = script('good.sh', `echo x >> ${dir}/good.count; echo '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"tok-123"}}'`);
+    const good = script(
+      'good.sh',
+      `echo x >> ${dir}/good.count; echo '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"tok-123"}}'`,
+    );
     const kc = (await loadKubeConfig({ kubeconfig: kubeconfig('good', base.replace('http', 'https').replace(/:\d+$/, ':1'), execUser(good)) })).kc;
     const api = new Api(kc, Date.now() + 5000);
     const opts: { headers?: Record<string, string> } = {};
@@ -112,7 +125,10 @@ describe('http:// servers (kubectl proxy)', () => {
   it('refuse to send credentials in the clear: a three-part configuration error', async () => {
     const c = capture();
     const before = seen.length;
-    const code = await main(['node', 'k8snet', 'diagnose', 'payments/payments-api', '--kubeconfig', kubeconfig('proxytoken', base, '{token: secret-token-abc}'), '--timeout', '5s'], c.io);
+    const code = await main(
+      ['node', 'k8snet', 'diagnose', 'payments/payments-api', '--kubeconfig', kubeconfig('proxytoken', base, '{token: secret-token-abc}'), '--timeout', '5s'],
+      c.io,
+    );
     expect(code).toBe(3);
     expect(c.err()).toMatch(/error: .*http:\/\/127\.0\.0\.1/);
     expect(c.err()).toMatch(/why: .*plain http/);

@@ -13,10 +13,17 @@ describe('Gateway API on recorded lab facts', () => {
     const facts = loadFacts('gateway-lab-dns-servfail');
     const findings = runChecks(facts);
     const gw = findings.filter((f) => f.step === 'gateway').map((f) => `${f.code}:${f.status}`);
-    expect(gw).toEqual(expect.arrayContaining([
-      'gateway/controller-ready:pass', 'gateway/attached:pass', 'gateway/gateway-ok:pass', 'gateway/route-accepted:pass',
-      'gateway/backend-ok:pass', 'gateway/probe-ok:pass', 'gateway/hop-allowed:pass',
-    ]));
+    expect(gw).toEqual(
+      expect.arrayContaining([
+        'gateway/controller-ready:pass',
+        'gateway/attached:pass',
+        'gateway/gateway-ok:pass',
+        'gateway/route-accepted:pass',
+        'gateway/backend-ok:pass',
+        'gateway/probe-ok:pass',
+        'gateway/hop-allowed:pass',
+      ]),
+    );
     expect(gw.filter((c) => /:(fail|warn|unknown)$/.test(c))).toEqual([]);
     const d = diagnose(findings, facts);
     expect(d.layer).toBe('dns');

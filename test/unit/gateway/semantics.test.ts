@@ -39,7 +39,10 @@ describe('hostname intersection', () => {
   });
 });
 
-const grant = (ns: string, from: ReferenceGrant['spec']['from'], to: ReferenceGrant['spec']['to'], name = 'g'): ReferenceGrant => ({ metadata: { name, namespace: ns }, spec: { from, to } });
+const grant = (ns: string, from: ReferenceGrant['spec']['from'], to: ReferenceGrant['spec']['to'], name = 'g'): ReferenceGrant => ({
+  metadata: { name, namespace: ns },
+  spec: { from, to },
+});
 const HR = { group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', namespace: 'production' };
 const SVC = { group: '', kind: 'Service', name: 'payments-api', namespace: 'payments' };
 
@@ -51,7 +54,7 @@ describe('ReferenceGrant admission', () => {
     ['other Service name', grant('payments', [HR], [{ group: '', kind: 'Service', name: 'orders-api' }]), false],
     ['from another namespace', grant('payments', [{ ...HR, namespace: 'orders' }], [{ group: '', kind: 'Service' }]), false],
     ['from GRPCRoute only', grant('payments', [{ ...HR, kind: 'GRPCRoute' }], [{ group: '', kind: 'Service' }]), false],
-    ['grant in the route\'s namespace (wrong side)', grant('production', [HR], [{ group: '', kind: 'Service' }]), false],
+    ["grant in the route's namespace (wrong side)", grant('production', [HR], [{ group: '', kind: 'Service' }]), false],
     ['to a Secret', grant('payments', [HR], [{ group: '', kind: 'Secret' }]), false],
   ] as const)('%s -> %s', (_name, g, want) => {
     expect(admittingGrants([g], HR, SVC).length > 0).toBe(want);
@@ -66,17 +69,32 @@ describe('ReferenceGrant admission', () => {
   });
 });
 
-const gateway = (listeners: Gateway['spec']['listeners']): Gateway => ({ metadata: { name: 'gw', namespace: 'infra' }, spec: { gatewayClassName: 'c', listeners } });
+const gateway = (listeners: Gateway['spec']['listeners']): Gateway => ({
+  metadata: { name: 'gw', namespace: 'infra' },
+  spec: { gatewayClassName: 'c', listeners },
+});
 const route = (over: Partial<GatewayRoute['spec']> = {}, ns = 'production', kind: GatewayRoute['kind'] = 'HTTPRoute'): GatewayRoute => ({
-  kind, metadata: { name: 'r', namespace: ns, generation: 1 },
-  spec: { parentRefs: [{ name: 'gw', namespace: 'infra' }], hostnames: ['api.example.com'], rules: [{ backendRefs: [{ name: 'payments-api', namespace: 'payments', port: 80 }] }], ...over },
+  kind,
+  metadata: { name: 'r', namespace: ns, generation: 1 },
+  spec: {
+    parentRefs: [{ name: 'gw', namespace: 'infra' }],
+    hostnames: ['api.example.com'],
+    rules: [{ backendRefs: [{ name: 'payments-api', namespace: 'payments', port: 80 }] }],
+    ...over,
+  },
 });
 const nss: Namespace[] = [
   { metadata: { name: 'production', labels: { team: 'platform' } } },
   { metadata: { name: 'orders', labels: { team: 'orders' } } },
   { metadata: { name: 'infra' } },
 ];
-const web = { name: 'web', port: 8000, protocol: 'HTTP', hostname: '*.example.com', allowedRoutes: { namespaces: { from: 'Selector', selector: { matchLabels: { team: 'platform' } } } } };
+const web = {
+  name: 'web',
+  port: 8000,
+  protocol: 'HTTP',
+  hostname: '*.example.com',
+  allowedRoutes: { namespaces: { from: 'Selector', selector: { matchLabels: { team: 'platform' } } } },
+};
 
 describe('route attachment to listeners', () => {
   const attach = (r: GatewayRoute, g: Gateway, namespaces: Namespace[] | undefined = nss) => attachRoute(r, parentRefsOf(r)[0], g, namespaces);
@@ -85,7 +103,12 @@ describe('route attachment to listeners', () => {
     ['selector refuses orders', route({}, 'orders'), [web], 'NotAllowedByListeners'],
     ['From Same refuses another namespace', route(), [{ ...web, allowedRoutes: {} }], 'NotAllowedByListeners'],
     ['From All admits it', route(), [{ ...web, allowedRoutes: { namespaces: { from: 'All' } } }], undefined],
-    ['kinds list without HTTPRoute', route(), [{ ...web, allowedRoutes: { namespaces: { from: 'All' }, kinds: [{ kind: 'GRPCRoute' }] } }], 'NotAllowedByListeners'],
+    [
+      'kinds list without HTTPRoute',
+      route(),
+      [{ ...web, allowedRoutes: { namespaces: { from: 'All' }, kinds: [{ kind: 'GRPCRoute' }] } }],
+      'NotAllowedByListeners',
+    ],
     ['TCP listener does not carry HTTPRoute', route(), [{ ...web, protocol: 'TCP', allowedRoutes: { namespaces: { from: 'All' } } }], 'NotAllowedByListeners'],
     ['hostname outside the listener', route({ hostnames: ['api.example.org'] }), [web], 'NoMatchingListenerHostname'],
     ['sectionName of no listener', route({ parentRefs: [{ name: 'gw', namespace: 'infra', sectionName: 'websecure' }] }), [web], 'NoMatchingParent'],
@@ -106,9 +129,22 @@ describe('route attachment to listeners', () => {
 
 describe('route references', () => {
   it('defaults: parent in the route namespace, backend group core, kind Service, weight 1', () => {
-    const r = route({ parentRefs: [{ name: 'gw' }], rules: [{ backendRefs: [{ name: 'a', port: 80 }, { name: 'payments-api', namespace: 'payments', port: 80, weight: 0 }] }] });
+    const r = route({
+      parentRefs: [{ name: 'gw' }],
+      rules: [
+        {
+          backendRefs: [
+            { name: 'a', port: 80 },
+            { name: 'payments-api', namespace: 'payments', port: 80, weight: 0 },
+          ],
+        },
+      ],
+    });
     expect(parentRefsOf(r)[0]).toMatchObject({ namespace: 'production', kind: 'Gateway', group: 'gateway.networking.k8s.io' });
-    expect(backendRefsOf(r).map((b) => [b.namespace, b.kind, b.weight, b.crossNamespace])).toEqual([['production', 'Service', 1, false], ['payments', 'Service', 0, true]]);
+    expect(backendRefsOf(r).map((b) => [b.namespace, b.kind, b.weight, b.crossNamespace])).toEqual([
+      ['production', 'Service', 1, false],
+      ['payments', 'Service', 0, true],
+    ]);
     expect(routesToService(r, { namespace: 'payments', name: 'payments-api' })).toBe(true);
     expect(routesToService(r, { namespace: 'production', name: 'payments-api' })).toBe(false);
   });
@@ -132,15 +168,28 @@ describe('probe request and data-plane endpoint', () => {
   });
   it('a status address that is the data-plane Service maps the listener port to the Service port', () => {
     const g: Gateway = { ...gateway([web]), status: { addresses: [{ type: 'Hostname', value: 'traefik.traefik.svc.cluster.local' }] } };
-    const svc = { metadata: { name: 'traefik', namespace: 'traefik' }, spec: { clusterIP: '10.96.5.5', ports: [{ name: 'web', port: 80, targetPort: 'web' }] } };
-    const pod = { metadata: { name: 't', namespace: 'traefik' }, spec: { containers: [{ name: 't', ports: [{ name: 'web', containerPort: 8000 }] }] }, status: { podIP: '10.244.0.9', conditions: [{ type: 'Ready', status: 'True' }] } };
+    const svc = {
+      metadata: { name: 'traefik', namespace: 'traefik' },
+      spec: { clusterIP: '10.96.5.5', ports: [{ name: 'web', port: 80, targetPort: 'web' }] },
+    };
+    const pod = {
+      metadata: { name: 't', namespace: 'traefik' },
+      spec: { containers: [{ name: 't', ports: [{ name: 'web', containerPort: 8000 }] }] },
+      status: { podIP: '10.244.0.9', conditions: [{ type: 'Ready', status: 'True' }] },
+    };
     const dp = { via: 'controller' as const, pods: { state: 'ok' as const, value: [pod] }, services: { state: 'ok' as const, value: [svc] } };
     expect(dataPlaneEndpoint(g, web, dp, 'cluster.local')).toMatchObject({ host: '10.96.5.5', port: 80 });
     // no address: the Service port that forwards to the listener port; no Service: a Ready pod on the listener port
     expect(dataPlaneEndpoint(gateway([web]), web, dp, 'cluster.local')).toMatchObject({ host: '10.96.5.5', port: 80 });
-    expect(dataPlaneEndpoint(gateway([web]), web, { ...dp, services: { state: 'ok', value: [] } }, 'cluster.local')).toMatchObject({ host: '10.244.0.9', port: 8000 });
+    expect(dataPlaneEndpoint(gateway([web]), web, { ...dp, services: { state: 'ok', value: [] } }, 'cluster.local')).toMatchObject({
+      host: '10.244.0.9',
+      port: 8000,
+    });
     // the address is the data-plane Service, but it has no port for the listener: the pod, not the name
-    const noPort = { ...dp, services: { state: 'ok' as const, value: [{ ...svc, spec: { ...svc.spec, ports: [{ name: 'admin', port: 9000, targetPort: 9000 }] } }] } };
+    const noPort = {
+      ...dp,
+      services: { state: 'ok' as const, value: [{ ...svc, spec: { ...svc.spec, ports: [{ name: 'admin', port: 9000, targetPort: 9000 }] } }] },
+    };
     expect(dataPlaneEndpoint(g, web, noPort, 'cluster.local')).toMatchObject({ host: '10.244.0.9', port: 8000 });
   });
 });

@@ -25,7 +25,10 @@ function basePod(): Pod {
   return {
     metadata: { name: 'src', namespace: 'orders' },
     spec: { containers: [{ name: 'app', image: 'distroless' }], ephemeralContainers: [{ name: 'k8snet-debug-old01', image: IMAGE }] },
-    status: { phase: 'Running', ephemeralContainerStatuses: [{ name: 'k8snet-debug-old01', ready: false, restartCount: 0, state: { terminated: { reason: 'Completed', exitCode: 0 } } }] },
+    status: {
+      phase: 'Running',
+      ephemeralContainerStatuses: [{ name: 'k8snet-debug-old01', ready: false, restartCount: 0, state: { terminated: { reason: 'Completed', exitCode: 0 } } }],
+    },
   };
 }
 
@@ -42,7 +45,12 @@ beforeAll(async () => {
           pod.spec.ephemeralContainers = [...(pod.spec.ephemeralContainers ?? []), c];
           pod.status!.ephemeralContainerStatuses = [
             ...(pod.status!.ephemeralContainerStatuses ?? []),
-            { name: c.name, ready: false, restartCount: 0, state: startNew === 'running' ? { running: { startedAt: 'now' } } : { waiting: { reason: 'ContainerCreating' } } },
+            {
+              name: c.name,
+              ready: false,
+              restartCount: 0,
+              state: startNew === 'running' ? { running: { startedAt: 'now' } } : { waiting: { reason: 'ContainerCreating' } },
+            },
           ];
         }
       }
@@ -52,7 +60,10 @@ beforeAll(async () => {
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const dir = mkdtempSync(path.join(tmpdir(), 'k8snet-eph-'));
   kubeconfig = path.join(dir, 'kc.yaml');
-  writeFileSync(kubeconfig, `apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster: {server: "http://127.0.0.1:${(server.address() as AddressInfo).port}"}\nusers:\n- name: u\n  user: {}\ncontexts:\n- name: x\n  context: {cluster: c, user: u}\ncurrent-context: x\n`);
+  writeFileSync(
+    kubeconfig,
+    `apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster: {server: "http://127.0.0.1:${(server.address() as AddressInfo).port}"}\nusers:\n- name: u\n  user: {}\ncontexts:\n- name: x\n  context: {cluster: c, user: u}\ncurrent-context: x\n`,
+  );
 });
 afterAll(() => server.close());
 

@@ -14,22 +14,32 @@ import { loadKubeConfig } from '../../../src/cluster/kubeconfig.js';
 import { gatherFacts } from '../../../src/gather/index.js';
 import type { Facts, Read } from '../../../src/model/facts.js';
 
-const item = (kind: string, name: string, namespace?: string, extra: object = {}) => ({ kind, metadata: { name, ...(namespace ? { namespace } : {}) }, ...extra });
+const item = (kind: string, name: string, namespace?: string, extra: object = {}) => ({
+  kind,
+  metadata: { name, ...(namespace ? { namespace } : {}) },
+  ...extra,
+});
 const list = (...items: object[]) => ({ kind: 'List', metadata: {}, items });
-const service = (ns: string, name: string, clusterIP: string) => item('Service', name, ns, { spec: { selector: { app: name }, ports: [{ port: 80, protocol: 'TCP' }], clusterIP, type: 'ClusterIP' } });
-const pod = (ns: string, name: string) => item('Pod', name, ns, { spec: { nodeName: 'node-a', containers: [{ name: 'c' }] }, status: { phase: 'Running', podIP: '10.244.0.9' } });
+const service = (ns: string, name: string, clusterIP: string) =>
+  item('Service', name, ns, { spec: { selector: { app: name }, ports: [{ port: 80, protocol: 'TCP' }], clusterIP, type: 'ClusterIP' } });
+const pod = (ns: string, name: string) =>
+  item('Pod', name, ns, { spec: { nodeName: 'node-a', containers: [{ name: 'c' }] }, status: { phase: 'Running', podIP: '10.244.0.9' } });
 
 /** Path (without the query) -> the answer. Everything else is a 404 Status. */
 const ANSWERS: Record<string, object> = {
   '/api/v1/namespaces/payments/services/payments-api': service('payments', 'payments-api', '10.96.0.50'),
   '/api/v1/namespaces/payments/pods': list(pod('payments', 'from-namespace-pods')),
-  '/apis/discovery.k8s.io/v1/namespaces/payments/endpointslices': list(item('EndpointSlice', 'from-endpoint-slices', 'payments', { addressType: 'IPv4', endpoints: [] })),
+  '/apis/discovery.k8s.io/v1/namespaces/payments/endpointslices': list(
+    item('EndpointSlice', 'from-endpoint-slices', 'payments', { addressType: 'IPv4', endpoints: [] }),
+  ),
   '/api/v1/namespaces': list(item('Namespace', 'from-namespaces'), item('Namespace', 'payments')),
   '/apis/networking.k8s.io/v1/namespaces/payments/networkpolicies': list(item('NetworkPolicy', 'from-policies', 'payments', { spec: { podSelector: {} } })),
   '/api/v1/nodes': list(item('Node', 'from-nodes')),
   '/apis/apps/v1/daemonsets': list(item('DaemonSet', 'from-daemonsets', 'kube-system', { spec: { template: { spec: { containers: [] } } } })),
   '/api/v1/namespaces/kube-system/services/kube-dns': service('kube-system', 'from-dns-service', '10.96.0.10'),
-  '/apis/discovery.k8s.io/v1/namespaces/kube-system/endpointslices': list(item('EndpointSlice', 'from-dns-slices', 'kube-system', { addressType: 'IPv4', endpoints: [] })),
+  '/apis/discovery.k8s.io/v1/namespaces/kube-system/endpointslices': list(
+    item('EndpointSlice', 'from-dns-slices', 'kube-system', { addressType: 'IPv4', endpoints: [] }),
+  ),
   '/api/v1/namespaces/kube-system/pods': list(pod('kube-system', 'from-dns-pods')),
 };
 
@@ -46,7 +56,10 @@ beforeAll(async () => {
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   kubeconfig = path.join(mkdtempSync(path.join(tmpdir(), 'k8snet-gather-')), 'kc.yaml');
   // plain http on loopback without credentials (what `kubectl proxy` serves)
-  writeFileSync(kubeconfig, `apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster: {server: "${base}"}\nusers:\n- name: u\n  user: {}\ncontexts:\n- name: x\n  context: {cluster: c, user: u}\ncurrent-context: x\n`);
+  writeFileSync(
+    kubeconfig,
+    `apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster: {server: "${base}"}\nusers:\n- name: u\n  user: {}\ncontexts:\n- name: x\n  context: {cluster: c, user: u}\ncurrent-context: x\n`,
+  );
 });
 afterAll(() => server.close());
 

@@ -18,7 +18,19 @@ const BUSYBOX: ToolSet = { wget: true, nc: false, ncexec: true, nslookup: true, 
 const NETSHOOT: ToolSet = { ...BUSYBOX, curl: true, dig: true, getent: true };
 
 function plan(service: Service, slices: EndpointSlice[], tools: ToolSet, probe?: 'tcp' | 'http' | 'https' | 'dns') {
-  return planProbes({ service, ports: service.spec.ports ?? [], slices, path: '/', tools, timeoutSec: 2, clusterDomain: 'cluster.local', sourceNamespace: 'web', kubeDnsIP: '10.96.0.10', probe, ingressProbes: [] });
+  return planProbes({
+    service,
+    ports: service.spec.ports ?? [],
+    slices,
+    path: '/',
+    tools,
+    timeoutSec: 2,
+    clusterDomain: 'cluster.local',
+    sourceNamespace: 'web',
+    kubeDnsIP: '10.96.0.10',
+    probe,
+    ingressProbes: [],
+  });
 }
 
 describe('planProbes: the probe ladder per port', () => {
@@ -28,7 +40,9 @@ describe('planProbes: the probe ladder per port', () => {
     { name: 'dns', port: 53, targetPort: 53, protocol: 'UDP' },
     { name: 'echo', port: 9999, targetPort: 9999, protocol: 'UDP' },
   ];
-  const slices = [slice([{ port: 5432 }, { name: 'http', port: 8080 }, { name: 'dns', port: 53, protocol: 'UDP' }, { name: 'echo', port: 9999, protocol: 'UDP' }])];
+  const slices = [
+    slice([{ port: 5432 }, { name: 'http', port: 8080 }, { name: 'dns', port: 53, protocol: 'UDP' }, { name: 'echo', port: 9999, protocol: 'UDP' }]),
+  ];
 
   it('busybox source: connect-only transport for every TCP port, HTTP only where declared, DNS over UDP, nothing for UDP echo', () => {
     const p = plan(svc(ports), slices, BUSYBOX);
@@ -52,7 +66,14 @@ describe('planProbes: the probe ladder per port', () => {
   it('curl/dig source: the same transports, HTTP by curl, DNS by dig, name.namespace probed', () => {
     const p = plan(svc(ports), slices, NETSHOOT);
     expect(p.find((x) => x.id === 'app/clusterip/80')!.command!.tool).toBe('curl');
-    expect(p.find((x) => x.id === 'app/clusterip/53/udp')!.command!.argv).toEqual(['dig', '+time=2', '+tries=1', '@10.96.0.50', 'api.shop.svc.cluster.local.', 'A']);
+    expect(p.find((x) => x.id === 'app/clusterip/53/udp')!.command!.argv).toEqual([
+      'dig',
+      '+time=2',
+      '+tries=1',
+      '@10.96.0.50',
+      'api.shop.svc.cluster.local.',
+      'A',
+    ]);
     expect(p.map((x) => x.id)).toContain('dns/namespaced/pod-resolver');
   });
 
@@ -68,7 +89,7 @@ describe('planProbes: the probe ladder per port', () => {
     expect(p.find((x) => x.id === 'clusterip/50051')!.command!.tool).toBe('ncexec');
   });
 
-  it('headless StatefulSet: endpoints only, and each pod\'s own name is resolved', () => {
+  it("headless StatefulSet: endpoints only, and each pod's own name is resolved", () => {
     const hl = svc([{ name: 'http', port: 8080, targetPort: 8080 }], { clusterIP: 'None' });
     const p = plan(hl, [slice([{ name: 'http', port: 8080 }], 'api-0')], NETSHOOT);
     expect(p.some((x) => x.id.startsWith('clusterip/'))).toBe(false);

@@ -20,8 +20,21 @@ describe('manifest loader', () => {
   it('reads several documents, Lists and JSON; adds kubernetes.io/metadata.name', () => {
     const r = loadManifestTexts([
       { file: 'a.yaml', text: `apiVersion: v1\nkind: Namespace\nmetadata: { name: shop, labels: { team: x } }\n---\n${POLICY}---\n` },
-      { file: 'b.json', text: JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [{ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web', namespace: 'shop' }, spec: { containers: [{ name: 'c' }] } }, { apiVersion: 'v1', kind: 'Service', metadata: { name: 's' }, spec: { selector: { app: 'x' } } }] }) },
-      { file: 'c.yml', text: 'apiVersion: batch/v1\nkind: CronJob\nmetadata: { name: cj, namespace: jobs }\nspec: { jobTemplate: { spec: { template: { spec: { containers: [ { name: c } ] } } } } }\n' },
+      {
+        file: 'b.json',
+        text: JSON.stringify({
+          apiVersion: 'v1',
+          kind: 'List',
+          items: [
+            { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web', namespace: 'shop' }, spec: { containers: [{ name: 'c' }] } },
+            { apiVersion: 'v1', kind: 'Service', metadata: { name: 's' }, spec: { selector: { app: 'x' } } },
+          ],
+        }),
+      },
+      {
+        file: 'c.yml',
+        text: 'apiVersion: batch/v1\nkind: CronJob\nmetadata: { name: cj, namespace: jobs }\nspec: { jobTemplate: { spec: { template: { spec: { containers: [ { name: c } ] } } } } }\n',
+      },
     ]);
     expect(r.problems).toEqual([]);
     expect(r.world.policies.map((p) => p.metadata.name)).toEqual(['p']);
@@ -42,11 +55,46 @@ describe('manifest loader', () => {
     ['missing metadata.name', 'x.yaml', 'kind: Pod\nmetadata: {}\nspec: { containers: [] }\n', 'error', /metadata.name missing/, 1],
     ['pod without containers', 'x.yaml', 'kind: Pod\nmetadata: { name: p }\nspec: {}\n', 'error', /spec.containers missing/, 1],
     ['deployment without template', 'x.yaml', 'kind: Deployment\nmetadata: { name: d }\nspec: {}\n', 'error', /spec.template.spec missing/, 1],
-    ['policy with a bad CIDR', 'x.yaml', 'kind: NetworkPolicy\nmetadata: { name: p }\nspec: { podSelector: {}, ingress: [ { from: [ { ipBlock: { cidr: 10.0.0.0/40 } } ] } ] }\n', 'error', /ipBlock.cidr: "10.0.0.0\/40" is not a valid CIDR/, 1],
-    ['policy except outside the cidr', 'x.yaml', 'kind: NetworkPolicy\nmetadata: { name: p }\nspec: { podSelector: {}, ingress: [ { from: [ { ipBlock: { cidr: 10.0.0.0/16, except: [10.0.0.0/8] } } ] } ] }\n', 'error', /strict subset of `cidr`/, 1],
-    ['policy with a bad operator', 'x.yaml', 'kind: NetworkPolicy\nmetadata: { name: p }\nspec: { podSelector: { matchExpressions: [ { key: a, operator: Equals, values: [b] } ] } }\n', 'error', /operator: "Equals"/, 1],
-    ['policy without podSelector reads as {}', 'x.yaml', 'kind: NetworkPolicy\nmetadata: { name: p }\nspec: { policyTypes: [Ingress] }\n', 'note', /podSelector missing.*\{\}/, 1],
-    ['numeric label value must be quoted', 'x.yaml', 'kind: NetworkPolicy\nmetadata: { name: p }\nspec: { podSelector: { matchLabels: { v: 1 } } }\n', 'error', /must be a string/, 1],
+    [
+      'policy with a bad CIDR',
+      'x.yaml',
+      'kind: NetworkPolicy\nmetadata: { name: p }\nspec: { podSelector: {}, ingress: [ { from: [ { ipBlock: { cidr: 10.0.0.0/40 } } ] } ] }\n',
+      'error',
+      /ipBlock.cidr: "10.0.0.0\/40" is not a valid CIDR/,
+      1,
+    ],
+    [
+      'policy except outside the cidr',
+      'x.yaml',
+      'kind: NetworkPolicy\nmetadata: { name: p }\nspec: { podSelector: {}, ingress: [ { from: [ { ipBlock: { cidr: 10.0.0.0/16, except: [10.0.0.0/8] } } ] } ] }\n',
+      'error',
+      /strict subset of `cidr`/,
+      1,
+    ],
+    [
+      'policy with a bad operator',
+      'x.yaml',
+      'kind: NetworkPolicy\nmetadata: { name: p }\nspec: { podSelector: { matchExpressions: [ { key: a, operator: Equals, values: [b] } ] } }\n',
+      'error',
+      /operator: "Equals"/,
+      1,
+    ],
+    [
+      'policy without podSelector reads as {}',
+      'x.yaml',
+      'kind: NetworkPolicy\nmetadata: { name: p }\nspec: { policyTypes: [Ingress] }\n',
+      'note',
+      /podSelector missing.*\{\}/,
+      1,
+    ],
+    [
+      'numeric label value must be quoted',
+      'x.yaml',
+      'kind: NetworkPolicy\nmetadata: { name: p }\nspec: { podSelector: { matchLabels: { v: 1 } } }\n',
+      'error',
+      /must be a string/,
+      1,
+    ],
     ['scalar document', 'x.yaml', 'just text\n', 'error', /expected a Kubernetes object/, 1],
     ['duplicate objects: later wins', 'x.yaml', `${POLICY}---\n${POLICY}`, 'note', /defined twice/, 2],
   ])('%s', (_n, file, text, severity, re, doc) => {

@@ -11,7 +11,8 @@ import { parse } from 'yaml';
 import { main } from '../../../src/cli/main.js';
 import { validateNetworkPolicy } from '../../../src/manifests/validate.js';
 
-const np = (spec: string) => parse(`apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: p, namespace: a}\nspec: ${spec}`) as Record<string, unknown>;
+const np = (spec: string) =>
+  parse(`apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: p, namespace: a}\nspec: ${spec}`) as Record<string, unknown>;
 
 const ACCEPTED: [string, string][] = [
   ['empty podSelector', '{podSelector: {}}'],
@@ -48,7 +49,11 @@ const REJECTED: [string, string, RegExp][] = [
   ['endPort 70000', '{podSelector: {}, egress: [{ports: [{port: 80, endPort: 70000}]}]}', /endPort.*65535/],
   ['protocol ICMP', '{podSelector: {}, ingress: [{ports: [{protocol: ICMP}]}]}', /protocol.*ICMP.*TCP, UDP, SCTP/],
   ['empty peer', '{podSelector: {}, ingress: [{from: [{}]}]}', /from\[0\].*must specify a peer/],
-  ['ipBlock with podSelector', '{podSelector: {}, ingress: [{from: [{ipBlock: {cidr: 10.0.0.0/8}, podSelector: {}}]}]}', /may not specify both ipBlock and another peer/],
+  [
+    'ipBlock with podSelector',
+    '{podSelector: {}, ingress: [{from: [{ipBlock: {cidr: 10.0.0.0/8}, podSelector: {}}]}]}',
+    /may not specify both ipBlock and another peer/,
+  ],
   ['ipBlock without cidr', '{podSelector: {}, ingress: [{from: [{ipBlock: {}}]}]}', /ipBlock\.cidr.*required/],
   ['except equal to cidr', '{podSelector: {}, egress: [{to: [{ipBlock: {cidr: 10.0.0.0/8, except: [10.0.0.0/8]}}]}]}', /except\[0\].*strict subset/],
   ['except outside cidr', '{podSelector: {}, egress: [{to: [{ipBlock: {cidr: 10.0.0.0/8, except: [192.168.0.0/16]}}]}]}', /except\[0\].*strict subset/],
@@ -77,12 +82,19 @@ describe('k8snet policy --manifests', () => {
     const f = path.join(dir, `m${Math.random().toString(36).slice(2)}.yaml`);
     writeFileSync(f, `${world}---\n${policy}`);
     let err = '';
-    const code = await main(['node', 'k8snet', 'policy', 'a/x', 'a/y', '--port', '80', '--manifests', f], { out: () => undefined, err: (t) => void (err += `${t}\n`), stderrIsTty: false, stdoutIsTty: false });
+    const code = await main(['node', 'k8snet', 'policy', 'a/x', 'a/y', '--port', '80', '--manifests', f], {
+      out: () => undefined,
+      err: (t) => void (err += `${t}\n`),
+      stderrIsTty: false,
+      stdoutIsTty: false,
+    });
     return { code, err };
   };
 
   it('policyTypes [Ingres] is exit 2, naming the document, the field and the rule (not ALLOWED)', async () => {
-    const r = await run('apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: typo, namespace: a}\nspec: {podSelector: {}, policyTypes: [Ingres]}\n');
+    const r = await run(
+      'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: typo, namespace: a}\nspec: {podSelector: {}, policyTypes: [Ingres]}\n',
+    );
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/document 4/);
     expect(r.err).toMatch(/spec\.policyTypes\[0\]/);
@@ -90,7 +102,9 @@ describe('k8snet policy --manifests', () => {
   });
 
   it('matchLabels: null is accepted and means the empty selector (every pod: x is isolated, y denied)', async () => {
-    const r = await run('apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: deny-all, namespace: a}\nspec: {podSelector: {matchLabels: null}, policyTypes: [Ingress]}\n');
+    const r = await run(
+      'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: deny-all, namespace: a}\nspec: {podSelector: {matchLabels: null}, policyTypes: [Ingress]}\n',
+    );
     expect(r.err).not.toMatch(/error/);
     expect(r.code).toBe(1);
   });

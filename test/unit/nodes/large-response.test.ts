@@ -17,7 +17,17 @@ const load = (name: string): Facts => {
   const file = path.join(root, 'test/fixtures/recorded', name, 'facts.json');
   return validateFacts(JSON.parse(readFileSync(file, 'utf8')), file);
 };
-const exec = (exitCode: number, stdout: string) => ({ namespace: 'n', pod: 'p', container: 'c', argv: ['curl'], state: 'completed' as const, exitCode, stdout, stderr: '', elapsedMs: 5 });
+const exec = (exitCode: number, stdout: string) => ({
+  namespace: 'n',
+  pod: 'p',
+  container: 'c',
+  argv: ['curl'],
+  state: 'completed' as const,
+  exitCode,
+  stdout,
+  stderr: '',
+  elapsedMs: 5,
+});
 
 describe('large responses towards the source (MTU, the other direction)', () => {
   it('208: the response from the other node stalls; named with the node pair, the request direction passes', () => {
@@ -26,7 +36,12 @@ describe('large responses towards the source (MTU, the other direction)', () => 
     expect(dropped).toHaveLength(1);
     expect(dropped[0].summary).toMatch(/on the path node k8snet-node-b -> node k8snet-node-a/);
     // the same-node endpoint's large response arrives: the page is large and the app serves it
-    expect(findings.filter((f) => f.code === 'mtu/large-response-ok').map((f) => f.summary).join('\n')).toMatch(/on node k8snet-node-a/);
+    expect(
+      findings
+        .filter((f) => f.code === 'mtu/large-response-ok')
+        .map((f) => f.summary)
+        .join('\n'),
+    ).toMatch(/on node k8snet-node-a/);
     expect(findings.some((f) => f.code === 'mtu/large-packets-dropped')).toBe(false);
     expect(diagnosis.rule).toBe('mtu-black-hole');
     expect(diagnosis.layer).toBe('pod-network');

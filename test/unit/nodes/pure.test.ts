@@ -14,7 +14,12 @@ const ep = (ip: string, node?: string) => ({ ip, node, pod: `p-${ip}` });
 describe('pickEndpoints: bounded, every node first', () => {
   it.each([
     ['one node, fewer than the bound', [ep('10.0.0.3', 'a'), ep('10.0.0.2', 'a')], 8, ['10.0.0.2', '10.0.0.3']],
-    ['two nodes: one of each before a second of either', [ep('10.0.0.2', 'a'), ep('10.0.0.3', 'a'), ep('10.0.0.4', 'a'), ep('10.0.1.2', 'b')], 2, ['10.0.0.2', '10.0.1.2']],
+    [
+      'two nodes: one of each before a second of either',
+      [ep('10.0.0.2', 'a'), ep('10.0.0.3', 'a'), ep('10.0.0.4', 'a'), ep('10.0.1.2', 'b')],
+      2,
+      ['10.0.0.2', '10.0.1.2'],
+    ],
     ['more nodes than the bound: the first nodes by name', [ep('1.1.1.1', 'c'), ep('1.1.1.2', 'b'), ep('1.1.1.3', 'a')], 2, ['1.1.1.3', '1.1.1.2']],
     ['duplicate addresses count once', [ep('10.0.0.2', 'a'), ep('10.0.0.2', 'a'), ep('10.0.1.2', 'b')], 8, ['10.0.0.2', '10.0.1.2']],
     ['no node known', [ep('10.0.0.9'), ep('10.0.0.10')], 8, ['10.0.0.9', '10.0.0.10']],
@@ -46,7 +51,12 @@ describe('the MTU probe pads the request in one header', () => {
 });
 
 const pod = (name: string, node: string, rs: string, port = 8080, ready = true): Pod => ({
-  metadata: { name, namespace: 'payments', labels: { app: 'x', 'pod-template-hash': rs.split('-').at(-1)! }, ownerReferences: [{ kind: 'ReplicaSet', name: rs }] },
+  metadata: {
+    name,
+    namespace: 'payments',
+    labels: { app: 'x', 'pod-template-hash': rs.split('-').at(-1)! },
+    ownerReferences: [{ kind: 'ReplicaSet', name: rs }],
+  },
   spec: { nodeName: node, containers: [{ name: 'app', image: 'lab.local/echo:v1', ports: [{ containerPort: port, protocol: 'TCP' }] }] },
   status: { conditions: [{ type: 'Ready', status: ready ? 'True' : 'False' }] },
 });
@@ -74,7 +84,8 @@ const ds = (name: string, ns: string, labels: Record<string, string>, image: str
   ...(numberReady !== undefined ? { status: { numberReady, desiredNumberScheduled: 2 } } : {}),
 });
 const flannel = ds('kube-flannel-ds', 'kube-flannel', { app: 'flannel', 'k8s-app': 'flannel' }, 'lab.local/flannel:v0.28.10', 2);
-const kubeRouter = (ready: number) => ds('kube-router', 'kube-system', { 'k8s-app': 'kube-router' }, 'lab.local/kube-router:v2.1.0-lab', ready, ['--run-firewall=true', '--run-router=false']);
+const kubeRouter = (ready: number) =>
+  ds('kube-router', 'kube-system', { 'k8s-app': 'kube-router' }, 'lab.local/kube-router:v2.1.0-lab', ready, ['--run-firewall=true', '--run-router=false']);
 const ok = <T>(value: T) => ({ state: 'ok' as const, value });
 
 describe('CNI detection: Flannel from its DaemonSet, with and without its enforcer', () => {

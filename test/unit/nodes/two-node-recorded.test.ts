@@ -13,9 +13,20 @@ import { renderJson } from '../../../src/report/index.js';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const recorded = path.join(root, 'test/fixtures/two-node');
 const scenarios = path.join(root, 'test/lab/scenarios');
-const names = existsSync(recorded) ? readdirSync(recorded).filter((n) => existsSync(path.join(recorded, n, 'facts.json'))).sort() : [];
+const names = existsSync(recorded)
+  ? readdirSync(recorded)
+      .filter((n) => existsSync(path.join(recorded, n, 'facts.json')))
+      .sort()
+  : [];
 
-interface Expect { exit?: number; verdict?: string; layer?: string; codes?: string[]; absentCodes?: string[]; evidence?: string[] }
+interface Expect {
+  exit?: number;
+  verdict?: string;
+  layer?: string;
+  codes?: string[];
+  absentCodes?: string[];
+  evidence?: string[];
+}
 
 const load = (name: string) => {
   const file = path.join(recorded, name, 'facts.json');
@@ -24,7 +35,17 @@ const load = (name: string) => {
 
 describe('two-node lab facts replay to the scenario expectation', () => {
   it('the two-node scenarios were recorded', () => {
-    for (const n of ['00-healthy-baseline', '200-overlay-route-dropped', '201-flannel-stopped-one-node', '202-mtu-lowered-one-node', '203-kube-proxy-down-source-node', '204-coredns-replica-unreachable', '205-endpoint-on-notready-node', '206-flannel-without-enforcer', '207-one-endpoint-refuses-same-node']) {
+    for (const n of [
+      '00-healthy-baseline',
+      '200-overlay-route-dropped',
+      '201-flannel-stopped-one-node',
+      '202-mtu-lowered-one-node',
+      '203-kube-proxy-down-source-node',
+      '204-coredns-replica-unreachable',
+      '205-endpoint-on-notready-node',
+      '206-flannel-without-enforcer',
+      '207-one-endpoint-refuses-same-node',
+    ]) {
       expect(names, n).toContain(n);
     }
   });
@@ -55,7 +76,12 @@ describe('what the two-node facts show', () => {
     const facts = load('00-healthy-baseline');
     const eps = facts.probes.filter((p) => p.id.startsWith('endpoint/') && p.role !== 'app');
     expect(new Set(eps.map((p) => p.target.node)).size).toBe(2);
-    expect(facts.probes.filter((p) => p.id.startsWith('dns/replica/')).map((p) => p.target.node).sort()).toEqual([...new Set(eps.map((p) => p.target.node!))].sort());
+    expect(
+      facts.probes
+        .filter((p) => p.id.startsWith('dns/replica/'))
+        .map((p) => p.target.node)
+        .sort(),
+    ).toEqual([...new Set(eps.map((p) => p.target.node!))].sort());
     expect(facts.probes.filter((p) => p.id.startsWith('endpoint-large/'))).toHaveLength(2);
     const agents = facts.nodeAgents?.state === 'ok' ? facts.nodeAgents.value : [];
     expect(agents.filter((a) => a.role === 'cni' && a.daemonSet === 'kube-flannel/kube-flannel-ds')).toHaveLength(2);

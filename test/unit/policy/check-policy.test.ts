@@ -10,25 +10,78 @@ import { ns, pod, policy } from './world-helpers.js';
 const ready = (p: Pod): Pod => ({ ...p, status: { ...p.status, conditions: [{ type: 'Ready', status: 'True' }] } });
 const orders = ready(pod('orders', 'orders-api-1', { app: 'orders-api' }, { ip: '10.0.1.5' }));
 const payments = ready(pod('payments', 'payments-api-1', { app: 'payments-api' }, { ip: '10.0.2.7', ports: [{ name: 'http', containerPort: 8080 }] }));
-const coredns = ready(pod('kube-system', 'coredns-1', { 'k8s-app': 'kube-dns' }, { ip: '10.0.0.10', ports: [{ containerPort: 53, protocol: 'UDP' }, { containerPort: 53, protocol: 'TCP' }] }));
+const coredns = ready(
+  pod(
+    'kube-system',
+    'coredns-1',
+    { 'k8s-app': 'kube-dns' },
+    {
+      ip: '10.0.0.10',
+      ports: [
+        { containerPort: 53, protocol: 'UDP' },
+        { containerPort: 53, protocol: 'TCP' },
+      ],
+    },
+  ),
+);
 const seedPolicies = [
   policy('payments', 'default-deny-ingress', { podSelector: {}, policyTypes: ['Ingress'] }),
-  policy('payments', 'allow-orders-to-payments', { podSelector: { matchLabels: { app: 'payments-api' } }, policyTypes: ['Ingress'], ingress: [{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'orders' } }, podSelector: { matchLabels: { app: 'orders-api' } } }], ports: [{ protocol: 'TCP', port: 80 }] }] }),
+  policy('payments', 'allow-orders-to-payments', {
+    podSelector: { matchLabels: { app: 'payments-api' } },
+    policyTypes: ['Ingress'],
+    ingress: [
+      {
+        from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'orders' } }, podSelector: { matchLabels: { app: 'orders-api' } } }],
+        ports: [{ protocol: 'TCP', port: 80 }],
+      },
+    ],
+  }),
 ];
 const ok = <T>(value: T): Read<T> => ({ state: 'ok', value });
-const ds = (name: string, namespace: string, containers: Workload['spec']['template'] extends infer _ ? { name: string; image?: string; args?: string[] }[] : never): Workload =>
-  ({ kind: 'DaemonSet', metadata: { name, namespace }, spec: { template: { metadata: { labels: {} }, spec: { containers } } } });
+const ds = (
+  name: string,
+  namespace: string,
+  containers: Workload['spec']['template'] extends infer _ ? { name: string; image?: string; args?: string[] }[] : never,
+): Workload => ({ kind: 'DaemonSet', metadata: { name, namespace }, spec: { template: { metadata: { labels: {} }, spec: { containers } } } });
 
-function facts(over: { policies?: Record<string, Read<NetworkPolicy[]>>; daemonSets?: Read<Workload[]>; targetPort?: number | string; sourcePod?: Pod } = {}): Facts {
+function facts(
+  over: { policies?: Record<string, Read<NetworkPolicy[]>>; daemonSets?: Read<Workload[]>; targetPort?: number | string; sourcePod?: Pod } = {},
+): Facts {
   return {
-    schemaVersion: 1, k8snetVersion: 't', gatheredAt: '', context: {}, access: [], probes: [], timings: [], requests: 0, notes: [],
+    schemaVersion: 1,
+    k8snetVersion: 't',
+    gatheredAt: '',
+    context: {},
+    access: [],
+    probes: [],
+    timings: [],
+    requests: 0,
+    notes: [],
     request: { target: { namespace: 'payments', name: 'payments-api' }, path: '/', probeTimeoutMs: 1000, ephemeral: false },
-    service: ok({ metadata: { name: 'payments-api', namespace: 'payments' }, spec: { selector: { app: 'payments-api' }, ports: [{ port: 80, targetPort: over.targetPort ?? 8080 }] } }),
+    service: ok({
+      metadata: { name: 'payments-api', namespace: 'payments' },
+      spec: { selector: { app: 'payments-api' }, ports: [{ port: 80, targetPort: over.targetPort ?? 8080 }] },
+    }),
     namespacePods: ok([payments]),
-    endpointSlices: ok([{ metadata: { name: 's', namespace: 'payments' }, addressType: 'IPv4', endpoints: [{ addresses: ['10.0.2.7'], conditions: { ready: true } }] }]),
-    source: ok({ resolvedVia: 'deployment', resolvedFrom: 'deployment/orders-api', pod: over.sourcePod ?? orders, container: 'c', candidates: 1, readyCandidates: 1, tools: null, hasShell: true }),
+    endpointSlices: ok([
+      { metadata: { name: 's', namespace: 'payments' }, addressType: 'IPv4', endpoints: [{ addresses: ['10.0.2.7'], conditions: { ready: true } }] },
+    ]),
+    source: ok({
+      resolvedVia: 'deployment',
+      resolvedFrom: 'deployment/orders-api',
+      pod: over.sourcePod ?? orders,
+      container: 'c',
+      candidates: 1,
+      readyCandidates: 1,
+      tools: null,
+      hasShell: true,
+    }),
     nodes: ok([]),
-    dns: { service: ok({ metadata: { name: 'kube-dns', namespace: 'kube-system' }, spec: { clusterIP: '10.96.0.10' } }), endpointSlices: ok([]), pods: ok([coredns]) },
+    dns: {
+      service: ok({ metadata: { name: 'kube-dns', namespace: 'kube-system' }, spec: { clusterIP: '10.96.0.10' } }),
+      endpointSlices: ok([]),
+      pods: ok([coredns]),
+    },
     namespaces: ok([ns('orders'), ns('payments'), ns('kube-system')]),
     policies: over.policies ?? { orders: ok([]), payments: ok(seedPolicies) },
     daemonSets: over.daemonSets ?? ok([]),
@@ -64,7 +117,9 @@ describe('checkPolicy', () => {
   });
 
   it('egress default-deny in the source namespace: egress denied and DNS blocked', () => {
-    const out = checkPolicy(facts({ policies: { orders: ok([policy('orders', 'deny-egress', { podSelector: {}, policyTypes: ['Egress'] })]), payments: ok([]) } }));
+    const out = checkPolicy(
+      facts({ policies: { orders: ok([policy('orders', 'deny-egress', { podSelector: {}, policyTypes: ['Egress'] })]), payments: ok([]) } }),
+    );
     expect(codes(out)).toEqual(expect.arrayContaining(['policy/egress-denied:fail', 'policy/dns-egress-blocked:fail']));
     const dns = out.find((f) => f.code === 'policy/dns-egress-blocked')!;
     expect(dns.summary).toMatch(/UDP and TCP 53/);
@@ -72,7 +127,20 @@ describe('checkPolicy', () => {
   });
 
   it('DNS egress allowed is a pass', () => {
-    const allowDns = policy('orders', 'egress', { podSelector: {}, policyTypes: ['Egress'], egress: [{ to: [{ namespaceSelector: {}, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }], ports: [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }] }, { to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'payments' } } }] }] });
+    const allowDns = policy('orders', 'egress', {
+      podSelector: {},
+      policyTypes: ['Egress'],
+      egress: [
+        {
+          to: [{ namespaceSelector: {}, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
+          ports: [
+            { protocol: 'UDP', port: 53 },
+            { protocol: 'TCP', port: 53 },
+          ],
+        },
+        { to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'payments' } } }] },
+      ],
+    });
     const out = checkPolicy(facts({ policies: { orders: ok([allowDns]), payments: ok([]) } }));
     expect(codes(out)).toEqual(expect.arrayContaining(['policy/dns-egress-allowed:pass', 'policy/allowed:pass']));
   });
@@ -98,7 +166,10 @@ describe('checkPolicy', () => {
   });
 
   it('every code it emits is in the catalogue with layer policy', () => {
-    for (const f of [...checkPolicy(facts()), ...checkPolicy(facts({ policies: { orders: ok([policy('orders', 'd', { podSelector: {}, policyTypes: ['Egress'] })]), payments: ok(seedPolicies) } }))]) {
+    for (const f of [
+      ...checkPolicy(facts()),
+      ...checkPolicy(facts({ policies: { orders: ok([policy('orders', 'd', { podSelector: {}, policyTypes: ['Egress'] })]), payments: ok(seedPolicies) } })),
+    ]) {
       expect(POLICY_CODES).toHaveProperty([f.code]);
     }
     expect(Object.values(POLICY_CODES).every((c) => c.layer === 'policy')).toBe(true);
@@ -111,12 +182,45 @@ describe('detectCni', () => {
     ['calico-node', [ds('calico-node', 'kube-system', [{ name: 'calico-node', image: 'docker.io/calico/node:v3.28' }])], 'calico', true],
     ['cilium', [ds('cilium', 'kube-system', [{ name: 'cilium-agent', image: 'quay.io/cilium/cilium:v1.16' }])], 'cilium', true],
     ['flannel alone', [ds('kube-flannel-ds', 'kube-flannel', [{ name: 'kube-flannel', image: 'flannel/flannel:v0.25' }])], 'flannel', false],
-    ['flannel + calico policy (canal)', [ds('kube-flannel-ds', 'kube-system', [{ name: 'f', image: 'flannel/flannel:v0.25' }]), ds('canal', 'kube-system', [{ name: 'calico-node', image: 'calico/node:v3' }])], 'canal', true],
+    [
+      'flannel + calico policy (canal)',
+      [
+        ds('kube-flannel-ds', 'kube-system', [{ name: 'f', image: 'flannel/flannel:v0.25' }]),
+        ds('canal', 'kube-system', [{ name: 'calico-node', image: 'calico/node:v3' }]),
+      ],
+      'canal',
+      true,
+    ],
     ['aws-node without policy agent', [ds('aws-node', 'kube-system', [{ name: 'aws-node', image: 'amazon-k8s-cni:v1.18' }])], 'aws-vpc-cni', false],
-    ['aws-node with policy agent enabled', [ds('aws-node', 'kube-system', [{ name: 'aws-node', image: 'amazon-k8s-cni:v1.18' }, { name: 'aws-eks-nodeagent', image: 'amazon/aws-network-policy-agent:v1.1', args: ['--enable-network-policy=true'] }])], 'aws-vpc-cni', true],
-    ['aws-node with policy agent disabled', [ds('aws-node', 'kube-system', [{ name: 'aws-eks-nodeagent', image: 'amazon/aws-network-policy-agent:v1.1', args: ['--enable-network-policy=false'] }])], 'aws-vpc-cni', false],
-    ['kindnet without the flag: version-dependent', [ds('kindnet', 'kube-system', [{ name: 'kindnet-cni', image: 'kindest/kindnetd:v20240202' }])], 'kindnet', null],
-    ['kindnet --network-policy=true', [ds('kindnet', 'kube-system', [{ name: 'kindnet-cni', image: 'ghcr.io/aojea/kindnetd:stable', args: ['--network-policy=true'] }])], 'kindnet', true],
+    [
+      'aws-node with policy agent enabled',
+      [
+        ds('aws-node', 'kube-system', [
+          { name: 'aws-node', image: 'amazon-k8s-cni:v1.18' },
+          { name: 'aws-eks-nodeagent', image: 'amazon/aws-network-policy-agent:v1.1', args: ['--enable-network-policy=true'] },
+        ]),
+      ],
+      'aws-vpc-cni',
+      true,
+    ],
+    [
+      'aws-node with policy agent disabled',
+      [ds('aws-node', 'kube-system', [{ name: 'aws-eks-nodeagent', image: 'amazon/aws-network-policy-agent:v1.1', args: ['--enable-network-policy=false'] }])],
+      'aws-vpc-cni',
+      false,
+    ],
+    [
+      'kindnet without the flag: version-dependent',
+      [ds('kindnet', 'kube-system', [{ name: 'kindnet-cni', image: 'kindest/kindnetd:v20240202' }])],
+      'kindnet',
+      null,
+    ],
+    [
+      'kindnet --network-policy=true',
+      [ds('kindnet', 'kube-system', [{ name: 'kindnet-cni', image: 'ghcr.io/aojea/kindnetd:stable', args: ['--network-policy=true'] }])],
+      'kindnet',
+      true,
+    ],
     ['weave', [ds('weave-net', 'kube-system', [{ name: 'weave' }])], 'weave', true],
     ['antrea', [ds('antrea-agent', 'kube-system', [{ name: 'antrea-agent' }])], 'antrea', true],
     ['kube-router DaemonSet', [ds('kube-router', 'kube-system', [{ name: 'kube-router' }])], 'kube-router', true],

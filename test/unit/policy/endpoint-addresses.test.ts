@@ -25,9 +25,16 @@ const codes = (fs: { code: string; status: string }[]) => fs.map((f) => `${f.cod
 function withOrdersPolicies(f: Facts, policies: NetworkPolicy[]): Facts {
   return { ...f, policies: { ...f.policies, orders: { state: 'ok', value: policies } } };
 }
-const DNS_RULE = { to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }], ports: [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }] };
+const DNS_RULE = {
+  to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
+  ports: [
+    { protocol: 'UDP', port: 53 },
+    { protocol: 'TCP', port: 53 },
+  ],
+};
 const egressTo = (name: string, to: NetworkPolicy['spec']['egress']): NetworkPolicy => ({
-  metadata: { name, namespace: 'orders' }, spec: { podSelector: { matchLabels: { app: 'orders-api' } }, policyTypes: ['Egress'], egress: [...(to ?? []), DNS_RULE] },
+  metadata: { name, namespace: 'orders' },
+  spec: { podSelector: { matchLabels: { app: 'orders-api' } }, policyTypes: ['Egress'], egress: [...(to ?? []), DNS_RULE] },
 });
 /** The manual slice's addresses replaced (an external backend, a pod elsewhere). */
 function withAddresses(f: Facts, addresses: string[]): Facts {
@@ -37,14 +44,17 @@ function withAddresses(f: Facts, addresses: string[]): Facts {
 }
 /** No CNI k8snet recognises: no DaemonSets, no CNI node annotations (a CNI running as a host process). */
 const noCni = (f: Facts): Facts => ({
-  ...f, daemonSets: { state: 'ok', value: [] },
+  ...f,
+  daemonSets: { state: 'ok', value: [] },
   nodes: f.nodes.state === 'ok' ? { state: 'ok', value: f.nodes.value.map((n) => ({ ...n, metadata: { ...n.metadata, annotations: {} } })) } : f.nodes,
 });
 
 describe('selector-less Service: policy on the endpoint addresses (recorded lab facts)', () => {
   it('egress allows only the Service CIDR: egress denied per endpoint pod, the ipBlock flagged (before the fix: "not evaluated")', () => {
     const out = checkPolicy(recorded(FAULT));
-    expect(codes(out)).toEqual(expect.arrayContaining(['policy/egress-denied:fail', 'policy/egress-ipblock-cluster-ip:warn', 'policy/dns-egress-allowed:pass']));
+    expect(codes(out)).toEqual(
+      expect.arrayContaining(['policy/egress-denied:fail', 'policy/egress-ipblock-cluster-ip:warn', 'policy/dns-egress-allowed:pass']),
+    );
     expect(codes(out)).not.toContain('policy/unknown:unknown');
     const denied = out.filter((f) => f.code === 'policy/egress-denied');
     expect(denied.map((f) => (f.data as { verdict: { dst: { ip: string } } }).verdict.dst.ip).sort()).toEqual(['10.244.0.11', '10.244.1.9']);
@@ -77,7 +87,12 @@ describe('selector-less Service: policy on the endpoint addresses (recorded lab 
   });
 
   it('an ipBlock for the Service CIDR next to a rule that admits the endpoints: only a remark (info), the flow allowed', () => {
-    const f = withOrdersPolicies(recorded(FAULT), [egressTo('both', [{ to: [{ ipBlock: { cidr: '10.96.0.0/16' } }] }, { to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'payments' } } }] }])]);
+    const f = withOrdersPolicies(recorded(FAULT), [
+      egressTo('both', [
+        { to: [{ ipBlock: { cidr: '10.96.0.0/16' } }] },
+        { to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'payments' } } }] },
+      ]),
+    ]);
     const out = checkPolicy(f);
     expect(codes(out)).toEqual(expect.arrayContaining(['policy/allowed:pass', 'policy/egress-ipblock-cluster-ip:info']));
     expect(out.filter((x) => x.status === 'fail' || x.status === 'warn')).toEqual([]);
@@ -102,7 +117,9 @@ describe('selector-less Service: policy on the endpoint addresses (recorded lab 
     const denied = checkPolicy(f);
     expect(codes(denied)).toEqual(expect.arrayContaining(['policy/egress-denied:fail', 'policy/egress-ipblock-cluster-ip:warn']));
     expect(denied.find((x) => x.code === 'policy/egress-denied')!.summary).toMatch(/192\.168\.50\.10 \(outside the pod network\)/);
-    const allowed = checkPolicy(withOrdersPolicies(f, [egressTo('db', [{ to: [{ ipBlock: { cidr: '192.168.50.0/24' } }], ports: [{ protocol: 'TCP', port: 8080 }] }])]));
+    const allowed = checkPolicy(
+      withOrdersPolicies(f, [egressTo('db', [{ to: [{ ipBlock: { cidr: '192.168.50.0/24' } }], ports: [{ protocol: 'TCP', port: 8080 }] }])]),
+    );
     expect(codes(allowed)).toContain('policy/allowed:pass');
     const v = (allowed.find((x) => x.code === 'policy/allowed')!.data as { verdict: { ingress: { evaluated: boolean } } }).verdict;
     expect(v.ingress.evaluated).toBe(false);
@@ -135,13 +152,19 @@ describe('selector-less Service: policy on the endpoint addresses (recorded lab 
     expect(diagnosis.headline).toMatch(/NetworkPolicy could not be evaluated .*a policy may be what drops them/);
   });
 
-  it('a pod in another namespace, found by the cluster-wide lookup: judged as that pod; its namespace\'s policies unread -> unknown unless egress denies', () => {
+  it("a pod in another namespace, found by the cluster-wide lookup: judged as that pod; its namespace's policies unread -> unknown unless egress denies", () => {
     const base = withAddresses(recorded(FAULT), ['10.244.0.77']);
-    const other = { metadata: { name: 'ledger-1', namespace: 'ledger', labels: { app: 'ledger' } }, spec: { containers: [{ name: 'c' }] }, status: { podIP: '10.244.0.77', podIPs: [{ ip: '10.244.0.77' }] } };
+    const other = {
+      metadata: { name: 'ledger-1', namespace: 'ledger', labels: { app: 'ledger' } },
+      spec: { containers: [{ name: 'c' }] },
+      status: { podIP: '10.244.0.77', podIPs: [{ ip: '10.244.0.77' }] },
+    };
     const f: Facts = { ...base, endpointPods: { state: 'ok', value: [other] } };
     // egress (Service CIDR only) denies: a failure whatever ledger's ingress says
     expect(codes(checkPolicy(f))).toContain('policy/egress-denied:fail');
-    const open = withOrdersPolicies(f, [egressTo('to-ledger', [{ to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ledger' } } }] }])]);
+    const open = withOrdersPolicies(f, [
+      egressTo('to-ledger', [{ to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ledger' } } }] }]),
+    ]);
     const u = checkPolicy(open).find((x) => x.code === 'policy/unknown');
     expect(u?.summary).toMatch(/NetworkPolicies of namespace ledger were not read/);
     const read: Facts = { ...open, policies: { ...open.policies, ledger: { state: 'ok', value: [] } } };
@@ -151,8 +174,22 @@ describe('selector-less Service: policy on the endpoint addresses (recorded lab 
   it('a Service WITH a selector whose slices add a non-pod address: the pods by selector, the address by ipBlock', () => {
     const f0 = recorded(FAULT);
     if (f0.service.state !== 'ok') throw new Error('fixture');
-    const f = withOrdersPolicies(withAddresses({ ...f0, service: { state: 'ok', value: { ...f0.service.value, spec: { ...f0.service.value.spec, selector: { app: 'payments-api' }, ports: [{ protocol: 'TCP', port: 80, targetPort: 8080 }] } } } }, ['10.244.0.11', '10.244.1.9', '192.168.50.10']),
-      [egressTo('pods-only', [{ to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'payments' } } }] }])]);
+    const f = withOrdersPolicies(
+      withAddresses(
+        {
+          ...f0,
+          service: {
+            state: 'ok',
+            value: {
+              ...f0.service.value,
+              spec: { ...f0.service.value.spec, selector: { app: 'payments-api' }, ports: [{ protocol: 'TCP', port: 80, targetPort: 8080 }] },
+            },
+          },
+        },
+        ['10.244.0.11', '10.244.1.9', '192.168.50.10'],
+      ),
+      [egressTo('pods-only', [{ to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'payments' } } }] }])],
+    );
     const out = checkPolicy(f);
     expect(codes(out)).toEqual(expect.arrayContaining(['policy/allowed:pass', 'policy/egress-denied:fail']));
     expect(out.find((x) => x.code === 'policy/egress-denied')!.summary).toMatch(/192\.168\.50\.10/);
@@ -182,7 +219,16 @@ describe('addressesToLookUp (gather): slice addresses that are no pod of the tar
   it('skips known pod IPs, not-ready endpoints, FQDN slices and non-addresses; deduplicates', () => {
     const known = [{ metadata: { name: 'p', namespace: 'payments' }, spec: {}, status: { podIP: '10.244.0.11' } }];
     const slices = [
-      { metadata: { name: 'a' }, addressType: 'IPv4', endpoints: [{ addresses: ['10.244.0.11'] }, { addresses: ['10.244.0.77'] }, { addresses: ['10.244.0.78'], conditions: { ready: false } }, { addresses: ['10.244.0.77'] }] },
+      {
+        metadata: { name: 'a' },
+        addressType: 'IPv4',
+        endpoints: [
+          { addresses: ['10.244.0.11'] },
+          { addresses: ['10.244.0.77'] },
+          { addresses: ['10.244.0.78'], conditions: { ready: false } },
+          { addresses: ['10.244.0.77'] },
+        ],
+      },
       { metadata: { name: 'b' }, addressType: 'FQDN', endpoints: [{ addresses: ['db.example.internal'] }] },
       { metadata: { name: 'c' }, addressType: 'IPv4', endpoints: [{ addresses: ['not-an-ip'] }] },
     ];

@@ -31,7 +31,11 @@ describe('isolation and policyTypes', () => {
     ['policyTypes [Egress] only on the destination: ingress open', [ING({ policyTypes: ['Egress'] })], true],
     ['ingress: [] denies everything', [ING({ policyTypes: ['Ingress'], ingress: [] })], false],
     ['ingress: [{}] allows everything', [ING({ ingress: [{}] })], true],
-    ['union: deny-all plus an allow rule', [ING({}), policy('a', 'allow', { podSelector: {}, ingress: [{ from: [{ podSelector: { matchLabels: { app: 'client' } } }] }] })], true],
+    [
+      'union: deny-all plus an allow rule',
+      [ING({}), policy('a', 'allow', { podSelector: {}, ingress: [{ from: [{ podSelector: { matchLabels: { app: 'client' } } }] }] })],
+      true,
+    ],
     ['egress isolated by inference (egress rules, no policyTypes)', [EGR({ egress: [{ to: [{ podSelector: { matchLabels: { app: 'db' } } }] }] })], false],
     ['egress isolated by explicit policyTypes, no rules', [EGR({ policyTypes: ['Egress'] })], false],
     ['egress allowed to the destination pod', [EGR({ policyTypes: ['Egress'], egress: [{ to: [{ podSelector: { matchLabels: { app: 'web' } } }] }] })], true],
@@ -49,16 +53,36 @@ describe('peers', () => {
     ['podSelector alone excludes other namespaces', from([{ podSelector: { matchLabels: { app: 'client' } } }]), remote, false],
     ['namespaceSelector alone = every pod of the namespace', from([{ namespaceSelector: { matchLabels: { team: 'beta' } } }]), remote, true],
     ['namespaceSelector alone, other namespace', from([{ namespaceSelector: { matchLabels: { team: 'beta' } } }]), client, false],
-    ['both in ONE peer = AND, hit', from([{ namespaceSelector: { matchLabels: { team: 'beta' } }, podSelector: { matchLabels: { app: 'client' } } }]), remote, true],
-    ['both in ONE peer = AND, pod label miss', from([{ namespaceSelector: { matchLabels: { team: 'beta' } }, podSelector: { matchLabels: { app: 'other' } } }]), remote, false],
-    ['two items = OR (pod-only item matches same-namespace client)', from([{ namespaceSelector: { matchLabels: { team: 'beta' } } }, { podSelector: { matchLabels: { app: 'client' } } }]), client, true],
+    [
+      'both in ONE peer = AND, hit',
+      from([{ namespaceSelector: { matchLabels: { team: 'beta' } }, podSelector: { matchLabels: { app: 'client' } } }]),
+      remote,
+      true,
+    ],
+    [
+      'both in ONE peer = AND, pod label miss',
+      from([{ namespaceSelector: { matchLabels: { team: 'beta' } }, podSelector: { matchLabels: { app: 'other' } } }]),
+      remote,
+      false,
+    ],
+    [
+      'two items = OR (pod-only item matches same-namespace client)',
+      from([{ namespaceSelector: { matchLabels: { team: 'beta' } } }, { podSelector: { matchLabels: { app: 'client' } } }]),
+      client,
+      true,
+    ],
     ['empty podSelector {} = every pod of the policy namespace', from([{ podSelector: {} }]), client, true],
     ['empty podSelector {} excludes other namespaces', from([{ podSelector: {} }]), remote, false],
     ['empty namespaceSelector {} = every namespace', from([{ namespaceSelector: {} }]), remote, true],
     ['from missing = all peers', [ING({ ingress: [{ ports: [{ port: 8080 }] }] })], remote, true],
     ['from: [] = all peers', [ING({ ingress: [{ from: [] }] })], remote, true],
     ['kubernetes.io/metadata.name is always present', from([{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'b' } } }]), remote, true],
-    ['namespace NotIn matches a namespace lacking the key', from([{ namespaceSelector: { matchExpressions: [{ key: 'env', operator: 'NotIn', values: ['prod'] }] } }]), remote, true],
+    [
+      'namespace NotIn matches a namespace lacking the key',
+      from([{ namespaceSelector: { matchExpressions: [{ key: 'env', operator: 'NotIn', values: ['prod'] }] } }]),
+      remote,
+      true,
+    ],
     ['ipBlock does not admit a pod (pod traffic judged by selectors)', from([{ ipBlock: { cidr: '10.0.0.0/8' } }]), remote, false],
   ])('%s', (_n, policies, src, expected) => {
     expect(allowed(policies, src)).toBe(expected);
@@ -87,17 +111,39 @@ describe('ports in rules', () => {
 
 describe('explanations', () => {
   it('names the rule, peer and port that allowed', () => {
-    const idx = index({ namespaces, pods, policies: [ING({ ingress: [{ from: [{ podSelector: { matchLabels: { app: 'x' } } }, { podSelector: { matchLabels: { app: 'client' } } }], ports: [{ port: 1 }, { port: 8080 }] }] })] });
+    const idx = index({
+      namespaces,
+      pods,
+      policies: [
+        ING({
+          ingress: [
+            {
+              from: [{ podSelector: { matchLabels: { app: 'x' } } }, { podSelector: { matchLabels: { app: 'client' } } }],
+              ports: [{ port: 1 }, { port: 8080 }],
+            },
+          ],
+        }),
+      ],
+    });
     const v = evaluateFlow(idx, { src: P(client), dst: P(web), port: 8080, protocol: 'TCP' });
     expect(v.ingress.allowedBy).toEqual([{ policy: { namespace: 'a', name: 'p' }, ruleIndex: 0, peerIndex: 1, portIndex: 1, matchedBy: 'podSelector' }]);
     expect(v.egress).toMatchObject({ evaluated: true, isolated: false, allowed: true });
   });
 
   it('for every selecting policy, gives the closest peer and what it lacked', () => {
-    const idx = index({ namespaces, pods, policies: [
-      policy('a', 'deny', { podSelector: {}, policyTypes: ['Ingress'] }),
-      ING({ ingress: [{ from: [{ ipBlock: { cidr: '192.0.2.0/24' } }] }, { from: [{ namespaceSelector: { matchLabels: { team: 'alpha' } }, podSelector: { matchLabels: { app: 'client' } } }], ports: [{ port: 80 }] }] }),
-    ] });
+    const idx = index({
+      namespaces,
+      pods,
+      policies: [
+        policy('a', 'deny', { podSelector: {}, policyTypes: ['Ingress'] }),
+        ING({
+          ingress: [
+            { from: [{ ipBlock: { cidr: '192.0.2.0/24' } }] },
+            { from: [{ namespaceSelector: { matchLabels: { team: 'alpha' } }, podSelector: { matchLabels: { app: 'client' } } }], ports: [{ port: 80 }] },
+          ],
+        }),
+      ],
+    });
     const v = evaluateFlow(idx, { src: P(remote), dst: P(web), port: 8080, protocol: 'TCP' });
     expect(v.allowed).toBe(false);
     expect(v.ingress.selectedBy.map((p) => p.name)).toEqual(['deny', 'p']);
@@ -105,7 +151,10 @@ describe('explanations', () => {
     expect(deny).toMatchObject({ ruleIndex: null });
     expect(deny.lacks[0]).toMatch(/no ingress rules/);
     expect(p).toMatchObject({ ruleIndex: 1, peerIndex: 0, portIndex: 0 });
-    expect(p.lacks).toEqual(['namespaceSelector wants team=alpha; namespace b has {team: beta, kubernetes.io/metadata.name: b}', 'wants TCP 80; flow is TCP 8080']);
+    expect(p.lacks).toEqual([
+      'namespaceSelector wants team=alpha; namespace b has {team: beta, kubernetes.io/metadata.name: b}',
+      'wants TCP 80; flow is TCP 8080',
+    ]);
   });
 
   it('host-network destination: ingress not evaluated, reported', () => {

@@ -8,11 +8,13 @@ import { ns, pod, policy, world } from './world-helpers.js';
 const web = pod('shop', 'web', { app: 'web' }, { ip: '10.1.0.5', ports: [{ name: 'http', containerPort: 8080 }] });
 const worker = pod('shop', 'worker', { app: 'worker' }, { ip: 'fd00::5' });
 const ingressFromBlock: NetworkPolicy = policy('shop', 'from-partners', {
-  podSelector: { matchLabels: { app: 'web' } }, policyTypes: ['Ingress'],
+  podSelector: { matchLabels: { app: 'web' } },
+  policyTypes: ['Ingress'],
   ingress: [{ from: [{ ipBlock: { cidr: '203.0.113.0/24', except: ['203.0.113.128/25'] } }], ports: [{ port: 8080 }] }],
 });
 const egressToBlock: NetworkPolicy = policy('shop', 'to-bank', {
-  podSelector: { matchLabels: { app: 'worker' } }, policyTypes: ['Egress'],
+  podSelector: { matchLabels: { app: 'worker' } },
+  policyTypes: ['Egress'],
   egress: [{ to: [{ ipBlock: { cidr: '2001:db8::/32', except: ['2001:db8:bad::/48'] } }, { ipBlock: { cidr: '198.51.100.0/24' } }], ports: [{ port: 443 }] }],
 });
 const W = world({ namespaces: [ns('shop')], pods: [web, worker], policies: [ingressFromBlock, egressToBlock] });

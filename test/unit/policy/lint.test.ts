@@ -6,15 +6,41 @@ import type { Flow } from '../../../src/policy/types.js';
 import { index, ns, P, pod, policy } from './world-helpers.js';
 
 const app = pod('a', 'app', { app: 'app' }, { ip: '10.0.0.1', ports: [{ containerPort: 8080 }] });
-const dns = pod('kube-system', 'coredns-1', { 'k8s-app': 'kube-dns' }, { ip: '10.0.9.9', ports: [{ containerPort: 53, protocol: 'UDP' }, { containerPort: 53, protocol: 'TCP' }] });
-const toDns = (ports: { protocol?: string; port?: number }[]) => ({ to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }], ports });
+const dns = pod(
+  'kube-system',
+  'coredns-1',
+  { 'k8s-app': 'kube-dns' },
+  {
+    ip: '10.0.9.9',
+    ports: [
+      { containerPort: 53, protocol: 'UDP' },
+      { containerPort: 53, protocol: 'TCP' },
+    ],
+  },
+);
+const toDns = (ports: { protocol?: string; port?: number }[]) => ({
+  to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
+  ports,
+});
 const egress = (rules: NetworkPolicy['spec']['egress']) => policy('a', 'egress', { podSelector: {}, policyTypes: ['Egress'], egress: rules });
 
 describe('lints never change a verdict', () => {
   it.each<[string, NetworkPolicy['spec'], number]>([
-    ['ns-only + pod-only items: OR where AND was meant', { podSelector: {}, ingress: [{ from: [{ namespaceSelector: { matchLabels: { t: 'x' } } }, { podSelector: { matchLabels: { app: 'y' } } }] }] }, 1],
-    ['both selectors in one item: AND, fine', { podSelector: {}, ingress: [{ from: [{ namespaceSelector: { matchLabels: { t: 'x' } }, podSelector: { matchLabels: { app: 'y' } } }] }] }, 0],
-    ['two podSelector items: plain OR, fine', { podSelector: {}, ingress: [{ from: [{ podSelector: { matchLabels: { app: 'x' } } }, { podSelector: { matchLabels: { app: 'y' } } }] }] }, 0],
+    [
+      'ns-only + pod-only items: OR where AND was meant',
+      { podSelector: {}, ingress: [{ from: [{ namespaceSelector: { matchLabels: { t: 'x' } } }, { podSelector: { matchLabels: { app: 'y' } } }] }] },
+      1,
+    ],
+    [
+      'both selectors in one item: AND, fine',
+      { podSelector: {}, ingress: [{ from: [{ namespaceSelector: { matchLabels: { t: 'x' } }, podSelector: { matchLabels: { app: 'y' } } }] }] },
+      0,
+    ],
+    [
+      'two podSelector items: plain OR, fine',
+      { podSelector: {}, ingress: [{ from: [{ podSelector: { matchLabels: { app: 'x' } } }, { podSelector: { matchLabels: { app: 'y' } } }] }] },
+      0,
+    ],
     ['egress to: same shape', { podSelector: {}, egress: [{ to: [{ podSelector: { matchLabels: { app: 'y' } } }, { namespaceSelector: {} }] }] }, 1],
   ])('or-instead-of-and: %s', (_n, spec, count) => {
     expect(lintOrInsteadOfAnd(policy('a', 'p', spec))).toHaveLength(count);
@@ -38,9 +64,37 @@ describe('lints never change a verdict', () => {
     ['no egress policy: DNS not blocked', [], undefined],
     ['egress default-deny blocks UDP and TCP 53', [egress([])], 'UDP and TCP'],
     ['UDP allowed, TCP not', [egress([toDns([{ protocol: 'UDP', port: 53 }])])], 'TCP'],
-    ['both allowed', [egress([toDns([{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }])])], undefined],
-    ['port 53 allowed to any destination', [egress([{ ports: [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }] }])], undefined],
-    ['allowed to kube-system pods but only by podSelector (same namespace!)', [egress([{ to: [{ podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }] }])], 'UDP and TCP'],
+    [
+      'both allowed',
+      [
+        egress([
+          toDns([
+            { protocol: 'UDP', port: 53 },
+            { protocol: 'TCP', port: 53 },
+          ]),
+        ]),
+      ],
+      undefined,
+    ],
+    [
+      'port 53 allowed to any destination',
+      [
+        egress([
+          {
+            ports: [
+              { protocol: 'UDP', port: 53 },
+              { protocol: 'TCP', port: 53 },
+            ],
+          },
+        ]),
+      ],
+      undefined,
+    ],
+    [
+      'allowed to kube-system pods but only by podSelector (same namespace!)',
+      [egress([{ to: [{ podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }] }])],
+      'UDP and TCP',
+    ],
   ])('dns-egress-blocked: %s', (_n, policies, blocked) => {
     const idx = index({ namespaces: [ns('a'), ns('kube-system')], pods: [app, dns], policies });
     const l = lintDnsEgress(idx, P(app));

@@ -4,7 +4,18 @@ import { matchPolicyPort } from '../../../src/policy/ports.js';
 import type { Protocol } from '../../../src/policy/types.js';
 import { pod } from './world-helpers.js';
 
-const web = pod('a', 'web', {}, { ports: [{ name: 'http', containerPort: 8080 }, { name: 'dns', containerPort: 5353, protocol: 'UDP' }, { name: 'sig', containerPort: 3868, protocol: 'SCTP' }] });
+const web = pod(
+  'a',
+  'web',
+  {},
+  {
+    ports: [
+      { name: 'http', containerPort: 8080 },
+      { name: 'dns', containerPort: 5353, protocol: 'UDP' },
+      { name: 'sig', containerPort: 3868, protocol: 'SCTP' },
+    ],
+  },
+);
 const other = pod('a', 'other', {}, { ports: [{ name: 'http', containerPort: 9090 }] });
 
 describe('policy port matching (ports are the pod port)', () => {

@@ -13,15 +13,37 @@ const payments = ready(pod('payments', 'payments-api-1', { app: 'payments-api' }
 const orders = ready(pod('orders', 'orders-api-1', { app: 'orders-api' }, { ip: '10.0.1.5' }));
 const denyAll = policy('payments', 'default-deny-ingress', { podSelector: {}, policyTypes: ['Ingress'] });
 const fromOrders = (port: number | string, app = 'orders-api', nsLabel = 'orders') =>
-  policy('payments', 'allow-orders', { podSelector: { matchLabels: { app: 'payments-api' } }, policyTypes: ['Ingress'], ingress: [{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': nsLabel } }, podSelector: { matchLabels: { app } } }], ports: [{ protocol: 'TCP', port }] }] });
+  policy('payments', 'allow-orders', {
+    podSelector: { matchLabels: { app: 'payments-api' } },
+    policyTypes: ['Ingress'],
+    ingress: [
+      {
+        from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': nsLabel } }, podSelector: { matchLabels: { app } } }],
+        ports: [{ protocol: 'TCP', port }],
+      },
+    ],
+  });
 
 function facts(policies: NetworkPolicy[], over: { peerPods?: Record<string, Read<Pod[]>>; namespaces?: Read<{ metadata: { name: string } }[]> } = {}): Facts {
   return {
-    schemaVersion: 1, k8snetVersion: 't', gatheredAt: '', context: {}, access: [], probes: [], timings: [], requests: 0, notes: [],
+    schemaVersion: 1,
+    k8snetVersion: 't',
+    gatheredAt: '',
+    context: {},
+    access: [],
+    probes: [],
+    timings: [],
+    requests: 0,
+    notes: [],
     request: { target: { namespace: 'payments', name: 'payments-api' }, path: '/', probeTimeoutMs: 1000, ephemeral: false },
-    service: ok({ metadata: { name: 'payments-api', namespace: 'payments' }, spec: { selector: { app: 'payments-api' }, ports: [{ port: 80, targetPort: 8080 }] } }),
+    service: ok({
+      metadata: { name: 'payments-api', namespace: 'payments' },
+      spec: { selector: { app: 'payments-api' }, ports: [{ port: 80, targetPort: 8080 }] },
+    }),
     namespacePods: ok([payments]),
-    endpointSlices: ok([{ metadata: { name: 's', namespace: 'payments' }, addressType: 'IPv4', endpoints: [{ addresses: ['10.0.2.7'], conditions: { ready: true } }] }]),
+    endpointSlices: ok([
+      { metadata: { name: 's', namespace: 'payments' }, addressType: 'IPv4', endpoints: [{ addresses: ['10.0.2.7'], conditions: { ready: true } }] },
+    ]),
     source: { state: 'skipped', message: 'no --from' },
     nodes: ok([]),
     dns: { service: ok({ metadata: { name: 'kube-dns', namespace: 'kube-system' }, spec: { clusterIP: '10.96.0.10' } }), endpointSlices: ok([]), pods: ok([]) },
@@ -44,7 +66,12 @@ describe('checkPolicyReach', () => {
     ['allow by named port: restricted', [denyAll, fromOrders('http')], peers, 'policy/reach-restricted:pass'],
     ['peer podSelector typo, orders read: nobody right now (warn)', [denyAll, fromOrders(8080, 'orders-apii')], peers, 'policy/callers-match-nothing:warn'],
     ['peer typo but orders pods not read: may match, restricted', [denyAll, fromOrders(8080, 'orders-apii')], undefined, 'policy/reach-restricted:pass'],
-    ['namespaceSelector for a namespace that does not exist: nobody right now', [denyAll, fromOrders(8080, 'orders-api', 'ordres')], peers, 'policy/callers-match-nothing:warn'],
+    [
+      'namespaceSelector for a namespace that does not exist: nobody right now',
+      [denyAll, fromOrders(8080, 'orders-api', 'ordres')],
+      peers,
+      'policy/callers-match-nothing:warn',
+    ],
   ])('%s', (_name, pols, peerPods, want) => {
     expect(codes(checkPolicyReach(facts(pols, { peerPods })))).toEqual([want]);
   });
@@ -57,7 +84,9 @@ describe('checkPolicyReach', () => {
   });
 
   it('namespaces not listable: a namespaceSelector is "may match", never nobody', () => {
-    const out = checkPolicyReach(facts([denyAll, fromOrders(8080, 'orders-api', 'ordres')], { peerPods: peers, namespaces: { state: 'forbidden', message: 'no' } }));
+    const out = checkPolicyReach(
+      facts([denyAll, fromOrders(8080, 'orders-api', 'ordres')], { peerPods: peers, namespaces: { state: 'forbidden', message: 'no' } }),
+    );
     expect(codes(out)).toEqual(['policy/reach-restricted:pass']);
   });
 
@@ -71,7 +100,19 @@ describe('checkPolicyReach', () => {
 describe('callers', () => {
   const idx = index({
     namespaces: [ns('orders'), ns('payments'), ns('web')],
-    pods: [payments, orders, { ...pod('web', 'web-7d-x', { app: 'web', 'pod-template-hash': '7d' }), metadata: { name: 'web-7d-x', namespace: 'web', labels: { app: 'web', 'pod-template-hash': '7d' }, ownerReferences: [{ kind: 'ReplicaSet', name: 'web-7d', controller: true }] } }],
+    pods: [
+      payments,
+      orders,
+      {
+        ...pod('web', 'web-7d-x', { app: 'web', 'pod-template-hash': '7d' }),
+        metadata: {
+          name: 'web-7d-x',
+          namespace: 'web',
+          labels: { app: 'web', 'pod-template-hash': '7d' },
+          ownerReferences: [{ kind: 'ReplicaSet', name: 'web-7d', controller: true }],
+        },
+      },
+    ],
     policies: [denyAll, fromOrders(8080)],
   });
 
@@ -97,14 +138,18 @@ describe('callers', () => {
 describe('lintPeersMatchNothing', () => {
   const know = { podsKnown: () => true, namespacesKnown: true };
   it('names the rule of a podSelector typo and of a namespaceSelector no namespace has', () => {
-    const idx = index({ namespaces: [ns('orders'), ns('payments')], pods: [payments, orders], policies: [fromOrders(8080, 'orders-apii'), fromOrders(8080, 'orders-api', 'ordres')] });
+    const idx = index({
+      namespaces: [ns('orders'), ns('payments')],
+      pods: [payments, orders],
+      policies: [fromOrders(8080, 'orders-apii'), fromOrders(8080, 'orders-api', 'ordres')],
+    });
     const [a] = lintPeersMatchNothing(idx, idx.world.policies[0], know);
     expect(a).toMatchObject({ code: 'peer-matches-nothing', path: 'spec.ingress[0].from[0]' });
     expect(a.message).toMatch(/podSelector matches no pod in namespace orders/);
     const [b] = lintPeersMatchNothing(idx, idx.world.policies[1], know);
     expect(b.message).toMatch(/no namespace has the labels/);
   });
-  it('silent when the peer matches, or when the namespace\'s pods were not read', () => {
+  it("silent when the peer matches, or when the namespace's pods were not read", () => {
     const idx = index({ namespaces: [ns('orders'), ns('payments')], pods: [payments, orders], policies: [fromOrders(8080), fromOrders(8080, 'orders-apii')] });
     expect(lintPeersMatchNothing(idx, idx.world.policies[0], know)).toEqual([]);
     expect(lintPeersMatchNothing(idx, idx.world.policies[1], { podsKnown: (n) => n !== 'orders', namespacesKnown: true })).toEqual([]);

@@ -104,7 +104,9 @@ describe('seed: default-deny-ingress + allow-orders-to-payments', () => {
     ['missing DST', { src: 'orders/orders-api' }],
     ['no --port and no declared port', { src: 'orders/orders-api', dst: 'tools/debug' }],
   ])('usage error: %s', async (_n, o) => {
-    await expect(runPolicyCommand({ ...o, output: 'table', color: false }, W)).rejects.toSatisfy((e: unknown) => e instanceof UserError && (e.why ?? '').length > 0 && (e.next ?? '').length > 0);
+    await expect(runPolicyCommand({ ...o, output: 'table', color: false }, W)).rejects.toSatisfy(
+      (e: unknown) => e instanceof UserError && (e.why ?? '').length > 0 && (e.next ?? '').length > 0,
+    );
   });
 
   it('namespace matrix on the pod port', async () => {

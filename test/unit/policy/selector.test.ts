@@ -22,8 +22,18 @@ describe('label selector semantics', () => {
     ['Exists miss', { matchExpressions: [{ key: 'env', operator: 'Exists' }] }, L, false],
     ['DoesNotExist hit', { matchExpressions: [{ key: 'env', operator: 'DoesNotExist' }] }, L, true],
     ['DoesNotExist miss', { matchExpressions: [{ key: 'app', operator: 'DoesNotExist' }] }, L, false],
-    ['matchLabels AND matchExpressions both hold', { matchLabels: { app: 'web' }, matchExpressions: [{ key: 'tier', operator: 'In', values: ['front'] }] }, L, true],
-    ['matchLabels holds, expression fails', { matchLabels: { app: 'web' }, matchExpressions: [{ key: 'tier', operator: 'NotIn', values: ['front'] }] }, L, false],
+    [
+      'matchLabels AND matchExpressions both hold',
+      { matchLabels: { app: 'web' }, matchExpressions: [{ key: 'tier', operator: 'In', values: ['front'] }] },
+      L,
+      true,
+    ],
+    [
+      'matchLabels holds, expression fails',
+      { matchLabels: { app: 'web' }, matchExpressions: [{ key: 'tier', operator: 'NotIn', values: ['front'] }] },
+      L,
+      false,
+    ],
     ['unknown operator matches nothing', { matchExpressions: [{ key: 'app', operator: 'Gt', values: ['1'] }] }, L, false],
     ['value comparison is exact (case)', { matchLabels: { app: 'Web' } }, L, false],
   ])('%s', (_name, sel, labels, expected) => {

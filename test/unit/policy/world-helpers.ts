@@ -8,7 +8,12 @@ export function ns(name: string, labels: Record<string, string> = {}): Namespace
   return { metadata: { name, labels } };
 }
 
-export function pod(nsName: string, name: string, labels: Record<string, string> = {}, extra: { ip?: string; ports?: { name?: string; containerPort: number; protocol?: string }[]; hostNetwork?: boolean } = {}): Pod {
+export function pod(
+  nsName: string,
+  name: string,
+  labels: Record<string, string> = {},
+  extra: { ip?: string; ports?: { name?: string; containerPort: number; protocol?: string }[]; hostNetwork?: boolean } = {},
+): Pod {
   return {
     metadata: { name, namespace: nsName, labels },
     spec: { containers: [{ name: 'c', ports: extra.ports ?? [] }], ...(extra.hostNetwork ? { hostNetwork: true } : {}) },

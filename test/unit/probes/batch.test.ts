@@ -18,7 +18,17 @@ function runLocal(shell: [string, string[]], probes: BatchProbe[], env: NodeJS.P
   const argv = buildBatchArgv(probes, NONCE);
   const t = Date.now();
   const r = spawnSync(shell[0], [...shell[1], '-c', argv[2]], { env, maxBuffer: 1 << 22, timeout: 20000 });
-  const exec: ExecResult = { namespace: 'n', pod: 'p', container: 'c', argv, state: 'completed', exitCode: r.status, stdout: '', stderr: r.stderr.toString(), elapsedMs: Date.now() - t };
+  const exec: ExecResult = {
+    namespace: 'n',
+    pod: 'p',
+    container: 'c',
+    argv,
+    state: 'completed',
+    exitCode: r.status,
+    stdout: '',
+    stderr: r.stderr.toString(),
+    elapsedMs: Date.now() - t,
+  };
   return { exec, stdout: r.stdout, parsed: parseBatch(exec, r.stdout, probes, NONCE), wallMs: Date.now() - t };
 }
 const results = (p: ReturnType<typeof parseBatch>) => {
@@ -58,7 +68,7 @@ describe.each(SHELLS)('batch in %s', (...shell) => {
     expect(a.elapsedMs + b.elapsedMs + hung.elapsedMs).toBeGreaterThan(run.wallMs);
   });
 
-  it('output that imitates frames cannot forge another probe\'s result', () => {
+  it("output that imitates frames cannot forge another probe's result", () => {
     const fake = `k8snet-batch-v1 ${NONCE} 1 0 0 0 0 5 0\nforge`;
     const probes: BatchProbe[] = [
       { argv: ['printf', '%s\\n', fake], boundSec: 5 },
@@ -92,7 +102,10 @@ describe.each(SHELLS)('batch in %s', (...shell) => {
 
 describe('fallback and damaged output', () => {
   const exec: ExecResult = { namespace: 'n', pod: 'p', container: 'c', argv: [], state: 'completed', exitCode: 0, stdout: '', stderr: '', elapsedMs: 40 };
-  const probes: BatchProbe[] = [{ argv: ['true'], boundSec: 2 }, { argv: ['true'], boundSec: 2 }];
+  const probes: BatchProbe[] = [
+    { argv: ['true'], boundSec: 2 },
+    { argv: ['true'], boundSec: 2 },
+  ];
 
   it('no writable temp dir: the script says so and the caller falls back', () => {
     // every candidate dir unwritable: TMPDIR and the fixed ones are replaced by a path that does not exist
@@ -122,7 +135,9 @@ describe('fallback and damaged output', () => {
   });
 
   it('the batch exec itself failing (forbidden, no sh) falls back to single execs', () => {
-    expect(parseBatch({ ...exec, state: 'exec-failed', exitCode: null, errorKind: 'not-found-binary', error: 'no sh' }, Buffer.alloc(0), probes, NONCE).kind).toBe('fallback');
+    expect(
+      parseBatch({ ...exec, state: 'exec-failed', exitCode: null, errorKind: 'not-found-binary', error: 'no sh' }, Buffer.alloc(0), probes, NONCE).kind,
+    ).toBe('fallback');
   });
 });
 

@@ -50,8 +50,18 @@ describe('buildHttpProbe', () => {
 
 const TCP: [string, ToolSet, string | null, string[]][] = [
   ['nc -z first (returns on handshake)', T('nc', 'curl', 'wget'), 'nc', ['nc', '-v', '-z', '-w', '3', '10.96.0.20', '5432']],
-  ['busybox nc -e true before bash and curl (connect-only, exits at once)', T('ncexec', 'bash', 'timeout', 'curl', 'wget'), 'ncexec', ['nc', '-w', '3', '10.96.0.20', '5432', '-e', 'true']],
-  ['bash /dev/tcp before curl, wrapped in timeout', T('bash', 'timeout', 'curl', 'wget'), 'bash', ['timeout', '3', 'bash', '-c', 'exec 3<>"/dev/tcp/$0/$1"', '10.96.0.20', '5432']],
+  [
+    'busybox nc -e true before bash and curl (connect-only, exits at once)',
+    T('ncexec', 'bash', 'timeout', 'curl', 'wget'),
+    'ncexec',
+    ['nc', '-w', '3', '10.96.0.20', '5432', '-e', 'true'],
+  ],
+  [
+    'bash /dev/tcp before curl, wrapped in timeout',
+    T('bash', 'timeout', 'curl', 'wget'),
+    'bash',
+    ['timeout', '3', 'bash', '-c', 'exec 3<>"/dev/tcp/$0/$1"', '10.96.0.20', '5432'],
+  ],
   ['bash without timeout is skipped (no connect timeout of its own)', T('bash', 'curl'), 'curl', ['curl']],
   ['curl telnet:// next', T('curl', 'wget'), 'curl', ['curl']],
   ['wget last, wrapped', T('wget', 'timeout'), 'wget', ['timeout', '3', 'wget']],
@@ -71,7 +81,9 @@ describe('buildTcpProbe', () => {
 
   it('HTTPS: curl -k with the handshake time, busybox wget without certificate checks; h2c: curl only', () => {
     const https = { host: '10.96.0.20', port: 8443, path: '/', scheme: 'https' as const };
-    expect(buildHttpProbe(T('curl'), https, 3)!.argv).toEqual(expect.arrayContaining(['-k', '%{http_code} %{num_connects} %{time_appconnect}', 'https://10.96.0.20:8443/']));
+    expect(buildHttpProbe(T('curl'), https, 3)!.argv).toEqual(
+      expect.arrayContaining(['-k', '%{http_code} %{num_connects} %{time_appconnect}', 'https://10.96.0.20:8443/']),
+    );
     expect(buildHttpProbe(T('wget', 'timeout'), https, 3)!.argv).toEqual(expect.arrayContaining(['--no-check-certificate', 'https://10.96.0.20:8443/']));
     const h2c = { host: '10.96.0.20', port: 50051, path: '/', scheme: 'h2c' as const };
     expect(buildHttpProbe(T('curl'), h2c, 3)!.argv).toContain('--http2-prior-knowledge');
@@ -80,13 +92,43 @@ describe('buildTcpProbe', () => {
 });
 
 const DNS: [string, ToolSet, ProbeTarget, string | null, string[]][] = [
-  ['dig FQDN at a server', T('dig', 'nslookup'), { host: 'web.default.svc.cluster.local.', server: '10.96.0.10' }, 'dig', ['dig', '+time=3', '+tries=1', '@10.96.0.10', 'web.default.svc.cluster.local.', 'A']],
+  [
+    'dig FQDN at a server',
+    T('dig', 'nslookup'),
+    { host: 'web.default.svc.cluster.local.', server: '10.96.0.10' },
+    'dig',
+    ['dig', '+time=3', '+tries=1', '@10.96.0.10', 'web.default.svc.cluster.local.', 'A'],
+  ],
   ['dig short name through the search list', T('dig', 'getent'), { host: 'web' }, 'dig', ['dig', '+time=3', '+tries=1', '+search', 'web', 'A']],
-  ['dig over TCP', T('dig'), { host: 'web.default.svc.cluster.local.', transport: 'tcp', server: '10.96.0.10' }, 'dig', ['dig', '+time=3', '+tries=1', '+tcp', '@10.96.0.10', 'web.default.svc.cluster.local.', 'A']],
-  ['dig AAAA at an IPv6 server', T('dig'), { host: 'web.', recordType: 'AAAA', server: 'fd00:10:96::a' }, 'dig', ['dig', '+time=3', '+tries=1', '@fd00:10:96::a', 'web.', 'AAAA']],
-  ['dig on another port than 53', T('dig', 'nslookup'), { host: 'web.', server: '10.96.0.30', port: 5353 }, 'dig', ['dig', '+time=3', '+tries=1', '@10.96.0.30', '-p', '5353', 'web.', 'A']],
+  [
+    'dig over TCP',
+    T('dig'),
+    { host: 'web.default.svc.cluster.local.', transport: 'tcp', server: '10.96.0.10' },
+    'dig',
+    ['dig', '+time=3', '+tries=1', '+tcp', '@10.96.0.10', 'web.default.svc.cluster.local.', 'A'],
+  ],
+  [
+    'dig AAAA at an IPv6 server',
+    T('dig'),
+    { host: 'web.', recordType: 'AAAA', server: 'fd00:10:96::a' },
+    'dig',
+    ['dig', '+time=3', '+tries=1', '@fd00:10:96::a', 'web.', 'AAAA'],
+  ],
+  [
+    'dig on another port than 53',
+    T('dig', 'nslookup'),
+    { host: 'web.', server: '10.96.0.30', port: 5353 },
+    'dig',
+    ['dig', '+time=3', '+tries=1', '@10.96.0.30', '-p', '5353', 'web.', 'A'],
+  ],
   ['nslookup cannot name a port', T('nslookup', 'timeout'), { host: 'web.', server: '10.96.0.30', port: 5353 }, null, []],
-  ['port 53 is the default: nslookup may ask', T('nslookup', 'timeout'), { host: 'web.', server: '10.96.0.30', port: 53 }, 'nslookup', ['timeout', '3', 'nslookup', 'web.', '10.96.0.30']],
+  [
+    'port 53 is the default: nslookup may ask',
+    T('nslookup', 'timeout'),
+    { host: 'web.', server: '10.96.0.30', port: 53 },
+    'nslookup',
+    ['timeout', '3', 'nslookup', 'web.', '10.96.0.30'],
+  ],
   ['no TCP without dig (busybox nslookup has none)', T('nslookup', 'getent', 'timeout'), { host: 'web', transport: 'tcp' }, null, []],
   ['getent for the pod resolver', T('getent', 'nslookup', 'timeout'), { host: 'web' }, 'getent', ['timeout', '3', 'getent', 'hosts', 'web']],
   ['getent cannot name a server: nslookup', T('getent', 'nslookup'), { host: 'web', server: '10.96.0.10' }, 'nslookup', ['nslookup', 'web', '10.96.0.10']],

@@ -6,7 +6,21 @@ import { buildDnsProbe, buildHttpProbe, buildTcpProbe, kubectlCommand, ProbeInpu
 
 const ALL: ToolSet = { curl: true, wget: true, nc: true, nslookup: true, dig: true, getent: true, timeout: true, cat: true };
 const ONLY_WGET: ToolSet = { wget: true, timeout: true };
-const INJECTIONS = ['; rm -rf /', '$(id)', '`id`', 'a\nid', 'a\r\nX-Evil: 1', "x' || id '", 'x" && id "', '-oProxyCommand=id', '--help', 'a b', 'a\tb', 'a\\b', ''];
+const INJECTIONS = [
+  '; rm -rf /',
+  '$(id)',
+  '`id`',
+  'a\nid',
+  'a\r\nX-Evil: 1',
+  "x' || id '",
+  'x" && id "',
+  '-oProxyCommand=id',
+  '--help',
+  'a b',
+  'a\tb',
+  'a\\b',
+  '',
+];
 
 describe('hosts, servers and Host headers with shell or option syntax are rejected', () => {
   const builders = [

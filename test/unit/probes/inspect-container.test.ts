@@ -15,7 +15,17 @@ function runHere(file: string): ExecResult {
   const script = argv[2].split('/etc/resolv.conf').join(file);
   const t = Date.now();
   const r = spawnSync(argv[0], [argv[1], script], { encoding: 'utf8' });
-  return { namespace: 'n', pod: 'p', container: 'c', argv, state: 'completed', exitCode: r.status, stdout: r.stdout, stderr: r.stderr, elapsedMs: Date.now() - t };
+  return {
+    namespace: 'n',
+    pod: 'p',
+    container: 'c',
+    argv,
+    state: 'completed',
+    exitCode: r.status,
+    stdout: r.stdout,
+    stderr: r.stderr,
+    elapsedMs: Date.now() - t,
+  };
 }
 const dir = mkdtempSync(path.join(tmpdir(), 'k8snet-inspect-'));
 const file = (name: string, text: string) => {
@@ -62,7 +72,17 @@ describe('parseContainerInspection on a real sh', () => {
 });
 
 describe('parseContainerInspection on exec failures', () => {
-  const base: ExecResult = { namespace: 'n', pod: 'p', container: 'c', argv: inspectContainerArgv(), state: 'completed', exitCode: 0, stdout: '', stderr: '', elapsedMs: 5 };
+  const base: ExecResult = {
+    namespace: 'n',
+    pod: 'p',
+    container: 'c',
+    argv: inspectContainerArgv(),
+    state: 'completed',
+    exitCode: 0,
+    stdout: '',
+    stderr: '',
+    elapsedMs: 5,
+  };
   it.each([
     ['distroless', { state: 'exec-failed', exitCode: null, errorKind: 'not-found-binary', error: 'exec: "sh": executable file not found' }, false],
     ['deadline before the header', { state: 'timeout', exitCode: null, stdout: 'k8snet-detect-v1\ncurl=yes\n' }, null],
@@ -73,7 +93,12 @@ describe('parseContainerInspection on exec failures', () => {
   });
 
   it('a deadline after the header: no partial file', () => {
-    const out = parseContainerInspection({ ...base, state: 'timeout', exitCode: null, stdout: 'k8snet-detect-v1\ncurl=yes\nk8snet-resolv-v1 ok\nnameserver 10.9' });
+    const out = parseContainerInspection({
+      ...base,
+      state: 'timeout',
+      exitCode: null,
+      stdout: 'k8snet-detect-v1\ncurl=yes\nk8snet-resolv-v1 ok\nnameserver 10.9',
+    });
     expect(out.resolvConf).toBeUndefined();
   });
 });

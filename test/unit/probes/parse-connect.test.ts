@@ -99,15 +99,40 @@ function withExec(name: string, patch: Partial<ExecResult>): ProbeFact {
 // exec-level states come from the exec API, not the tool: same rules for every tool
 const EXEC_CASES: [string, ProbeFact, ConnectOutcomeKind, RegExp][] = [
   ['no tool', { ...recorded('curl-http-200').probe, tool: null, exec: undefined }, 'tool-missing', /no tool/],
-  ['binary not found', withExec('curl-http-200', { state: 'exec-failed', exitCode: null, errorKind: 'not-found-binary', error: 'exec: "curl": executable file not found in $PATH' }), 'tool-missing', /executable file not found/],
-  ['forbidden', withExec('curl-http-200', { state: 'exec-failed', exitCode: null, errorKind: 'forbidden', error: 'pods/exec is forbidden' }), 'exec-failed', /forbidden/],
+  [
+    'binary not found',
+    withExec('curl-http-200', {
+      state: 'exec-failed',
+      exitCode: null,
+      errorKind: 'not-found-binary',
+      error: 'exec: "curl": executable file not found in $PATH',
+    }),
+    'tool-missing',
+    /executable file not found/,
+  ],
+  [
+    'forbidden',
+    withExec('curl-http-200', { state: 'exec-failed', exitCode: null, errorKind: 'forbidden', error: 'pods/exec is forbidden' }),
+    'exec-failed',
+    /forbidden/,
+  ],
   ['k8snet deadline', withExec('nc-tcp-open', { state: 'timeout', exitCode: null, elapsedMs: 10000 }), 'deadline', /could not tell.*10000 ms/], // issue 16 item 5: unknown, not a network timeout
-  ['exit 127 from a shell', withExec('wget-http-200', { exitCode: 127, stdout: '', stderr: 'timeout: can\'t execute \'wget\': No such file or directory' }), 'tool-missing', /exit 127/],
+  [
+    'exit 127 from a shell',
+    withExec('wget-http-200', { exitCode: 127, stdout: '', stderr: "timeout: can't execute 'wget': No such file or directory" }),
+    'tool-missing',
+    /exit 127/,
+  ],
   ['SIGKILL without timeout wrapper (OOM)', withExec('curl-http-200', { exitCode: 137 }), 'crashed', /SIGKILL/],
   ['SIGABRT', withExec('nc-tcp-open', { exitCode: 134 }), 'crashed', /SIGABRT/],
   ['completed without exit code', withExec('curl-http-200', { exitCode: null }), 'error', /no exit code/],
   ['curl exit 7 with no errno in stderr', withExec('curl-http-refused', { stderr: 'curl: (7) Failed to connect' }), 'error', /names no reason/],
-  ['curl exit 35 TLS', withExec('curl-http-200', { exitCode: 35, stdout: '000 1', stderr: 'curl: (35) OpenSSL SSL_connect: SSL_ERROR_SYSCALL' }), 'error', /TLS handshake failed/],
+  [
+    'curl exit 35 TLS',
+    withExec('curl-http-200', { exitCode: 35, stdout: '000 1', stderr: 'curl: (35) OpenSSL SSL_connect: SSL_ERROR_SYSCALL' }),
+    'error',
+    /TLS handshake failed/,
+  ],
 ];
 
 describe('parseConnect on exec states', () => {

@@ -62,14 +62,22 @@ const nslookup = (host: string, stdout: string, exitCode: number) => ({
 const OTHER_BUILDS: [string, ReturnType<typeof nslookup>, DnsOutcomeKind, string[]][] = [
   [
     'busybox < 1.28 answer',
-    nslookup('web', 'Server:    10.96.0.10\nAddress 1: 10.96.0.10 kube-dns.kube-system.svc.cluster.local\n\nName:      web\nAddress 1: 10.96.1.2 web.default.svc.cluster.local\n', 0),
+    nslookup(
+      'web',
+      'Server:    10.96.0.10\nAddress 1: 10.96.0.10 kube-dns.kube-system.svc.cluster.local\n\nName:      web\nAddress 1: 10.96.1.2 web.default.svc.cluster.local\n',
+      0,
+    ),
     'answer',
     ['10.96.1.2'],
   ],
   ['busybox < 1.28 failure', nslookup('web', "Server:    10.96.0.10\nAddress 1: 10.96.0.10\n\nnslookup: can't resolve 'web'\n", 1), 'not-found', []],
   [
     'CNAME chain (ExternalName)',
-    nslookup('ext.default.svc.cluster.local.', 'Server:\t\t10.96.0.10\nAddress:\t10.96.0.10:53\n\next.default.svc.cluster.local\tcanonical name = db.example.internal\nName:\tdb.example.internal\nAddress: 192.0.2.7\n', 0),
+    nslookup(
+      'ext.default.svc.cluster.local.',
+      'Server:\t\t10.96.0.10\nAddress:\t10.96.0.10:53\n\next.default.svc.cluster.local\tcanonical name = db.example.internal\nName:\tdb.example.internal\nAddress: 192.0.2.7\n',
+      0,
+    ),
     'answer',
     ['192.0.2.7'],
   ],

@@ -136,7 +136,9 @@ describe('k8snet policy output and error messages', () => {
     const W = world({
       namespaces: [ns('a'), ns('b')],
       pods: [pod('a', 'src', { app: 'src', note: FORGE }, { ip: '10.244.0.5' }), pod('b', 'dst', { app: 'dst' }, { ip: '10.244.0.6' })],
-      policies: [policy('b', 'deny', { podSelector: { matchLabels: { app: 'dst' } }, ingress: [{ from: [{ podSelector: { matchLabels: { note: `${FORGE}|x` } } }] }] })],
+      policies: [
+        policy('b', 'deny', { podSelector: { matchLabels: { app: 'dst' } }, ingress: [{ from: [{ podSelector: { matchLabels: { note: `${FORGE}|x` } } }] }] }),
+      ],
     });
     for (const output of ['table', 'markdown'] as const) {
       const { text } = await runPolicyCommand({ src: 'a/src', dst: 'b/dst', port: '80', output, color: false }, W);
@@ -149,7 +151,11 @@ describe('k8snet policy output and error messages', () => {
     const { reportError } = await import('../../../src/cli/output.js');
     const { ClusterError } = await import('../../../src/errors.js');
     let err = '';
-    reportError(new ClusterError({ message: `could not read ${FORGE}`, why: `the API server said ${FORGE}`, next: 'retry' }), { out: () => undefined, err: (t) => (err += `${t}\n`), stderrIsTty: false, stdoutIsTty: false }, false);
+    reportError(
+      new ClusterError({ message: `could not read ${FORGE}`, why: `the API server said ${FORGE}`, next: 'retry' }),
+      { out: () => undefined, err: (t) => (err += `${t}\n`), stderrIsTty: false, stdoutIsTty: false },
+      false,
+    );
     expect(err).not.toMatch(UNSAFE);
     expect(err).toContain('why:  the API server said x\\x1b[2K');
   });

@@ -34,9 +34,26 @@ describe('hopState', () => {
 describe('buildPath on the synthetic facts fixtures (situation -> hop states, failing hop)', () => {
   it.each([
     // situation, expected states (subset), failing hop
-    ['healthy', { source: 'passed', egress: 'passed', dns: 'passed', service: 'passed', 'endpoint-0': 'passed', 'gate-0': 'passed', 'endpoint-1': 'passed', 'gate-1': 'passed' }, undefined],
+    [
+      'healthy',
+      {
+        source: 'passed',
+        egress: 'passed',
+        dns: 'passed',
+        service: 'passed',
+        'endpoint-0': 'passed',
+        'gate-0': 'passed',
+        'endpoint-1': 'passed',
+        'gate-1': 'passed',
+      },
+      undefined,
+    ],
     // both endpoints time out behind a denying ingress policy: the VIP is "could not tell", the gates fail
-    ['default-deny-no-allow', { egress: 'passed', dns: 'passed', service: 'unknown', 'gate-0': 'failed', 'endpoint-0': 'failed', 'gate-1': 'failed' }, 'gate-0'],
+    [
+      'default-deny-no-allow',
+      { egress: 'passed', dns: 'passed', service: 'unknown', 'gate-0': 'failed', 'endpoint-0': 'failed', 'gate-1': 'failed' },
+      'gate-0',
+    ],
     // kube-proxy down: the VIP fails while the pods answer directly
     ['kube-proxy-down', { service: 'failed', 'endpoint-0': 'passed', 'endpoint-1': 'passed' }, 'service'],
     ['egress-deny-dns', { egress: 'failed', dns: 'failed', service: 'passed', 'endpoint-0': 'passed' }, 'egress'],
@@ -56,7 +73,11 @@ describe('buildPath on the synthetic facts fixtures (situation -> hop states, fa
       const p = buildPath(facts, findings, diagnosis);
       const all = hopIds(p).map((h) => h.state);
       if (diagnosis.verdict === 'healthy') expect(all, name).not.toContain('failed');
-      if (diagnosis.verdict === 'fault') expect(all.some((s) => s === 'failed' || s === 'unknown'), name).toBe(true);
+      if (diagnosis.verdict === 'fault')
+        expect(
+          all.some((s) => s === 'failed' || s === 'unknown'),
+          name,
+        ).toBe(true);
     }
   });
 
@@ -98,8 +119,14 @@ describe('Gateway API entry (issue 10 findings)', () => {
     const { findings, diagnosis } = analyzeFacts(facts);
     const route = { kind: 'HTTPRoute', namespace: 'payments', name: 'payments-route' };
     const gw = { kind: 'Gateway', namespace: 'infra', name: 'shared-gw' };
-    const mk = (code: Code, status: 'pass' | 'fail', subject: object) => ({ code, step: 'gateway' as const, status, summary: code, evidence: [], subject: subject as never }) as Finding;
-    const extra = [mk('gateway/route-accepted', 'pass', route), mk('gateway/gateway-ok', 'pass', gw), mk('gateway/controller-ready', 'pass', gw), mk('gateway/probe-failed', 'fail', route)];
+    const mk = (code: Code, status: 'pass' | 'fail', subject: object) =>
+      ({ code, step: 'gateway' as const, status, summary: code, evidence: [], subject: subject as never }) as Finding;
+    const extra = [
+      mk('gateway/route-accepted', 'pass', route),
+      mk('gateway/gateway-ok', 'pass', gw),
+      mk('gateway/controller-ready', 'pass', gw),
+      mk('gateway/probe-failed', 'fail', route),
+    ];
     const p = buildPath(facts, [...findings, ...extra], diagnosis);
     expect(p.entries).toHaveLength(1);
     expect(p.entries[0].kind).toBe('HTTPRoute');
@@ -129,7 +156,9 @@ describe('renderPathText', () => {
       const text = renderPathText(pathOf(name), { color: false, unicode: false });
       expect(text, name).toMatch(/^[\x20-\x7e\n]*$/);
     }
-    expect(renderPathText(pathOf('default-deny-no-allow'), { color: false, unicode: false })).toContain('<--ingress [FAIL] DENIED-- payments/default-deny-ingress');
+    expect(renderPathText(pathOf('default-deny-no-allow'), { color: false, unicode: false })).toContain(
+      '<--ingress [FAIL] DENIED-- payments/default-deny-ingress',
+    );
   });
 
   it('colour only when asked', () => {

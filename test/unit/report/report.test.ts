@@ -24,7 +24,11 @@ describe('buildReport', () => {
   });
 
   it.each([
-    [['pass', 'info', 'warn'], 'warn'], [['pass', 'unknown', 'warn'], 'unknown'], [['unknown', 'fail'], 'fail'], [[], 'info'], [['info', 'pass'], 'pass'],
+    [['pass', 'info', 'warn'], 'warn'],
+    [['pass', 'unknown', 'warn'], 'unknown'],
+    [['unknown', 'fail'], 'fail'],
+    [[], 'info'],
+    [['info', 'pass'], 'pass'],
   ] as const)('worst of %j is %s', (xs, want) => {
     expect(worstStatus([...xs])).toBe(want);
   });
@@ -56,7 +60,9 @@ describe('renderers', () => {
 
   it('table: the DIAGNOSIS block names layer, headline, confidence and next commands (golden lines)', () => {
     const out = renderTable(reportFor('default-deny-no-allow'), { color: false, verbose: false });
-    expect(out).toContain('DIAGNOSIS\n  Verdict:    FAULT  layer: NetworkPolicy\n  NetworkPolicy blocks orders/orders-api-5c8d7f9b6-qwert -> payments/payments-api:8080: ingress is isolated by payments/default-deny-ingress and no rule admits the flow\n  Confidence: high');
+    expect(out).toContain(
+      'DIAGNOSIS\n  Verdict:    FAULT  layer: NetworkPolicy\n  NetworkPolicy blocks orders/orders-api-5c8d7f9b6-qwert -> payments/payments-api:8080: ingress is isolated by payments/default-deny-ingress and no rule admits the flow\n  Confidence: high',
+    );
     expect(out).toContain('  $ kubectl describe networkpolicy -n payments default-deny-ingress');
     expect(out).toContain('2. ClusterIP reachability');
     expect(out).not.toContain('Probes\n'); // the probe list only with -v

@@ -78,7 +78,14 @@ describe('wrapLine', () => {
 
 describe('renderBox', () => {
   const rows = [
-    ['Service', 'PASS', [{ text: '✓ a long summary that has to wrap over a few lines of the column' }, { text: '    evidence line that is also long enough to wrap', style: (s: string) => `\u001b[2m${s}\u001b[22m` }]],
+    [
+      'Service',
+      'PASS',
+      [
+        { text: '✓ a long summary that has to wrap over a few lines of the column' },
+        { text: '    evidence line that is also long enough to wrap', style: (s: string) => `\u001b[2m${s}\u001b[22m` },
+      ],
+    ],
     ['DNS', 'FAIL', 'short'],
   ];
 
@@ -94,15 +101,32 @@ describe('renderBox', () => {
 
   it('compact drops the rules between body rows; borderStyle styles borders only', () => {
     const grey = (s: string) => `\u001b[90m${s}\u001b[39m`;
-    const out = renderBox(['a', 'b'], [['1', '2'], ['3', '4']], { compact: true, borderStyle: grey });
+    const out = renderBox(
+      ['a', 'b'],
+      [
+        ['1', '2'],
+        ['3', '4'],
+      ],
+      { compact: true, borderStyle: grey },
+    );
     const plain = out.replace(ANSI, '').split('\n');
     expect(plain).toEqual(['┌───┬───┐', '│ a │ b │', '├───┼───┤', '│ 1 │ 2 │', '│ 3 │ 4 │', '└───┴───┘']);
     expect(out.split('\n')[3]).toBe(`${grey('│')} 1 ${grey('│')} 2 ${grey('│')}`);
-    expect(renderBox(['a'], [['1'], ['2']]).split('\n').filter((l) => l.startsWith('├'))).toHaveLength(2);
+    expect(
+      renderBox(['a'], [['1'], ['2']])
+        .split('\n')
+        .filter((l) => l.startsWith('├')),
+    ).toHaveLength(2);
   });
 
   it('fits unsized columns to their widest line', () => {
-    const out = renderBox(['Gather step', 'ms'], [['endpoints', '12'], ['dns', '1234567']]);
+    const out = renderBox(
+      ['Gather step', 'ms'],
+      [
+        ['endpoints', '12'],
+        ['dns', '1234567'],
+      ],
+    );
     expect(out.split('\n')[0]).toBe('┌─────────────┬─────────┐');
     expect(out).toContain('│ dns         │ 1234567 │');
   });

@@ -10,13 +10,33 @@ import { loadFacts } from '../helpers.js';
 
 function everyExecHangs() {
   const f = loadFacts('healthy');
-  for (const p of f.probes) if (p.exec) p.exec = { ...p.exec, state: 'timeout', exitCode: null, stdout: '', stderr: '', elapsedMs: 5000, error: 'no result after 5000 ms; k8snet stopped waiting' };
+  for (const p of f.probes)
+    if (p.exec)
+      p.exec = {
+        ...p.exec,
+        state: 'timeout',
+        exitCode: null,
+        stdout: '',
+        stderr: '',
+        elapsedMs: 5000,
+        error: 'no result after 5000 ms; k8snet stopped waiting',
+      };
   return f;
 }
 
 describe("k8snet's own exec deadline", () => {
   it('is its own verdict kind, not a network timeout', () => {
-    const v = judgeExecStatus({ namespace: 'a', pod: 'p', container: 'c', argv: ['timeout', '3', 'curl', 'x'], state: 'timeout', exitCode: null, stdout: '', stderr: '', elapsedMs: 5000 });
+    const v = judgeExecStatus({
+      namespace: 'a',
+      pod: 'p',
+      container: 'c',
+      argv: ['timeout', '3', 'curl', 'x'],
+      state: 'timeout',
+      exitCode: null,
+      stdout: '',
+      stderr: '',
+      elapsedMs: 5000,
+    });
     expect(v?.kind).toBe('deadline');
     expect(v?.detail).toMatch(/could not tell/);
   });
@@ -25,7 +45,8 @@ describe("k8snet's own exec deadline", () => {
     const { findings } = analyzeFacts(everyExecHangs());
     const probed = findings.filter((f) => f.step === 'clusterip' || f.step === 'dns');
     expect(probed.length).toBeGreaterThan(0);
-    for (const f of probed.filter((x) => x.status !== 'info' && x.status !== 'pass' && x.status !== 'warn')) expect([f.code, f.status]).toEqual([f.code, 'unknown']);
+    for (const f of probed.filter((x) => x.status !== 'info' && x.status !== 'pass' && x.status !== 'warn'))
+      expect([f.code, f.status]).toEqual([f.code, 'unknown']);
     expect(findings.some((f) => /could not tell/.test(f.summary))).toBe(true);
     expect(findings.some((f) => /packets are dropped/.test(f.summary))).toBe(false);
   });

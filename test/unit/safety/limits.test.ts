@@ -23,7 +23,7 @@ describe('--probe-timeout', () => {
     const r = await run(['diagnose', 'payments/payments-api', '--from', 'orders/orders-api', '--probe-timeout', v, '--kubeconfig', '/nonexistent/kc']);
     expect(r.err).not.toContain('--probe-timeout');
     expect(r.err).toContain('kubeconfig');
-    const sec = Math.max(1, Math.round((v.endsWith('m') ? Number(v.slice(0, -1)) * 60 : Number(v.slice(0, -1))) ));
+    const sec = Math.max(1, Math.round(v.endsWith('m') ? Number(v.slice(0, -1)) * 60 : Number(v.slice(0, -1))));
     expect(validateTimeout(sec)).toBe(sec);
   });
 });

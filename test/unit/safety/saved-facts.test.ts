@@ -19,7 +19,10 @@ const MARK = 'k8snet-unit-secret-7a1f';
 /** The healthy fixture with a planted secret in every place a pod or workload can carry one. */
 function plantedFacts(): Facts {
   const f = loadFacts('ingress-backend-other-namespace');
-  const env = [{ name: 'DB_PASSWORD', value: MARK }, { name: 'API_TOKEN', valueFrom: { secretKeyRef: { name: `db-${MARK}`, key: 'pw' } } }];
+  const env = [
+    { name: 'DB_PASSWORD', value: MARK },
+    { name: 'API_TOKEN', valueFrom: { secretKeyRef: { name: `db-${MARK}`, key: 'pw' } } },
+  ];
   const plant = (pod: { metadata: { annotations?: Record<string, string> }; spec: { containers: object[] } }) => {
     pod.metadata.annotations = { ...pod.metadata.annotations, [LAST_APPLIED]: JSON.stringify({ env }), keep: 'me' };
     (pod.metadata as Record<string, unknown>).managedFields = [{ manager: 'kubectl', fieldsV1: { 'f:env': MARK } }];
@@ -111,11 +114,14 @@ describe('writing the facts file', () => {
 
 describe('recorded and hand-made fixtures carry no env', () => {
   const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'fixtures');
-  const files = (d: string): string[] => readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(d, e.name)) : e.name.endsWith('.json') ? [join(d, e.name)] : []));
+  const files = (d: string): string[] =>
+    readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(d, e.name)) : e.name.endsWith('.json') ? [join(d, e.name)] : []));
   const offending = (v: unknown, path: string): string[] => {
     if (Array.isArray(v)) return v.flatMap((x, i) => offending(x, `${path}[${i}]`));
     if (!v || typeof v !== 'object') return [];
-    return Object.entries(v).flatMap(([k, x]) => (['env', 'envFrom', 'managedFields'].includes(k) || k === LAST_APPLIED ? [`${path}.${k}`] : offending(x, `${path}.${k}`)));
+    return Object.entries(v).flatMap(([k, x]) =>
+      ['env', 'envFrom', 'managedFields'].includes(k) || k === LAST_APPLIED ? [`${path}.${k}`] : offending(x, `${path}.${k}`),
+    );
   };
   it.each(files(root).map((f) => [f.slice(root.length + 1), f]))('%s', (_rel, file) => {
     expect(offending(JSON.parse(readFileSync(file, 'utf8')), '')).toEqual([]);
@@ -127,13 +133,28 @@ describe('redactFacts: Gateway API controller logs', () => {
     const f = plantedFacts();
     const controller = structuredClone(f.ingress.controllers[0]);
     const line = (s: string) => `2026-12-01T04:05:13Z ${s}`;
-    controller.logs = [{ pod: 'traefik-0', namespace: 'traefik', container: 'traefik', lines: { state: 'ok', value: [
-      line(`ERR Unable to parse certificate ${MARK} error="tls: failed to find any PEM data"`),
-      line('ERR route production/api-route: backend not found'),
-      line('INF gateway traefik/lab-gateway programmed'),
-    ] } }];
+    controller.logs = [
+      {
+        pod: 'traefik-0',
+        namespace: 'traefik',
+        container: 'traefik',
+        lines: {
+          state: 'ok',
+          value: [
+            line(`ERR Unable to parse certificate ${MARK} error="tls: failed to find any PEM data"`),
+            line('ERR route production/api-route: backend not found'),
+            line('INF gateway traefik/lab-gateway programmed'),
+          ],
+        },
+      },
+    ];
     f.gateway = {
-      routes: [{ kind: 'HTTPRoute', read: { state: 'ok', value: [{ metadata: { name: 'api-route', namespace: 'production' }, spec: { hostnames: ['api.example.com'] } }] } }],
+      routes: [
+        {
+          kind: 'HTTPRoute',
+          read: { state: 'ok', value: [{ metadata: { name: 'api-route', namespace: 'production' }, spec: { hostnames: ['api.example.com'] } }] },
+        },
+      ],
       gateways: { 'traefik/lab-gateway': { state: 'not-found' } },
       controllers: [controller],
     } as unknown as NonNullable<Facts['gateway']>;

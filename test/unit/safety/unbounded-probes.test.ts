@@ -23,12 +23,13 @@ function fact(tool: string, argv: string[]): ProbeFact {
   return { id: 'x', kind: 'http', label: 'x', target: { host: '10.96.0.1' }, tool, kubectl: 'kubectl exec ...', exec: exec(argv, 0) } as unknown as ProbeFact;
 }
 
-const builders = (tools: ToolSet) => [
-  ['wget', buildHttpProbe(tools, { host: '10.96.0.1', port: 80, path: '/' }, 3)!],
-  ['wget', buildTcpProbe(tools, { host: '10.96.0.1', port: 80 }, 3)!],
-  ['nslookup', buildDnsProbe({ ...tools, getent: false }, { host: 'a.b.svc.cluster.local', server: '10.96.0.10' }, 3)!],
-  ['getent', buildDnsProbe(tools, { host: 'a.b.svc.cluster.local' }, 3)!],
-] as const;
+const builders = (tools: ToolSet) =>
+  [
+    ['wget', buildHttpProbe(tools, { host: '10.96.0.1', port: 80, path: '/' }, 3)!],
+    ['wget', buildTcpProbe(tools, { host: '10.96.0.1', port: 80 }, 3)!],
+    ['nslookup', buildDnsProbe({ ...tools, getent: false }, { host: 'a.b.svc.cluster.local', server: '10.96.0.10' }, 3)!],
+    ['getent', buildDnsProbe(tools, { host: 'a.b.svc.cluster.local' }, 3)!],
+  ] as const;
 
 describe('probes without a deadline of their own', () => {
   it.each(builders(noTimeout))('%s with neither `timeout` nor `sleep`: the evidence says it ran unbounded', (tool, cmd) => {
@@ -51,7 +52,7 @@ describe('probes without a deadline of their own', () => {
     expect(probeEvidence(fact(tool, cmd.argv)).join('\n')).not.toMatch(/unbounded/);
   });
 
-  it('a watchdog exit 124 is a timeout; any other exit is the tool\'s own (the parser takes over)', () => {
+  it("a watchdog exit 124 is a timeout; any other exit is the tool's own (the parser takes over)", () => {
     const argv = watchdogArgv(3, ['wget', '-q', 'http://10.96.0.1/']);
     expect(judgeExecStatus(exec(argv, 124))).toMatchObject({ kind: 'timeout' });
     expect(judgeExecStatus(exec(argv, 1))).toBeNull();
@@ -93,4 +94,3 @@ describe.each(shells)('the watchdog script under %s', (shell) => {
     expect(run(['echo', '$(id)', '; exit 9', '"q"'])).toMatchObject({ status: 0, stdout: '$(id) ; exit 9 "q"\n' });
   });
 });
-

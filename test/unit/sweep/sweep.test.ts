@@ -97,7 +97,11 @@ describe('analyzeSweep', () => {
   it('an Ingress backend that does not exist becomes a row of its own', () => {
     const sf = world({ services: 2 });
     const n = sf.swept[0];
-    if (n.ingresses.state === 'ok') n.ingresses.value.push({ metadata: { name: 'web', namespace: 'shop' }, spec: { ingressClassName: 'traefik', rules: [{ http: { paths: [{ path: '/', backend: { service: { name: 'svc-00', port: { number: 80 } } } }] } }] } });
+    if (n.ingresses.state === 'ok')
+      n.ingresses.value.push({
+        metadata: { name: 'web', namespace: 'shop' },
+        spec: { ingressClassName: 'traefik', rules: [{ http: { paths: [{ path: '/', backend: { service: { name: 'svc-00', port: { number: 80 } } } }] } }] },
+      });
     const h = analyzeSweep(sf);
     const row = byName(h, 'svc-00');
     expect(row).toMatchObject({ type: '(missing)', verdict: 'fault', layer: 'service' });
@@ -106,7 +110,9 @@ describe('analyzeSweep', () => {
 
   it('--callers lists the client workload for each Service', () => {
     const h = analyzeSweep(world({ services: 2, callers: true }));
-    expect(byName(h, 'svc-0').callers).toEqual([{ port: 8080, protocol: 'TCP', callers: [{ namespace: 'shop', workload: 'deployment/client', pods: 1, egressBlocked: false }] }]);
+    expect(byName(h, 'svc-0').callers).toEqual([
+      { port: 8080, protocol: 'TCP', callers: [{ namespace: 'shop', workload: 'deployment/client', pods: 1, egressBlocked: false }] },
+    ]);
   });
 });
 
@@ -135,7 +141,11 @@ describe('renderers', () => {
     const lines = renderSweepTable(w, { color: false, verbose: false }).split('\n');
     const table = lines.filter((l) => l.startsWith('│') || /^[┌├└]/.test(l));
     expect(new Set(table.map((l) => l.length)).size).toBe(1);
-    const col = (i: number) => table.filter((l) => l.startsWith('│')).map((l) => l.split('│')[i].trim()).filter(Boolean);
+    const col = (i: number) =>
+      table
+        .filter((l) => l.startsWith('│'))
+        .map((l) => l.split('│')[i].trim())
+        .filter(Boolean);
     expect(col(1).join('')).toContain('shop/payments-api-gateway-frontend-v2');
     expect(col(6)).toEqual(expect.arrayContaining(['ingress api-ingress', 'api.example.com/orders', 'httproute other/route-1']));
     expect(table.join('\n')).not.toMatch(/…|\\x0a/);
@@ -157,8 +167,33 @@ describe('sweepProbePlans', () => {
   it('keeps ClusterIP, one endpoint per port, the FQDN lookup and Ingress paths', () => {
     const p = (id: string) => ({ id, kind: 'tcp' as const, label: id, target: { host: 'h' }, command: null });
     // a port's transport and application probes share an id: both are kept for the first endpoint
-    const ids = sweepProbePlans(['clusterip/80', 'clusterip/80', 'endpoint/10.0.0.1/8080', 'endpoint/10.0.0.1/8080', 'endpoint/10.0.0.2/8080', 'endpoint/10.0.0.2/8080', 'endpoint/10.0.0.1/9090', 'endpoint/10.0.0.3/53/udp', 'endpoint/10.0.0.4/53/udp', 'dns/fqdn/pod-resolver', 'dns/short/pod-resolver', 'dns/fqdn/kube-dns-udp', 'ingress/a/b/0/0'].map(p)).map((x) => x.id);
-    expect(ids).toEqual(['clusterip/80', 'clusterip/80', 'endpoint/10.0.0.1/8080', 'endpoint/10.0.0.1/8080', 'endpoint/10.0.0.1/9090', 'endpoint/10.0.0.3/53/udp', 'dns/fqdn/pod-resolver', 'ingress/a/b/0/0']);
+    const ids = sweepProbePlans(
+      [
+        'clusterip/80',
+        'clusterip/80',
+        'endpoint/10.0.0.1/8080',
+        'endpoint/10.0.0.1/8080',
+        'endpoint/10.0.0.2/8080',
+        'endpoint/10.0.0.2/8080',
+        'endpoint/10.0.0.1/9090',
+        'endpoint/10.0.0.3/53/udp',
+        'endpoint/10.0.0.4/53/udp',
+        'dns/fqdn/pod-resolver',
+        'dns/short/pod-resolver',
+        'dns/fqdn/kube-dns-udp',
+        'ingress/a/b/0/0',
+      ].map(p),
+    ).map((x) => x.id);
+    expect(ids).toEqual([
+      'clusterip/80',
+      'clusterip/80',
+      'endpoint/10.0.0.1/8080',
+      'endpoint/10.0.0.1/8080',
+      'endpoint/10.0.0.1/9090',
+      'endpoint/10.0.0.3/53/udp',
+      'dns/fqdn/pod-resolver',
+      'ingress/a/b/0/0',
+    ]);
   });
 });
 
@@ -166,10 +201,21 @@ describe('Gateway API in a sweep', () => {
   it('each Service sees only the routes that send traffic to it; the entry column names them', async () => {
     const { gatewayFactsFor } = await import('../../../src/sweep/project.js');
     const sf = world({ services: 2 });
-    const route = (name: string, svc: string) => ({ kind: 'HTTPRoute', metadata: { name, namespace: 'shop' }, spec: { parentRefs: [{ name: 'gw', namespace: 'infra' }], rules: [{ backendRefs: [{ name: svc, port: 80 }] }] } });
+    const route = (name: string, svc: string) => ({
+      kind: 'HTTPRoute',
+      metadata: { name, namespace: 'shop' },
+      spec: { parentRefs: [{ name: 'gw', namespace: 'infra' }], rules: [{ backendRefs: [{ name: svc, port: 80 }] }] },
+    });
     sf.gateway = {
-      discovery: { state: 'ok', value: [] }, routes: [{ kind: 'HTTPRoute', read: { state: 'ok', value: [route('to-0', 'svc-0'), route('to-1', 'svc-1')] } }] as never,
-      gateways: {}, classes: { state: 'ok', value: [] }, controllers: [], dataPlanes: {}, referenceGrants: {}, backendServices: {}, certificates: [],
+      discovery: { state: 'ok', value: [] },
+      routes: [{ kind: 'HTTPRoute', read: { state: 'ok', value: [route('to-0', 'svc-0'), route('to-1', 'svc-1')] } }] as never,
+      gateways: {},
+      classes: { state: 'ok', value: [] },
+      controllers: [],
+      dataPlanes: {},
+      referenceGrants: {},
+      backendServices: {},
+      certificates: [],
     };
     const g = gatewayFactsFor(sf, 'shop', 'svc-1')!;
     const names = g.routes.flatMap((r) => (r.read.state === 'ok' ? r.read.value.map((x) => x.metadata.name) : []));
@@ -183,7 +229,17 @@ describe('what could not be checked stays visible on healthy rows', () => {
   it('a forbidden route list: the row is healthy as far as checked, shows "OK (1?)", and -v names the unknown', () => {
     const sf = world({ services: 1 });
     const no = { state: 'forbidden' as const, message: 'httproutes.gateway.networking.k8s.io is forbidden' };
-    sf.gateway = { discovery: { state: 'ok', value: [{ kind: 'HTTPRoute', resource: 'httproutes', version: 'v1' }] }, routes: [{ kind: 'HTTPRoute', read: no }], gateways: {}, classes: { state: 'skipped', message: 'x' }, controllers: [], dataPlanes: {}, referenceGrants: {}, backendServices: {}, certificates: [] } as never;
+    sf.gateway = {
+      discovery: { state: 'ok', value: [{ kind: 'HTTPRoute', resource: 'httproutes', version: 'v1' }] },
+      routes: [{ kind: 'HTTPRoute', read: no }],
+      gateways: {},
+      classes: { state: 'skipped', message: 'x' },
+      controllers: [],
+      dataPlanes: {},
+      referenceGrants: {},
+      backendServices: {},
+      certificates: [],
+    } as never;
     const r = analyzeSweep(sf);
     expect(r.rows[0]).toMatchObject({ verdict: 'healthy', unknowns: 1 });
     const t = renderSweepTable(r, { color: false, verbose: true });

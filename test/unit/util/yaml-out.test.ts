@@ -11,10 +11,19 @@ import { doubleQuoted, isPlainSafe, toYaml } from '../../../src/util/yaml-out.js
 // `2024-01-01`) is quoted here, not by the yaml package (which writes YAML 1.2); kubectl reads 1.1.
 const yaml11Only = (s: string) => typeof parse(s) === 'string' && typeof parse(s, { version: '1.1' }) !== 'string';
 const dns = fc.stringMatching(/^[a-z0-9]([a-z0-9-]{0,20}[a-z0-9])?$/).filter((s) => !yaml11Only(s));
-const labelKey = fc.oneof(dns, fc.tuple(fc.stringMatching(/^[a-z0-9]([a-z0-9.-]{0,15}[a-z0-9])?$/), dns).map(([p, n]) => `${p}/${n}`));
-const labelValue = fc.oneof(fc.constant(''), fc.stringMatching(/^[A-Za-z0-9]([A-Za-z0-9._-]{0,20}[A-Za-z0-9])?$/).filter((s) => !yaml11Only(s)));
+const labelKey = fc.oneof(
+  dns,
+  fc.tuple(fc.stringMatching(/^[a-z0-9]([a-z0-9.-]{0,15}[a-z0-9])?$/), dns).map(([p, n]) => `${p}/${n}`),
+);
+const labelValue = fc.oneof(
+  fc.constant(''),
+  fc.stringMatching(/^[A-Za-z0-9]([A-Za-z0-9._-]{0,20}[A-Za-z0-9])?$/).filter((s) => !yaml11Only(s)),
+);
 const labels = fc.dictionary(labelKey, labelValue, { maxKeys: 3 });
-const selector = fc.oneof(fc.constant({}), labels.map((matchLabels) => ({ matchLabels })));
+const selector = fc.oneof(
+  fc.constant({}),
+  labels.map((matchLabels) => ({ matchLabels })),
+);
 const ipv4 = fc.tuple(fc.nat(255), fc.nat(255), fc.nat(255), fc.nat(255)).map((a) => `${a.join('.')}/32`);
 const ipv6 = fc.ipV6().map((ip) => `${ip}/128`);
 const peer = fc.oneof(
@@ -24,24 +33,79 @@ const peer = fc.oneof(
 );
 // (copied through JSON: the generator may share one object between two places, which the yaml
 // package prints as an anchor and an alias; suggestAllowRule builds every object fresh)
-const policy = fc.record({ name: dns, ns: dns, sel: selector, peer, dir: fc.constantFrom('Ingress', 'Egress'), protocol: fc.constantFrom('TCP', 'UDP', 'SCTP'), port: fc.integer({ min: 1, max: 65535 }) }).map((p) => ({
-  apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy',
-  metadata: { name: p.name, namespace: p.ns },
-  spec: {
-    podSelector: p.sel, policyTypes: [p.dir],
-    ...(p.dir === 'Ingress' ? { ingress: [{ from: [p.peer], ports: [{ protocol: p.protocol, port: p.port }] }] } : { egress: [{ to: [p.peer], ports: [{ protocol: p.protocol, port: p.port }] }] }),
-  },
-})).map((p) => JSON.parse(JSON.stringify(p)) as typeof p);
+const policy = fc
+  .record({
+    name: dns,
+    ns: dns,
+    sel: selector,
+    peer,
+    dir: fc.constantFrom('Ingress', 'Egress'),
+    protocol: fc.constantFrom('TCP', 'UDP', 'SCTP'),
+    port: fc.integer({ min: 1, max: 65535 }),
+  })
+  .map((p) => ({
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'NetworkPolicy',
+    metadata: { name: p.name, namespace: p.ns },
+    spec: {
+      podSelector: p.sel,
+      policyTypes: [p.dir],
+      ...(p.dir === 'Ingress'
+        ? { ingress: [{ from: [p.peer], ports: [{ protocol: p.protocol, port: p.port }] }] }
+        : { egress: [{ to: [p.peer], ports: [{ protocol: p.protocol, port: p.port }] }] }),
+    },
+  }))
+  .map((p) => JSON.parse(JSON.stringify(p)) as typeof p);
 
 // any data, strings from the whole of Unicode (controls, quotes, lone surrogates included)
-const anyString = fc.oneof(fc.string({ unit: 'binary', maxLength: 12 }), fc.constantFrom('on', 'yes', 'No', '0777', '0x1F', '1_000', '1:30', '2024-01-01', '~', 'null', '.5', '1e3', '- a', 'a: b', 'a #b', '#x', '"q"', "'q'", ' lead', 'trail ', '<<', '=', 'fd00::5/128'));
+const anyString = fc.oneof(
+  fc.string({ unit: 'binary', maxLength: 12 }),
+  fc.constantFrom(
+    'on',
+    'yes',
+    'No',
+    '0777',
+    '0x1F',
+    '1_000',
+    '1:30',
+    '2024-01-01',
+    '~',
+    'null',
+    '.5',
+    '1e3',
+    '- a',
+    'a: b',
+    'a #b',
+    '#x',
+    '"q"',
+    "'q'",
+    ' lead',
+    'trail ',
+    '<<',
+    '=',
+    'fd00::5/128',
+  ),
+);
 const { data } = fc.letrec((tie) => ({
-  data: fc.oneof({ depthSize: 'small' }, anyString, fc.integer(), fc.boolean(), fc.constant(null), fc.array(tie('data'), { maxLength: 3 }), fc.dictionary(anyString, tie('data'), { maxKeys: 3 })),
+  data: fc.oneof(
+    { depthSize: 'small' },
+    anyString,
+    fc.integer(),
+    fc.boolean(),
+    fc.constant(null),
+    fc.array(tie('data'), { maxLength: 3 }),
+    fc.dictionary(anyString, tie('data'), { maxKeys: 3 }),
+  ),
 }));
 
 describe('toYaml', () => {
   it('prints NetworkPolicies with ordinary names and labels exactly as the yaml package did', () => {
-    fc.assert(fc.property(policy, (p) => { expect(toYaml(p)).toBe(stringify(p, { lineWidth: 0 })); }), { numRuns: 400 });
+    fc.assert(
+      fc.property(policy, (p) => {
+        expect(toYaml(p)).toBe(stringify(p, { lineWidth: 0 }));
+      }),
+      { numRuns: 400 },
+    );
   });
 
   it('property: any data reads back as itself under YAML 1.2 and YAML 1.1', () => {
@@ -56,7 +120,8 @@ describe('toYaml', () => {
   });
 
   it.each(['on', 'yes', 'N', 'off', '0777', '0b101', '1_000', '1:30', '2024-01-01', '12', '1.5', 'true', 'null', '~', '', '-', '? x', '---x'])(
-    'quotes %j, which YAML 1.1 or 1.2 would read as something else', (s) => {
+    'quotes %j, which YAML 1.1 or 1.2 would read as something else',
+    (s) => {
       expect(isPlainSafe(s)).toBe(false);
       expect(toYaml({ app: s })).toBe(`app: "${s}"\n`);
     },
