@@ -70,28 +70,10 @@ export const NOT_PROBED_CODES = [
 ] as const satisfies readonly Code[];
 
 /** Findings that may carry a suggested object to review (data.suggestion, data.suggestionTitle). */
-export const SUGGESTING_CODES = [
-  'policy/allowed',
-  'policy/ingress-denied',
-  'policy/egress-denied',
-  'gateway/hop-allowed',
-  'gateway/hop-denied',
-  'gateway/backend-not-permitted',
-  'gateway/certificate-not-permitted',
-] as const satisfies readonly Code[];
+export const SUGGESTING_CODES = [...VERDICT_CODES, 'gateway/backend-not-permitted', 'gateway/certificate-not-permitted'] as const satisfies readonly Code[];
 
 /** Every DNS lookup finding (data: DnsProbeData). */
-export const DNS_PROBE_CODES = [
-  'dns/resolves',
-  'dns/nxdomain',
-  'dns/servfail',
-  'dns/timeout',
-  'dns/refused',
-  'dns/no-answer',
-  'dns/wrong-answer',
-  'dns/short-name-other-namespace',
-  'dns/not-probed',
-] as const satisfies readonly Code[];
+export const DNS_PROBE_CODES = ['dns/resolves', ...DNS_FAIL_CODES, 'dns/short-name-other-namespace', 'dns/not-probed'] as const satisfies readonly Code[];
 
 /** Findings about a probe through a Gateway's data plane (data: IngressProbeData). */
 export const GATEWAY_PROBE_CODES = [
