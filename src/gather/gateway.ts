@@ -21,7 +21,7 @@ import type { Pod, Service } from '../model/k8s.js';
 import { backendRefsOf, isGatewayParent, isServiceRef, parentRefsOf, routeNs, routesToService } from '../gateway/routes.js';
 import { matchesMap } from '../util/selector.js';
 import { GATEWAY_NAME_LABEL, knownGatewayController } from './gateway-controllers.js';
-import { gatherController, secretExists } from './ingress.js';
+import { fillLogs, gatherControllerStaged, secretExists } from './ingress.js';
 
 const enc = encodeURIComponent;
 const MAX_ROUTES = 20;
@@ -34,13 +34,40 @@ interface ResourceList {
   resources?: { name: string; kind: string; namespaced?: boolean }[];
 }
 
+/** Versions whose resource lists are asked for beside the group itself (one round trip less when they are served). */
+const LIKELY_VERSIONS = ['v1', 'v1beta1'];
+/** Lists asked for beside discovery: used only when discovery then names exactly this path for the kind. */
+const LIKELY_LISTS = ['v1/httproutes', 'v1/grpcroutes', 'v1/gatewayclasses'];
+
+/**
+ * GETs of this gather, each asked once: a path asked for ahead of need (beside discovery) is reused
+ * when the discovered path is the same, and never otherwise.
+ */
+class Reads {
+  private readonly started = new Map<string, Promise<Read<unknown>>>();
+  constructor(private readonly api: Api) {}
+  prefetch(path: string): void {
+    if (!this.started.has(path)) this.started.set(path, this.api.read<unknown>(path));
+  }
+  read<T>(path: string): Promise<Read<T>> {
+    this.prefetch(path);
+    return this.started.get(path)! as Promise<Read<T>>;
+  }
+  async list<T>(path: string): Promise<Read<T[]>> {
+    const r = await this.read<{ items?: T[] }>(path);
+    return r.state === 'ok' ? { state: 'ok', value: r.value.items ?? [] } : r;
+  }
+}
+
 /** The served kinds of the group, each at the preferred version that serves it. */
-async function discover(api: Api): Promise<Read<GatewayResource[]>> {
-  const group = await api.read<ApiGroup>(`/apis/${GATEWAY_GROUP}`);
+async function discover(reads: Reads): Promise<Read<GatewayResource[]>> {
+  for (const v of LIKELY_VERSIONS) reads.prefetch(`/apis/${GATEWAY_GROUP}/${v}`);
+  for (const l of LIKELY_LISTS) reads.prefetch(`/apis/${GATEWAY_GROUP}/${l}`);
+  const group = await reads.read<ApiGroup>(`/apis/${GATEWAY_GROUP}`);
   if (group.state !== 'ok') return group;
   const pref = group.value.preferredVersion?.version;
   const versions = [...new Set([...(pref ? [pref] : []), ...(group.value.versions ?? []).map((v) => v.version)])];
-  const lists = await Promise.all(versions.map(async (v) => [v, await api.read<ResourceList>(`/apis/${GATEWAY_GROUP}/${v}`)] as const));
+  const lists = await Promise.all(versions.map(async (v) => [v, await reads.read<ResourceList>(`/apis/${GATEWAY_GROUP}/${v}`)] as const));
   const failed = lists.find(([, r]) => r.state !== 'ok' && r.state !== 'not-found');
   if (failed && lists.every(([, r]) => r.state !== 'ok')) return failed[1] as Read<never>;
   const out: GatewayResource[] = [];
@@ -68,6 +95,8 @@ export interface GatewayGatherResult {
   facts: GatewayApiFacts;
   /** Namespaces of the gateways' data-plane pods (their NetworkPolicies join the policy world). */
   dataPlaneNamespaces: string[];
+  /** Settles once the controllers' log tails are in `facts.controllers` (never rejects). */
+  logs: Promise<void>;
 }
 
 function empty(discovery: Read<GatewayResource[]>): GatewayApiFacts {
@@ -92,16 +121,17 @@ export async function gatherGatewayFor(
   sel: { matches: (route: GatewayRoute) => boolean; isTarget: (backend: NsName) => boolean; maxRoutes: number },
   explicit?: { kind: RouteKind; namespace: string; name: string },
 ): Promise<GatewayGatherResult> {
-  const discovery = await discover(api);
+  const reads = new Reads(api);
+  const discovery = await discover(reads);
   const facts = empty(discovery);
-  if (discovery.state !== 'ok') return { facts, dataPlaneNamespaces: [] };
+  if (discovery.state !== 'ok') return { facts, dataPlaneNamespaces: [], logs: Promise.resolve() };
   const served = new Map(discovery.value.map((r) => [r.kind, r]));
 
   // Routes: the one --route names, or every served kind listed cluster-wide and filtered by backendRefs.
   if (explicit) {
     const res = served.get(explicit.kind);
     const read: Read<GatewayRoute[]> = res
-      ? await api
+      ? await reads
           .read<GatewayRoute>(path(res, explicit.namespace, explicit.name))
           .then((r) => (r.state === 'ok' ? { state: 'ok' as const, value: withKind(explicit.kind, [r.value]) } : r))
       : { state: 'not-found', message: `${explicit.kind} is not served by this cluster (its CRD is not installed)` };
@@ -110,14 +140,14 @@ export async function gatherGatewayFor(
     const kinds = ROUTE_KINDS.filter((k) => served.has(k));
     facts.routes = await Promise.all(
       kinds.map(async (kind) => {
-        const r = await api.list<GatewayRoute>(path(served.get(kind)!));
+        const r = await reads.list<GatewayRoute>(path(served.get(kind)!));
         const read: Read<GatewayRoute[]> = r.state === 'ok' ? { state: 'ok', value: withKind(kind, r.value).filter(sel.matches).slice(0, sel.maxRoutes) } : r;
         return { kind, read };
       }),
     );
   }
   const routes = facts.routes.flatMap((r) => (r.read.state === 'ok' ? r.read.value : []));
-  if (routes.length === 0) return { facts, dataPlaneNamespaces: [] };
+  if (routes.length === 0) return { facts, dataPlaneNamespaces: [], logs: Promise.resolve() };
 
   const gwRes = served.get('Gateway');
   const classRes = served.get('GatewayClass');
@@ -138,7 +168,7 @@ export async function gatherGatewayFor(
     Promise.all(
       [...gatewayKeys.entries()].map(async ([k, g]) => [k, gwRes ? await api.read<Gateway>(path(gwRes, g.namespace, g.name)) : skipped('Gateway')] as const),
     ),
-    classRes ? api.list<GatewayClass>(path(classRes)) : Promise.resolve(skipped('GatewayClass')),
+    classRes ? reads.list<GatewayClass>(path(classRes)) : Promise.resolve(skipped('GatewayClass')),
     Promise.all(
       [...backendKeys.entries()].map(async ([k, s]) => [k, await api.read<Service>(`/api/v1/namespaces/${enc(s.namespace)}/services/${enc(s.name)}`)] as const),
     ),
@@ -168,11 +198,27 @@ export async function gatherGatewayFor(
     const cls = classList.find((c) => c.metadata.name === g.value.spec.gatewayClassName);
     if (cls?.spec.controllerName) controllerNames.add(cls.spec.controllerName);
   }
+  // the data planes' own pods are asked for beside the controllers (needed only when they have none)
+  const staged = [...controllerNames].map((c) => gatherControllerStaged(api, c, knownGatewayController(c)));
+  const ownPods = new Map(
+    gateways.flatMap(([key, g]) =>
+      g.state === 'ok'
+        ? [
+            [
+              key,
+              api.list<Pod>(
+                `/api/v1/namespaces/${enc(g.value.metadata.namespace ?? 'default')}/pods${qs({ labelSelector: `${GATEWAY_NAME_LABEL}=${g.value.metadata.name}` })}`,
+              ),
+            ] as const,
+          ]
+        : [],
+    ),
+  );
   const [controllers, certificates, grants] = await Promise.all([
-    Promise.all([...controllerNames].map((c) => gatherController(api, c, knownGatewayController(c)))),
+    Promise.all(staged.map((c) => c.routing)),
     Promise.all([...certRefs.values()].map(async (s) => ({ ...s, exists: await secretExists(api, s) }))),
     Promise.all(
-      [...grantNamespaces].map(async (ns) => [ns, grantRes ? await api.list<ReferenceGrant>(path(grantRes, ns)) : skipped('ReferenceGrant')] as const),
+      [...grantNamespaces].map(async (ns) => [ns, grantRes ? await reads.list<ReferenceGrant>(path(grantRes, ns)) : skipped('ReferenceGrant')] as const),
     ),
   ]);
   facts.controllers = controllers;
@@ -185,19 +231,18 @@ export async function gatherGatewayFor(
       if (g.state !== 'ok') return [key, { via: 'none', pods: g, services: { state: 'skipped', message: 'no Gateway' } }] as const;
       const cls = classList.find((c) => c.metadata.name === g.value.spec.gatewayClassName);
       const ctl = controllers.find((c) => c.controller === cls?.spec.controllerName);
-      return [key, await dataPlane(api, g.value, ctl)] as const;
+      return [key, await dataPlane(api, g.value, await ownPods.get(key)!, ctl)] as const;
     }),
   );
   facts.dataPlanes = Object.fromEntries(planes);
   const dataPlaneNamespaces = [
     ...new Set(Object.values(facts.dataPlanes).flatMap((d) => (d.pods.state === 'ok' ? d.pods.value.map((p) => p.metadata.namespace ?? 'default') : []))),
   ];
-  return { facts, dataPlaneNamespaces };
+  return { facts, dataPlaneNamespaces, logs: fillLogs(controllers, staged) };
 }
 
-async function dataPlane(api: Api, gw: Gateway, ctl: IngressControllerFacts | undefined): Promise<GatewayDataPlane> {
+async function dataPlane(api: Api, gw: Gateway, own: Read<Pod[]>, ctl: IngressControllerFacts | undefined): Promise<GatewayDataPlane> {
   const ns = gw.metadata.namespace ?? 'default';
-  const own = await api.list<Pod>(`/api/v1/namespaces/${enc(ns)}/pods${qs({ labelSelector: `${GATEWAY_NAME_LABEL}=${gw.metadata.name}` })}`);
   if (own.state === 'ok' && own.value.length > 0) {
     const svcs = await api.list<Service>(`/api/v1/namespaces/${enc(ns)}/services`);
     const services: Read<Service[]> =

@@ -211,6 +211,8 @@ export async function gatherFacts(ctx: GatherContext): Promise<Facts> {
   });
   const ingress = await ingressPromise;
   const gateway = await gatewayPromise;
+  // the controllers' log tails, read while the probes ran
+  await step('controller-logs', () => Promise.all([ingress.logs, gateway.logs]));
   const nodeAgents = await agentsPromise;
   for (const [ns, read] of await controllerPoliciesPromise) policies[ns] = read;
   const access = await accessPromise;

@@ -2,7 +2,7 @@
 // (pods, Services, a bounded log tail), TLS secret existence (metadata only), other backends.
 
 import type { Api } from '../cluster/api.js';
-import { qs } from '../cluster/api.js';
+import { qs, readFailure } from '../cluster/api.js';
 import type { Ingress, IngressClass, Pod, Service } from '../model/k8s.js';
 import type { IngressControllerFacts, IngressFacts, NsName, Read } from '../model/facts.js';
 import { matchesMap } from '../util/selector.js';
@@ -20,7 +20,18 @@ export function routesTo(ing: Ingress, target: NsName): boolean {
   return (ing.spec.rules ?? []).some((r) => (r.http?.paths ?? []).some((p) => p.backend.service?.name === target.name));
 }
 
-export async function gatherIngress(api: Api, target: NsName, explicit?: NsName): Promise<{ facts: IngressFacts; controllerNamespaces: string[] }> {
+export interface IngressGather {
+  /** Everything the probes need; the controllers' log tails are filled in when `logs` settles. */
+  facts: IngressFacts;
+  controllerNamespaces: string[];
+  /** Settles once every controller's log tail is in `facts` (never rejects). */
+  logs: Promise<void>;
+}
+
+/** Ingress facts in two stages: the routing facts (awaited by the probe plan) first, the controllers' logs after. */
+export async function gatherIngress(api: Api, target: NsName, explicit?: NsName): Promise<IngressGather> {
+  // the class list is read beside the Ingress (not after it): one round trip less when an Ingress routes
+  const classesRead = api.list<IngressClass>('/apis/networking.k8s.io/v1/ingressclasses');
   const ingressesRead: Read<Ingress[]> = explicit
     ? await api
         .read<Ingress>(`/apis/networking.k8s.io/v1/namespaces/${enc(explicit.namespace)}/ingresses/${enc(explicit.name)}`)
@@ -35,9 +46,9 @@ export async function gatherIngress(api: Api, target: NsName, explicit?: NsName)
     tlsSecrets: [],
     backendServices: {},
   };
-  if (ingressesRead.state !== 'ok' || ingressesRead.value.length === 0) return { facts, controllerNamespaces: [] };
+  if (ingressesRead.state !== 'ok' || ingressesRead.value.length === 0) return { facts, controllerNamespaces: [], logs: Promise.resolve() };
   const ingresses = ingressesRead.value;
-  facts.classes = await api.list<IngressClass>('/apis/networking.k8s.io/v1/ingressclasses');
+  facts.classes = await classesRead;
   const classes = facts.classes.state === 'ok' ? facts.classes.value : [];
 
   // controllers behind the classes the Ingresses use
@@ -59,8 +70,9 @@ export async function gatherIngress(api: Api, target: NsName, explicit?: NsName)
       if (b?.service?.name) backends.set(`${ing.metadata.namespace}/${b.service.name}`, { namespace: ing.metadata.namespace!, name: b.service.name });
     }
   }
+  const staged = [...controllerNames].map((c) => gatherControllerStaged(api, c));
   const [controllers, secrets, backendReads] = await Promise.all([
-    Promise.all([...controllerNames].map((c) => gatherController(api, c))),
+    Promise.all(staged.map((c) => c.routing)),
     Promise.all(secretRefs.map(async (s) => ({ ...s, exists: await secretExists(api, s) }))),
     Promise.all(
       [...backends.entries()].map(
@@ -72,28 +84,55 @@ export async function gatherIngress(api: Api, target: NsName, explicit?: NsName)
   facts.tlsSecrets = secrets;
   facts.backendServices = Object.fromEntries(backendReads);
   const controllerNamespaces = [...new Set(controllers.flatMap((c) => (c.pods.state === 'ok' ? c.pods.value.map((p) => p.metadata.namespace!) : [])))];
-  return { facts, controllerNamespaces };
+  return { facts, controllerNamespaces, logs: fillLogs(controllers, staged) };
 }
 
-/** A controller's pods (by its product's labels), the Services in front of them and a bounded log tail. */
-/**
- * One read per product per run: Traefik serves both IngressClass and GatewayClass from the same pods,
- * so the Ingress and Gateway API steps share its pods, Services and log tail.
- */
-const sharedControllers = new WeakMap<Api, Map<string, Promise<IngressControllerFacts>>>();
+/** Writes each staged controller's log tail into its facts (the copies `routing` gave); never rejects. */
+export function fillLogs(controllers: IngressControllerFacts[], staged: StagedController[]): Promise<void> {
+  return Promise.all(
+    staged.map(async (c, i) => {
+      controllers[i].logs = await c.logs;
+    }),
+  ).then(() => undefined);
+}
 
-export async function gatherController(api: Api, controller: string, known: KnownController = knownController(controller)): Promise<IngressControllerFacts> {
-  if (known.selectors.length === 0) return readController(api, controller, known);
-  const cache = sharedControllers.get(api) ?? new Map<string, Promise<IngressControllerFacts>>();
+/**
+ * A controller's pods (by its product's labels) and the Services in front of them (`routing`: what
+ * probes need), then a bounded log tail of its running pods (`logs`, read after the pods are known,
+ * while the probes run). One read per product per run: Traefik serves both IngressClass and
+ * GatewayClass from the same pods, so the Ingress and Gateway API steps share its pods, Services and logs.
+ */
+export interface StagedController {
+  /** The controller's facts with `logs: []`; a copy per caller, so its logs can be filled in. */
+  routing: Promise<IngressControllerFacts>;
+  /** Never rejects: a failed read is a Read failure. */
+  logs: Promise<IngressControllerFacts['logs']>;
+}
+
+const sharedControllers = new WeakMap<Api, Map<string, StagedController>>();
+
+export function gatherControllerStaged(api: Api, controller: string, known: KnownController = knownController(controller)): StagedController {
+  const read = (): StagedController => {
+    const routing = readController(api, controller, known);
+    return { routing, logs: routing.then((base) => readControllerLogs(api, base)) };
+  };
+  if (known.selectors.length === 0) return read();
+  const cache = sharedControllers.get(api) ?? new Map<string, StagedController>();
   sharedControllers.set(api, cache);
   const key = `${known.product}|${known.selectors.join(';')}`;
   let p = cache.get(key);
   if (!p) {
-    p = readController(api, controller, known);
+    p = read();
     cache.set(key, p);
   }
-  const got = await p;
-  return { ...got, controller };
+  return { routing: p.routing.then((got) => ({ ...got, controller, logs: [] })), logs: p.logs };
+}
+
+/** A controller's facts with its log tail (both stages awaited). */
+export async function gatherController(api: Api, controller: string, known: KnownController = knownController(controller)): Promise<IngressControllerFacts> {
+  const staged = gatherControllerStaged(api, controller, known);
+  const [routing, logs] = await Promise.all([staged.routing, staged.logs]);
+  return { ...routing, logs };
 }
 
 async function readController(api: Api, controller: string, known: KnownController): Promise<IngressControllerFacts> {
@@ -125,8 +164,14 @@ async function readController(api: Api, controller: string, known: KnownControll
           .flatMap((r) => (r.state === 'ok' ? r.value : []))
           .filter((s) => pods.value.some((p) => p.metadata.namespace === s.metadata.namespace && matchesMap(s.spec.selector, p.metadata.labels))),
       };
-  const running = pods.value.filter((p) => p.status?.phase === 'Running').slice(0, MAX_LOG_PODS);
-  base.logs = await Promise.all(
+  return base;
+}
+
+/** Bounded log tails of up to MAX_LOG_PODS running controller pods; never rejects. */
+async function readControllerLogs(api: Api, base: IngressControllerFacts): Promise<IngressControllerFacts['logs']> {
+  if (base.pods.state !== 'ok') return [];
+  const running = base.pods.value.filter((p) => p.status?.phase === 'Running').slice(0, MAX_LOG_PODS);
+  return Promise.all(
     running.map(async (p) => {
       const container = p.spec.containers[0].name;
       const path = `/api/v1/namespaces/${enc(p.metadata.namespace!)}/pods/${enc(p.metadata.name)}/log${qs({ container, tailLines: LOG_TAIL_LINES, limitBytes: LOG_MAX_BYTES })}`;
@@ -135,13 +180,11 @@ async function readController(api: Api, controller: string, known: KnownControll
         const text = await api.getText(path, { timeoutMs: 5000, maxBytes: LOG_MAX_BYTES });
         lines = { state: 'ok', value: text.split('\n').filter(Boolean) };
       } catch (e) {
-        const { readFailure } = await import('../cluster/api.js');
         lines = readFailure(e);
       }
       return { pod: p.metadata.name, namespace: p.metadata.namespace!, container, lines };
     }),
   );
-  return base;
 }
 
 /** Existence only: ask for PartialObjectMetadata so the Secret's data never leaves the API server. */

@@ -32,10 +32,17 @@ export async function resolveSourcePod(api: Api, spec: SourceSpec): Promise<Read
   const name = spec.name!;
   const n = encodeURIComponent(name);
   // A pod and every workload kind are asked for at once; the first that exists wins, in this order.
-  const [pod, ...workloads] = await Promise.all([
-    api.read<Pod>(`/api/v1/namespaces/${ns}/pods/${n}`),
-    ...WORKLOADS.map((w) => api.read<Workload>('/' + w.path.replace('%s', ns).replace('%s', n))),
-  ]);
+  // A workload's pods are listed as soon as the workload arrives (not after every read answered);
+  // the list is used only when that workload wins.
+  const workloadReads = WORKLOADS.map((w) => api.read<Workload>('/' + w.path.replace('%s', ns).replace('%s', n)));
+  const podLists = workloadReads.map((p, i) =>
+    p.then((w) =>
+      w.state === 'ok' && w.value.spec.selector
+        ? pickFrom(api, spec.namespace, selectorToString(w.value.spec.selector), WORKLOADS[i].kind, `${WORKLOADS[i].kind}/${name}`)
+        : undefined,
+    ),
+  );
+  const [pod, ...workloads] = await Promise.all([api.read<Pod>(`/api/v1/namespaces/${ns}/pods/${n}`), ...workloadReads]);
   if (pod.state === 'ok') {
     return {
       state: 'ok',
@@ -44,16 +51,17 @@ export async function resolveSourcePod(api: Api, spec: SourceSpec): Promise<Read
   }
   const failures = [pod, ...workloads].filter((r) => r.state !== 'ok' && r.state !== 'not-found');
   for (const [i, w] of workloads.entries()) {
-    if (w.state === 'ok' && w.value.spec.selector) {
-      const kind = WORKLOADS[i].kind;
-      return pickFrom(api, spec.namespace, selectorToString(w.value.spec.selector), kind, `${kind}/${name}`);
-    }
+    if (w.state === 'ok' && w.value.spec.selector) return (await podLists[i])!;
   }
-  for (const [via, key] of [
-    ['label-app', 'app'],
-    ['label-app.kubernetes.io/name', 'app.kubernetes.io/name'],
-  ] as const) {
-    const r = await pickFrom(api, spec.namespace, `${key}=${name}`, via, `pods labelled ${key}=${name}`);
+  // no pod or workload of that name: pods labelled with it (both labels asked for at once, app= first)
+  const labelled = (
+    [
+      ['label-app', 'app'],
+      ['label-app.kubernetes.io/name', 'app.kubernetes.io/name'],
+    ] as const
+  ).map(([via, key]) => pickFrom(api, spec.namespace, `${key}=${name}`, via, `pods labelled ${key}=${name}`));
+  for (const p of labelled) {
+    const r = await p;
     if (r.state !== 'not-found') return r;
   }
   if (failures.length > 0) {

@@ -152,7 +152,9 @@ export async function gatherSweep(ctx: SweepGatherContext): Promise<SweepFacts> 
     Promise.all([
       Promise.all([...controllerNames].map((c) => gatherController(api, c))),
       Promise.all([...secretRefs.values()].map(async (s) => ({ ...s, exists: await secretExists(api, s) }))),
-      gatherGatewayFor(api, { matches: (r) => backendRefsOf(r).some((b) => isServiceRef(b) && isSwept(b)), isTarget: isSwept, maxRoutes: 1000 }),
+      gatherGatewayFor(api, { matches: (r) => backendRefsOf(r).some((b) => isServiceRef(b) && isSwept(b)), isTarget: isSwept, maxRoutes: 1000 }).then(
+        async (g) => (await g.logs, g),
+      ),
     ]),
   );
 
