@@ -27,20 +27,30 @@ const WORKLOADS: { kind: SourceFacts['resolvedVia']; path: string }[] = [
 export async function resolveSourcePod(api: Api, spec: SourceSpec): Promise<Read<Resolved>> {
   const ns = encodeURIComponent(spec.namespace);
   if (spec.selector) {
-    return pickFrom(api, spec.namespace, spec.selector, 'selector', `selector ${spec.selector}`);
+    const listed = api.list<Pod>(`/api/v1/namespaces/${ns}/pods${qs({ labelSelector: spec.selector })}`);
+    return pickFrom(listed, spec.namespace, 'selector', `selector ${spec.selector}`);
   }
   const name = spec.name!;
   const n = encodeURIComponent(name);
+  // Pod lists by selector, each asked once. Pods labelled app=NAME are asked for at once, beside the
+  // reads below: it is the selector of most workloads named NAME (then no second round trip) and the
+  // first fallback when no pod or workload has that name.
+  const lists = new Map<string, Promise<Read<Pod[]>>>();
+  const listPods = (selector: string) => {
+    if (!lists.has(selector)) lists.set(selector, api.list<Pod>(`/api/v1/namespaces/${ns}/pods${qs({ labelSelector: selector })}`));
+    return lists.get(selector)!;
+  };
+  void listPods(`app=${name}`);
   // A pod and every workload kind are asked for at once; the first that exists wins, in this order.
   // A workload's pods are listed as soon as the workload arrives (not after every read answered);
   // the list is used only when that workload wins.
   const workloadReads = WORKLOADS.map((w) => api.read<Workload>('/' + w.path.replace('%s', ns).replace('%s', n)));
   const podLists = workloadReads.map((p, i) =>
-    p.then((w) =>
-      w.state === 'ok' && w.value.spec.selector
-        ? pickFrom(api, spec.namespace, selectorToString(w.value.spec.selector), WORKLOADS[i].kind, `${WORKLOADS[i].kind}/${name}`)
-        : undefined,
-    ),
+    p.then((w) => {
+      if (w.state !== 'ok' || !w.value.spec.selector) return undefined;
+      const selector = selectorToString(w.value.spec.selector);
+      return pickFrom(listPods(selector), spec.namespace, WORKLOADS[i].kind, `${WORKLOADS[i].kind}/${name}`);
+    }),
   );
   const [pod, ...workloads] = await Promise.all([api.read<Pod>(`/api/v1/namespaces/${ns}/pods/${n}`), ...workloadReads]);
   if (pod.state === 'ok') {
@@ -59,7 +69,7 @@ export async function resolveSourcePod(api: Api, spec: SourceSpec): Promise<Read
       ['label-app', 'app'],
       ['label-app.kubernetes.io/name', 'app.kubernetes.io/name'],
     ] as const
-  ).map(([via, key]) => pickFrom(api, spec.namespace, `${key}=${name}`, via, `pods labelled ${key}=${name}`));
+  ).map(([via, key]) => pickFrom(listPods(`${key}=${name}`), spec.namespace, via, `pods labelled ${key}=${name}`));
   for (const p of labelled) {
     const r = await p;
     if (r.state !== 'not-found') return r;
@@ -76,8 +86,8 @@ export async function resolveSourcePod(api: Api, spec: SourceSpec): Promise<Read
   };
 }
 
-async function pickFrom(api: Api, namespace: string, selector: string, via: SourceFacts['resolvedVia'], from: string): Promise<Read<Resolved>> {
-  const r = await api.list<Pod>(`/api/v1/namespaces/${encodeURIComponent(namespace)}/pods${qs({ labelSelector: selector })}`);
+async function pickFrom(listed: Promise<Read<Pod[]>>, namespace: string, via: SourceFacts['resolvedVia'], from: string): Promise<Read<Resolved>> {
+  const r = await listed;
   if (r.state !== 'ok') return r;
   const pods = r.value.filter((p) => !p.metadata.deletionTimestamp);
   if (pods.length === 0) return { state: 'not-found', message: `${from} matches no pods in namespace "${namespace}"` };

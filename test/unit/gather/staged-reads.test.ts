@@ -63,6 +63,39 @@ describe('resolveSourcePod: reads that start as soon as their input exists', () 
     expect(listedBeforePodAnswer).toBe(true);
   });
 
+  it('pods labelled app=NAME are asked for beside the workload reads, and reused when the Deployment selects exactly that', async () => {
+    let deploymentAnswered = false;
+    let listAskedEarly: boolean | undefined;
+    const { api, asked } = fakeApi((p) => {
+      if (p === '/apis/apps/v1/namespaces/orders/deployments/orders-api')
+        return later(30, ok({ metadata: { name: 'orders-api' }, spec: { selector: { matchLabels: { app: 'orders-api' } } } })).then(
+          (r) => ((deploymentAnswered = true), r),
+        );
+      if (p.startsWith('/api/v1/namespaces/orders/pods?')) {
+        listAskedEarly ??= !deploymentAnswered;
+        return ok({ items: [pod('orders-api-1', { app: 'orders-api' })] });
+      }
+      return notFound;
+    });
+    const r = await resolveSourcePod(api, { namespace: 'orders', name: 'orders-api' });
+    expect(r.state === 'ok' && [r.value.resolvedVia, r.value.pod.metadata.name]).toEqual(['deployment', 'orders-api-1']);
+    expect(listAskedEarly).toBe(true);
+    expect(asked.filter((p) => p.startsWith('/api/v1/namespaces/orders/pods?'))).toEqual(['/api/v1/namespaces/orders/pods?labelSelector=app%3Dorders-api']);
+  });
+
+  it('a Deployment whose selector is not app=NAME gets its own list: the app=NAME pods are not taken for its pods', async () => {
+    const { api } = fakeApi((p) => {
+      if (p === '/apis/apps/v1/namespaces/orders/deployments/orders-api')
+        return ok({ metadata: { name: 'orders-api' }, spec: { selector: { matchLabels: { app: 'orders-api', tier: 'web' } } } });
+      if (p === '/api/v1/namespaces/orders/pods?labelSelector=app%3Dorders-api') return ok({ items: [pod('wrong-1', { app: 'orders-api' })] });
+      if (p === '/api/v1/namespaces/orders/pods?labelSelector=app%3Dorders-api%2Ctier%3Dweb')
+        return ok({ items: [pod('right-1', { app: 'orders-api', tier: 'web' })] });
+      return notFound;
+    });
+    const r = await resolveSourcePod(api, { namespace: 'orders', name: 'orders-api' });
+    expect(r.state === 'ok' && r.value.pod.metadata.name).toBe('right-1');
+  });
+
   it('a pod of that name still wins over a Deployment of the same name that answered first', async () => {
     const { api, asked } = fakeApi((p) => {
       if (p === '/api/v1/namespaces/orders/pods/orders-api') return later(30, ok(pod('orders-api')));
