@@ -3,6 +3,7 @@
 
 import http from 'node:http';
 import https from 'node:https';
+import tls from 'node:tls';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { ClusterError, type ClusterErrorKind } from '../errors.js';
 import { countRequest } from './request-count.js';
@@ -18,6 +19,9 @@ export interface RequestOptions {
   contentType?: string;
 }
 
+/** Request options with the TLS context applyAuth adds (https.RequestOptions lacks it in @types/node). */
+export type AuthOptions = https.RequestOptions & { secureContext?: tls.SecureContext };
+
 export interface ApiStats {
   requests: number;
 }
@@ -28,6 +32,12 @@ export class Api {
   private readonly server: URL;
   /** One keep-alive agent for the run: a TLS handshake per request costs more than the request. */
   private agent?: Promise<https.Agent | undefined>;
+  /** The agent of upgraded connections (exec's WebSockets): no keep-alive, no socket limit. */
+  private upgradeAgent?: https.Agent;
+  /** One SecureContext for every connection of the run (issue 11: each one built its own, 1.5-2.5 ms of CPU apiece). */
+  private readonly contexts = new SecureContextCache();
+  /** The newest TLS session of any connection: new connections resume it (no certificate exchange). */
+  private readonly sessions: TlsSessionStore = {};
 
   constructor(
     readonly kc: KubeConfig,
@@ -42,13 +52,21 @@ export class Api {
   private credentials?: Promise<void>;
 
   /** Apply the kubeconfig's TLS and auth settings to request options (also used by exec's WebSocket). */
-  async applyAuth(opts: https.RequestOptions): Promise<void> {
+  async applyAuth(opts: AuthOptions): Promise<void> {
     this.credentials ??= prepareCredentials(this.kc, this.deadline);
     await this.credentials;
     // http:// (kubectl proxy) only without credentials (checked above): nothing to apply, and
     // client-node would refuse it
     if (this.server.protocol === 'http:') return;
     await this.kc.applyToHTTPSOptions(opts);
+    // through a proxy, client-node's proxy agent connects, with the options as client-node set them
+    if (this.kc.getCurrentCluster()?.proxyUrl) return;
+    // client-node's options hold the kubeconfig's TLS material (CA, client certificate and key, as
+    // it read them now) and a new agent; the material becomes one SecureContext, reused while it
+    // stays the same, and the agent one per Api, whose connections resume the run's TLS session
+    opts.secureContext = this.contexts.get(opts);
+    this.upgradeAgent ??= new ResumingAgent(agentOptions(opts, { keepAlive: false }), this.sessions);
+    opts.agent = this.upgradeAgent;
   }
 
   /** ms left before the run's deadline. */
@@ -96,22 +114,18 @@ export class Api {
   }
 
   /** Build the keep-alive agent from the kubeconfig's TLS material (not when a proxy is configured). */
-  private sharedAgent(opts: https.RequestOptions): Promise<https.Agent | undefined> {
+  private sharedAgent(opts: AuthOptions): Promise<https.Agent | undefined> {
     this.agent ??= Promise.resolve(
       this.kc.getCurrentCluster()?.proxyUrl || this.server.protocol !== 'https:'
         ? undefined
-        : new https.Agent({
-            ca: opts.ca,
-            cert: opts.cert,
-            key: opts.key,
-            pfx: opts.pfx,
-            passphrase: opts.passphrase,
-            servername: opts.servername,
-            rejectUnauthorized: opts.rejectUnauthorized,
-            keepAlive: true,
-            // few sockets, reused: on the lab each new connection costed ~60 ms; 16 parallel ones made reads 10x slower
-            maxSockets: 4,
-          }),
+        : new ResumingAgent(
+            agentOptions(opts, {
+              keepAlive: true,
+              // few sockets, reused: on the lab each new connection costed ~60 ms; 16 parallel ones made reads 10x slower
+              maxSockets: 4,
+            }),
+            this.sessions,
+          ),
     );
     return this.agent;
   }
@@ -119,6 +133,7 @@ export class Api {
   /** Close idle keep-alive sockets so the process can exit. */
   close(): void {
     void this.agent?.then((a) => a?.destroy());
+    this.upgradeAgent?.destroy();
   }
 
   private async request(method: string, path: string, payload: string | undefined, opts: RequestOptions): Promise<string> {
@@ -133,7 +148,7 @@ export class Api {
     }
     const timeoutMs = Math.min(opts.timeoutMs ?? this.defaultTimeoutMs, left);
     const url = new URL(this.server.toString().replace(/\/$/, '') + path);
-    const reqOpts: https.RequestOptions = {
+    const reqOpts: AuthOptions = {
       method,
       headers: {
         Accept: opts.accept ?? 'application/json',
@@ -188,6 +203,114 @@ export class Api {
       if (payload) req.write(payload);
       req.end();
     });
+  }
+}
+
+/** The agent options of a connection to the API server: the TLS settings of `opts` (from applyAuth) and `extra`. */
+function agentOptions(opts: AuthOptions, extra: https.AgentOptions): https.AgentOptions {
+  return {
+    ca: opts.ca,
+    cert: opts.cert,
+    key: opts.key,
+    pfx: opts.pfx,
+    passphrase: opts.passphrase,
+    servername: opts.servername,
+    rejectUnauthorized: opts.rejectUnauthorized,
+    ...(opts.secureContext ? { secureContext: opts.secureContext } : {}),
+    ...extra,
+  };
+}
+
+/** The options tls.createSecureContext reads (Node.js 20-24): equal values make an equal context. */
+const SECURE_CONTEXT_OPTIONS = [
+  'ca',
+  'cert',
+  'key',
+  'pfx',
+  'passphrase',
+  'crl',
+  'ciphers',
+  'ecdhCurve',
+  'dhparam',
+  'honorCipherOrder',
+  'secureOptions',
+  'secureProtocol',
+  'sessionIdContext',
+  'sessionTimeout',
+  'ticketKeys',
+  'minVersion',
+  'maxVersion',
+  'sigalgs',
+  'clientCertEngine',
+  'privateKeyEngine',
+  'privateKeyIdentifier',
+  'allowPartialTrustChain',
+] as const;
+
+type ContextOptions = Partial<Record<(typeof SECURE_CONTEXT_OPTIONS)[number], unknown>>;
+
+/** Same value for a secure context: Buffers by content, arrays element by element, the rest by identity. */
+function sameOption(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (Buffer.isBuffer(a) && Buffer.isBuffer(b)) return a.equals(b);
+  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => sameOption(x, b[i]));
+  return false;
+}
+
+/**
+ * One tls.SecureContext per distinct TLS material: what tls.connect would build from the same options
+ * for every connection (parsing the CA, the certificate and the key each time), built once. A kubeconfig
+ * whose files change during a run (client-node reads them at each request) gets a new context.
+ */
+export class SecureContextCache {
+  private last?: { options: ContextOptions; context: tls.SecureContext };
+  /** How many contexts were built (for tests and benchmarks). */
+  built = 0;
+
+  get(opts: object): tls.SecureContext {
+    const o = opts as ContextOptions;
+    const last = this.last;
+    if (last && SECURE_CONTEXT_OPTIONS.every((k) => sameOption(last.options[k], o[k]))) return last.context;
+    const options: ContextOptions = {};
+    for (const k of SECURE_CONTEXT_OPTIONS) if (o[k] !== undefined) options[k] = o[k];
+    const context = tls.createSecureContext(options as tls.SecureContextOptions);
+    this.built++;
+    this.last = { options, context };
+    return context;
+  }
+}
+
+/** The newest TLS session ticket seen on a connection to the API server. */
+export interface TlsSessionStore {
+  session?: Buffer;
+}
+
+/**
+ * An https.Agent whose new connections offer the newest session of the run's connections (of either
+ * agent), so that an exec's WebSocket resumes the session of the reads before it instead of a full
+ * handshake with certificates. The server may refuse it: then the handshake is a full one, as before.
+ * A session is only offered to the same server with the same TLS settings (one Api, one kubeconfig
+ * context); a connection that closes on an error drops the session it offered.
+ */
+export class ResumingAgent extends https.Agent {
+  constructor(
+    options: https.AgentOptions,
+    private readonly store: TlsSessionStore,
+  ) {
+    super(options);
+  }
+
+  override createConnection(options: http.ClientRequestArgs, callback?: (err: Error | null, stream: import('node:stream').Duplex) => void) {
+    const offered = this.store.session;
+    const withSession = offered && !(options as tls.ConnectionOptions).session ? { ...options, session: offered } : options;
+    const socket = super.createConnection(withSession, callback) as tls.TLSSocket;
+    socket.on('session', (s: Buffer) => {
+      this.store.session = s;
+    });
+    socket.once('close', (hadError: boolean) => {
+      if (hadError && offered && this.store.session === offered) this.store.session = undefined;
+    });
+    return socket;
   }
 }
 
