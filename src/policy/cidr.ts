@@ -1,6 +1,6 @@
 // IPv4/IPv6 address and CIDR parsing and containment, on bigints (no dependency).
 
-import { isIPv4, isIPv6 } from 'node:net';
+import { isIPv4, isIPv6 } from '../util/ip.js';
 
 export interface Ip {
   version: 4 | 6;

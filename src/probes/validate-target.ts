@@ -1,5 +1,5 @@
 // Validation of everything user-supplied that ends up in a probe's argv (host, port, path, headers).
-import { isIP, isIPv6 } from 'node:net';
+import { isIP, isIPv6 } from '../util/ip.js';
 import { ProbeInputError } from './probe-input-error.js';
 
 const LABEL = '[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?';
