@@ -5,6 +5,7 @@
 import type { Api } from '../cluster/api.js';
 import { qs, readFailure } from '../cluster/api.js';
 import { agentRole } from '../util/cni-fingerprint.js';
+import { compareNames } from '../util/compare.js';
 import type { NodeAgentFact, Read } from '../model/facts.js';
 import type { Pod, Workload } from '../model/k8s.js';
 
@@ -88,6 +89,7 @@ export async function gatherNodeAgents(api: Api, daemonSets: Read<Workload[]>, n
     }),
   );
   if (out.length === 0 && failure) return failure;
-  out.sort((a, b) => a.node.localeCompare(b.node) || a.role.localeCompare(b.role) || a.daemonSet.localeCompare(b.daemonSet));
+  // compareNames: localeCompare's order without building ICU's collator (10-20 ms on the first call of a run)
+  out.sort((a, b) => compareNames(a.node, b.node) || compareNames(a.role, b.role) || compareNames(a.daemonSet, b.daemonSet));
   return { state: 'ok', value: out };
 }
