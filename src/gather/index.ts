@@ -4,7 +4,7 @@
 import type { Api } from '../cluster/api.js';
 import { qs } from '../cluster/api.js';
 import { reviewAccess, isDenied } from '../cluster/access.js';
-import { runExec } from '../cluster/exec.js';
+import { runExec, type ExecSocketFactory } from '../cluster/exec.js';
 import type { EndpointSlice, Endpoints, Namespace, NetworkPolicy, Node, Pod, Service, Workload } from '../model/k8s.js';
 import { FACTS_SCHEMA_VERSION, type DiagnoseRequest, type Facts, type Read, type SourceFacts } from '../model/facts.js';
 import { parseResolvConf } from '../probes/index.js';
@@ -16,6 +16,7 @@ import { gatherIngress } from './ingress.js';
 import { gatherGateway } from './gateway.js';
 import { gatewayProbeTargets } from '../gateway/probe-plan.js';
 import { planTargetProbes, probeSite, runProbes } from './probes.js';
+import { inspectHeld, type HeldSession } from './probe-batch.js';
 import { containerOrder, resolveSourcePod } from './source.js';
 import { gatherNodeAgents } from './node-agents.js';
 import { isPodReady } from '../util/pod.js';
@@ -49,6 +50,9 @@ export async function gatherFacts(ctx: GatherContext): Promise<Facts> {
   const skip = (what: string): Read<never> => ({ state: 'forbidden', message: `${what}: forbidden (preflight)` });
   const policyNamespaces = [...new Set([tns, sns])];
 
+  // the chosen source container's inspection exec, held open for the probes (released after them)
+  const held: HeldHolder = {};
+
   // the source pod's node, as soon as the pod is resolved (the node agents step needs it)
   let setSourceNode: (node: string) => void = () => undefined;
   const sourceNode = new Promise<string>((resolve) => (setSourceNode = resolve));
@@ -65,7 +69,7 @@ export async function gatherFacts(ctx: GatherContext): Promise<Facts> {
         // Source container: find one with a shell, or add an ephemeral debug container.
         ctx.onStep?.('Inspecting the source container');
         const execDenied = (await denied('create', '', 'pods', sns, 'exec')) || (await denied('get', '', 'pods', sns, 'exec'));
-        return inspectSource(api, { state: 'ok', value: { ...source.value, container: '', tools: null, hasShell: null } }, request, execDenied, notes);
+        return inspectSource(api, { state: 'ok', value: { ...source.value, container: '', tools: null, hasShell: null } }, request, execDenied, notes, held);
       })
     : Promise.resolve({ state: 'skipped', message: 'no --from given: live probes need a source pod' });
   if (!request.from) setSourceNode('');
@@ -176,7 +180,10 @@ export async function gatherFacts(ctx: GatherContext): Promise<Facts> {
     await Promise.all(jobs);
   });
 
-  const sourceFacts = await sourcePromise;
+  const sourceFacts = await sourcePromise.catch((e: unknown) => {
+    held.session?.exec.release();
+    throw e;
+  });
   ctx.onStep?.('Probing from the source pod and reading the Ingress controller');
   const probes = await step('probes', async () => {
     if (sourceFacts.state !== 'ok' || !sourceFacts.value.tools || service.state !== 'ok') return [];
@@ -207,7 +214,11 @@ export async function gatherFacts(ctx: GatherContext): Promise<Facts> {
               .map((p) => ({ ip: p.status!.podIP!, pod: p.metadata.name, node: p.spec.nodeName }))
           : [],
     });
-    return runProbes(api, probeSite(src), plans, request.probeTimeoutMs, undefined, notes);
+    return runProbes(api, probeSite(src), plans, request.probeTimeoutMs, undefined, notes, held.session);
+  }).finally(() => {
+    // unused (no probes, no Service, no tools) or already ended: the shell is told to exit
+    if (held.session?.exec.endReason) notes.push(`source exec: ${held.session.exec.endReason}`);
+    held.session?.exec.release();
   });
   const ingress = await ingressPromise;
   const gateway = await gatewayPromise;
@@ -248,13 +259,45 @@ export async function gatherFacts(ctx: GatherContext): Promise<Facts> {
   });
 }
 
-/** Detect tools container by container; with --ephemeral add a debug container when none has a shell. */
+/** Where inspectSource leaves the held exec of the container the probes will run in. */
+export interface HeldHolder {
+  session?: HeldSession;
+  /** How the exec's socket is made (unit tests); default: a WebSocket to the API server. */
+  socket?: ExecSocketFactory;
+}
+
+/**
+ * Detect tools container by container; with --ephemeral add a debug container when none has a shell.
+ * With `held`, each inspection exec is held open (stdin): the chosen container's is left in `held`
+ * for the probes, every other one gets `exit 0` as soon as it is known unused.
+ */
 export async function inspectSource(
   api: Api,
   src: { state: 'ok'; value: SourceFacts },
   request: DiagnoseRequest,
   execDenied: boolean,
   notes: string[],
+  held?: HeldHolder,
+): Promise<Read<SourceFacts>> {
+  const hold = held ? { sessions: [] as HeldSession[], done: false, kept: undefined as HeldSession | undefined, socket: held.socket } : undefined;
+  const releaseUnused = () => hold?.sessions.filter((x) => x !== hold.kept).forEach((x) => x.exec.release());
+  try {
+    const r = await inspectSourceIn(api, src, request, execDenied, notes, hold);
+    if (held) held.session = hold!.kept;
+    return r;
+  } finally {
+    if (hold) hold.done = true;
+    releaseUnused();
+  }
+}
+
+async function inspectSourceIn(
+  api: Api,
+  src: { state: 'ok'; value: SourceFacts },
+  request: DiagnoseRequest,
+  execDenied: boolean,
+  notes: string[],
+  hold?: { sessions: HeldSession[]; done: boolean; kept?: HeldSession; socket?: ExecSocketFactory },
 ): Promise<Read<SourceFacts>> {
   const pod = src.value.pod;
   const ns = pod.metadata.namespace!;
@@ -275,8 +318,15 @@ export async function inspectSource(
   }
   // one exec per container: the tools it has and its /etc/resolv.conf
   const detectIn = async (container: string) => {
+    if (hold) {
+      // held (its exec becomes the probes' exec); null: it could not serve, the plain exec runs
+      const h = await inspectHeld(api, { namespace: ns, pod: pod.metadata.name, container }, hold.socket);
+      if (h?.session) hold.sessions.push(h.session);
+      if (h?.session && hold.done) h.session.exec.release(); // the choice is made already: unused
+      if (h) return { container, exec: h.exec, ...h.inspection, session: h.session };
+    }
     const exec = await runExec(api, { namespace: ns, pod: pod.metadata.name, container, argv: inspectContainerArgv(), timeoutMs: 6000 });
-    return { container, exec, ...parseContainerInspection(exec) };
+    return { container, exec, ...parseContainerInspection(exec), session: undefined as HeldSession | undefined };
   };
   let chosen: Awaited<ReturnType<typeof detectIn>> | undefined;
   const tried: string[] = [];
@@ -296,6 +346,7 @@ export async function inspectSource(
   if (chosen && chosen.container !== order[0] && chosen.tools) {
     notes.push(`container ${order[0]} has no shell; probes ran from container ${chosen.container} (same pod, same network namespace)`);
   }
+  if (hold && chosen!.tools) hold.kept = chosen!.session;
   let value: SourceFacts = { ...src.value, container: chosen!.container, tools: chosen!.tools, hasShell: chosen!.hasShell, resolvConf: chosen!.resolvConf };
   if (!chosen!.tools && chosen!.hasShell === false && request.ephemeral) {
     const image = request.debugImage ?? DEFAULT_DEBUG_IMAGE;
@@ -304,6 +355,7 @@ export async function inspectSource(
       notes.push(`--ephemeral: could not add a debug container: ${eph.error}`);
     } else {
       const d = await detectIn(eph.container);
+      if (hold && d.tools) hold.kept = d.session;
       value = {
         ...value,
         container: eph.container,

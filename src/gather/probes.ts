@@ -18,7 +18,7 @@ import {
   type PortProtocol,
   type ProbeOverride,
 } from '../probes/index.js';
-import { runProbeBatch } from './probe-batch.js';
+import { runHeldBatch, runProbeBatch, type HeldSession } from './probe-batch.js';
 
 /** Where probes run. */
 export interface ProbeSite {
@@ -468,13 +468,32 @@ export async function runProbes(
   probeTimeoutMs: number,
   concurrency = 6,
   notes?: string[],
+  held?: HeldSession,
 ): Promise<ProbeFact[]> {
   const batched = new Map<PlannedProbe, ExecResult>();
-  const runnable = plans.filter((p) => p.command);
-  if (runnable.length >= 2) {
+  let runnable = plans.filter((p) => p.command);
+  // the held inspection exec runs every probe when they fit the usual concurrency, else the first batch
+  const heldChunk = held ? runnable.slice(0, runnable.length <= BATCH_SIZE * BATCHES_AT_ONCE ? runnable.length : BATCH_SIZE) : [];
+  const heldRun = heldChunk.length
+    ? runHeldBatch(
+        api,
+        held!,
+        heldChunk.map((p) => p.command!.argv),
+        probeTimeoutMs,
+      )
+    : undefined;
+  runnable = runnable.slice(heldChunk.length);
+  const fallbacks = new Set<string>();
+  if (heldRun) {
+    const parts = splitHeld(heldChunk, runnable, heldRun, notes);
+    await runBatches(api, site, parts.batches, probeTimeoutMs, batched, fallbacks, BATCHES_AT_ONCE - 1);
+    const more = await parts.held(batched, fallbacks);
+    if (more.length) await runBatches(api, site, more, probeTimeoutMs, batched, fallbacks, BATCHES_AT_ONCE);
+    if (fallbacks.size) notes?.push(`probes ran one exec each: the batch could not run in the container (${[...fallbacks].join('; ')})`);
+  }
+  if (!heldRun && runnable.length >= 2) {
     const chunks: PlannedProbe[][] = [];
     for (let i = 0; i < runnable.length; i += BATCH_SIZE) chunks.push(runnable.slice(i, i + BATCH_SIZE));
-    const fallbacks = new Set<string>();
     let nextChunk = 0;
     const batchWorker = async () => {
       while (nextChunk < chunks.length) {
@@ -523,4 +542,64 @@ async function runOne(api: Api, site: ProbeSite, plan: PlannedProbe, probeTimeou
       timeoutMs: probeTimeoutMs + 2000,
     }));
   return fact;
+}
+
+/**
+ * With a held session: the probes beyond it are cut into batches for new execs (run beside it), and
+ * `held` settles the held batch: its results, or its fallback, or, when the held exec had ended, its
+ * probes as batches for new execs (returned, run after).
+ */
+function splitHeld(
+  heldChunk: PlannedProbe[],
+  rest: PlannedProbe[],
+  heldRun: ReturnType<typeof runHeldBatch>,
+  notes: string[] | undefined,
+): {
+  batches: PlannedProbe[][];
+  held: (batched: Map<PlannedProbe, ExecResult>, fallbacks: Set<string>) => Promise<PlannedProbe[][]>;
+} {
+  const batches: PlannedProbe[][] = [];
+  for (let i = 0; i < rest.length; i += BATCH_SIZE) batches.push(rest.slice(i, i + BATCH_SIZE));
+  return {
+    batches,
+    held: async (batched, fallbacks) => {
+      const r = await heldRun;
+      if ('results' in r) heldChunk.forEach((p, i) => batched.set(p, r.results[i]));
+      else if ('fallback' in r) fallbacks.add(r.fallback);
+      else {
+        notes?.push(`probes ran in a new exec: the source inspection's exec could not take them (${r.unavailable})`);
+        const again: PlannedProbe[][] = [];
+        for (let i = 0; i < heldChunk.length; i += BATCH_SIZE) again.push(heldChunk.slice(i, i + BATCH_SIZE));
+        return again;
+      }
+      return [];
+    },
+  };
+}
+
+/** Run batches in new execs, `workers` at a time (at least one); what a batch could not run is left out of `batched`. */
+async function runBatches(
+  api: Api,
+  site: ProbeSite,
+  chunks: PlannedProbe[][],
+  probeTimeoutMs: number,
+  batched: Map<PlannedProbe, ExecResult>,
+  fallbacks: Set<string>,
+  workers: number,
+): Promise<void> {
+  let nextChunk = 0;
+  const batchWorker = async () => {
+    while (nextChunk < chunks.length) {
+      const chunk = chunks[nextChunk++];
+      const batch = await runProbeBatch(
+        api,
+        site,
+        chunk.map((p) => p.command!.argv),
+        probeTimeoutMs,
+      );
+      if ('results' in batch) chunk.forEach((p, i) => batched.set(p, batch.results[i]));
+      else fallbacks.add(batch.fallback);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(Math.max(1, workers), chunks.length) }, batchWorker));
 }

@@ -39,3 +39,40 @@ export function parseContainerInspection(exec: ExecResult): ContainerInspection 
   if (header !== `${RESOLV} ok` || exec.state !== 'completed') return detection;
   return { ...detection, resolvConf: out.slice(headerEnd + 1) };
 }
+
+// The held inspection: the same script, then a ready line with a per-run nonce, then the shell
+// becomes `sh -s` and reads the probe batch script from the exec's stdin (src/gather/probe-batch.ts).
+// The nonce is passed as $1 (the script text stays fixed); it is random per run and unknown when
+// the container's file was written, so the file cannot end the inspection early. Everything before
+// the ready line is parsed exactly as parseContainerInspection does.
+
+const READY = 'k8snet-ready-v1';
+
+/** argv for the held inspection exec: `sh -c '<inspection>; echo ready; exec sh -s' sh NONCE`. */
+export function heldInspectionArgv(nonce: string): string[] {
+  if (!/^[0-9a-f]{16,64}$/.test(nonce)) throw new Error('the nonce must be 16 to 64 lowercase hex digits');
+  const [sh, c, script] = inspectContainerArgv();
+  return [sh, c, `${script}; echo "${READY} $1"; exec sh -s`, 'sh', nonce];
+}
+
+/**
+ * Where the ready line ends in the held exec's stdout (the offset of the first byte after it, where
+ * the batch's frames will start), or -1 when it has not arrived. Only a whole line equal to the
+ * marker counts (at the start or after a newline).
+ */
+export function heldReadyEnd(stdout: Buffer, nonce: string): number {
+  const line = Buffer.from(`${READY} ${nonce}\n`, 'latin1');
+  let from = 0;
+  for (;;) {
+    const at = stdout.indexOf(line, from);
+    if (at < 0) return -1;
+    if (at === 0 || stdout[at - 1] === 0x0a) return at + line.length;
+    from = at + 1;
+  }
+}
+
+/** The inspection printed before the ready line, parsed as a completed exec of the plain script. */
+export function parseHeldInspection(exec: ExecResult, stdout: Buffer, readyEnd: number, nonce: string): ContainerInspection {
+  const before = stdout.subarray(0, readyEnd - `${READY} ${nonce}\n`.length).toString('utf8');
+  return parseContainerInspection({ ...exec, state: 'completed', exitCode: 0, stdout: before });
+}
