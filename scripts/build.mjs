@@ -28,12 +28,21 @@ const BANNER = "import { createRequire as __k8snetCreateRequire } from 'node:mod
  * - node-fetch (imported by KubeConfig's module) loads whatwg-url, and with it tr46's 290 KB mapping
  *   table, only as a fallback for a missing `require('url').URL`, which every Node.js has: it gets
  *   Node's URL instead.
+ * - The proxy agents KubeConfig imports at its top (socks-proxy-agent with socks, ip-address, agent-base
+ *   and debug; hpagent) were evaluated at every start, 13 ms of CPU for socks-proxy-agent alone:
+ *   client-node's imports of them get a stand-in (LAZY below) that requires the real module, bundled as
+ *   before, when first used, so a kubeconfig with a proxy-url loads them at its first connection and
+ *   others never. (node-fetch stays: client-node re-exports its error classes, which a stand-in would
+ *   make different classes.)
  */
 const trimClusterClient = {
   name: 'k8snet-trim-cluster-client',
   setup(b) {
     b.onResolve({ filter: /.*/ }, async (args) => {
-      if (args.pluginData === 'k8snet-trim') return undefined;
+      if (args.pluginData === 'k8snet-trim' || args.namespace === 'k8snet-lazy') return undefined;
+      if (Object.hasOwn(LAZY, args.path) && /[\\/]node_modules[\\/]@kubernetes[\\/]client-node[\\/]dist[\\/]/.test(args.importer)) {
+        return { path: args.path, namespace: 'k8snet-lazy', pluginData: { resolveDir: args.resolveDir } };
+      }
       if (args.path === 'whatwg-url' && /[\\/]node_modules[\\/]node-fetch[\\/]/.test(args.importer)) {
         return { path: 'whatwg-url', namespace: 'k8snet-node-url' };
       }
@@ -43,8 +52,37 @@ const trimClusterClient = {
       return { ...r, sideEffects: false };
     });
     b.onLoad({ filter: /.*/, namespace: 'k8snet-node-url' }, () => ({ contents: "module.exports = { URL: require('node:url').URL };", loader: 'js' }));
+    b.onLoad({ filter: /.*/, namespace: 'k8snet-lazy' }, (args) => ({
+      contents: lazyModule(args.path, LAZY[args.path]),
+      loader: 'js',
+      resolveDir: args.pluginData.resolveDir,
+    }));
   },
 };
+
+/**
+ * CommonJS modules client-node imports at the top of KubeConfig's module but uses only with a proxy-url,
+ * and the classes it imports from each (it only constructs them: `new X(...)` in KubeConfig.createAgent).
+ */
+export const LAZY = {
+  'socks-proxy-agent': ['SocksProxyAgent'],
+  hpagent: ['HttpProxyAgent', 'HttpsProxyAgent'],
+};
+
+/**
+ * A stand-in for the module `name` exporting `classes`: constructing one requires the real module
+ * (bundled; evaluated at that first require) and returns an instance of the real class (a constructor
+ * may return an object), built from the same arguments.
+ */
+export function lazyModule(name, classes) {
+  const lines = [
+    `// k8snet: ${name}, loaded when first used (scripts/build.mjs, LAZY)`,
+    'let real;',
+    `const load = () => (real ??= require(${JSON.stringify(name)}));`,
+  ];
+  for (const c of classes) lines.push(`export class ${c} { constructor(...args) { return new (load().${c})(...args); } }`);
+  return lines.join('\n');
+}
 
 /** esbuild options for a Node ESM bundle of TypeScript sources; `extra` overrides. */
 export function bundleOptions(extra) {
