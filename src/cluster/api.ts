@@ -64,9 +64,25 @@ export class Api {
     // client-node's options hold the kubeconfig's TLS material (CA, client certificate and key, as
     // it read them now) and a new agent; the material becomes one SecureContext, reused while it
     // stays the same, and the agent one per Api, whose connections resume the run's TLS session
-    opts.secureContext = this.contexts.get(opts);
+    opts.secureContext = this.secureContext(opts);
     this.upgradeAgent ??= new ResumingAgent(agentOptions(opts, { keepAlive: false }), this.sessions);
     opts.agent = this.upgradeAgent;
+  }
+
+  /** The context of the TLS material in `opts`; material TLS refuses (a key not the certificate's) is a configuration error. */
+  private secureContext(opts: AuthOptions): tls.SecureContext {
+    try {
+      return this.contexts.get(opts);
+    } catch (e) {
+      const user = this.kc.getCurrentUser()?.name ?? '?';
+      throw new ClusterError({
+        kind: 'config',
+        message: `could not use the TLS settings of kubeconfig user "${user}" and cluster "${this.kc.getCurrentCluster()?.name ?? '?'}"`,
+        why: e instanceof Error ? e.message : String(e),
+        next: "check the user's client-certificate(-data) and client-key(-data) (the key must be the certificate's) and the cluster's certificate-authority(-data)",
+        cause: e,
+      });
+    }
   }
 
   /** ms left before the run's deadline. */

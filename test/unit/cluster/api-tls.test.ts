@@ -37,7 +37,7 @@ const record = (kind: Seen['kind'], req: http.IncomingMessage) => {
   const cert = sock.getPeerCertificate();
   seen.push({
     kind,
-    cn: cert && 'subject' in cert ? (cert.subject?.CN) : undefined,
+    cn: cert && 'subject' in cert ? cert.subject?.CN : undefined,
     authorized: sock.authorized,
     reused: sock.isSessionReused(),
     authorization: req.headers.authorization,
@@ -239,6 +239,23 @@ describe('every kubeconfig TLS and auth path', () => {
       expect(e.kind).toBe('config');
       expect(e.why).toMatch(/TLS failed/);
       expect((await exec(a)).state).toBe('exec-failed');
+    } finally {
+      a.close();
+    }
+    expect(seen).toHaveLength(0);
+  });
+});
+
+describe('TLS material that cannot be used', () => {
+  it("a client key that is not the certificate's: a configuration error in three parts, not an internal one", async () => {
+    const a = await api(kubeconfig(`${CA}, ${NAME}`, `client-certificate-data: ${b64('client.crt')}, client-key-data: ${b64('server.key')}`));
+    try {
+      const e = (await a.getJson('/version').catch((x: unknown) => x)) as ClusterError;
+      expect(e).toBeInstanceOf(ClusterError);
+      expect(e.kind).toBe('config');
+      expect(e.message).toBe('could not use the TLS settings of kubeconfig user "u" and cluster "c"');
+      expect(e.why).toMatch(/key values mismatch/);
+      expect(e.next).toMatch(/client-key/);
     } finally {
       a.close();
     }
