@@ -91,9 +91,14 @@ export async function runDiagnose(targetText: string, opts: DiagnoseOptions, io:
   if (opts.route !== undefined) parseRouteRef(opts.route, 'default');
   if (opts.save) checkSavePath(opts.save); // creates nothing: a failed run leaves no file
 
-  const { loadKubeConfig } = await import('../cluster/kubeconfig.js');
-  const { Api } = await import('../cluster/api.js');
-  const { gatherFacts } = await import('../gather/index.js');
+  // loaded side by side (the reads of one module's files overlap the compiling of another's), the
+  // cluster client too, which loadKubeConfig imports itself
+  const [{ loadKubeConfig }, { Api }, { gatherFacts }] = await Promise.all([
+    import('../cluster/kubeconfig.js'),
+    import('../cluster/api.js'),
+    import('../gather/index.js'),
+    import('../cluster/client-node.js'),
+  ]);
   const loaded = await loadKubeConfig({ kubeconfig: opts.kubeconfig, context: opts.context, namespace: opts.namespace });
   const target = parseRef(targetText, loaded.namespace, 'TARGET', 'Service');
   const request: DiagnoseRequest = {
