@@ -52,9 +52,13 @@ describe('gatherNodeAgents', () => {
       'app=flannel': [pod('kube-flannel', 'fl-a', 'node-a', 'flannel'), pod('kube-flannel', 'fl-b', 'node-b', 'flannel')],
     });
     const locale = vi.spyOn(String.prototype, 'localeCompare');
-    const r = await gatherNodeAgents(api, daemonSets, ['node-b', 'node-a', 'node-b', '']);
-    expect(locale).not.toHaveBeenCalled(); // Kubernetes names: no ICU collator
-    locale.mockRestore();
+    let r: Awaited<ReturnType<typeof gatherNodeAgents>>;
+    try {
+      r = await gatherNodeAgents(api, daemonSets, ['node-b', 'node-a', 'node-b', '']);
+      expect(locale).not.toHaveBeenCalled(); // Kubernetes names: no ICU collator
+    } finally {
+      locale.mockRestore();
+    }
     expect(r.state).toBe('ok');
     if (r.state !== 'ok') return;
     expect(r.value.map((f) => [f.node, f.role, f.daemonSet, f.pod?.metadata.name])).toEqual([
