@@ -32,8 +32,10 @@ export class Api {
   private readonly server: URL;
   /** One keep-alive agent for the run: a TLS handshake per request costs more than the request. */
   private agent?: Promise<https.Agent | undefined>;
-  /** The agent of upgraded connections (exec's WebSockets): no keep-alive, no socket limit. */
-  private upgradeAgent?: https.Agent;
+  /** The agent of upgraded connections (exec's WebSockets): no keep-alive, no socket limit; built for one context. */
+  private upgradeAgent?: { agent: https.Agent; context: tls.SecureContext };
+  /** Upgrade agents replaced after the TLS material changed (closed with the Api). */
+  private readonly oldUpgradeAgents: https.Agent[] = [];
   /** One SecureContext for every connection of the run (issue 11: each one built its own, 1.5-2.5 ms of CPU apiece). */
   private readonly contexts = new SecureContextCache();
   /** The newest TLS session of any connection: new connections resume it (no certificate exchange). */
@@ -64,9 +66,18 @@ export class Api {
     // client-node's options hold the kubeconfig's TLS material (CA, client certificate and key, as
     // it read them now) and a new agent; the material becomes one SecureContext, reused while it
     // stays the same, and the agent one per Api, whose connections resume the run's TLS session
-    opts.secureContext = this.secureContext(opts);
-    this.upgradeAgent ??= new ResumingAgent(agentOptions(opts, { keepAlive: false }), this.sessions);
-    opts.agent = this.upgradeAgent;
+    const context = this.secureContext(opts);
+    opts.secureContext = context;
+    if (this.upgradeAgent?.context !== context) {
+      // new material (files changed during the run): a new agent, as client-node's new agent per call
+      // would have, and no session of the old material is offered
+      if (this.upgradeAgent) {
+        this.oldUpgradeAgents.push(this.upgradeAgent.agent);
+        this.sessions.session = undefined;
+      }
+      this.upgradeAgent = { agent: new ResumingAgent(agentOptions(opts, { keepAlive: false }), this.sessions), context };
+    }
+    opts.agent = this.upgradeAgent.agent;
   }
 
   /** The context of the TLS material in `opts`; material TLS refuses (a key not the certificate's) is a configuration error. */
@@ -149,7 +160,8 @@ export class Api {
   /** Close idle keep-alive sockets so the process can exit. */
   close(): void {
     void this.agent?.then((a) => a?.destroy());
-    this.upgradeAgent?.destroy();
+    this.upgradeAgent?.agent.destroy();
+    for (const a of this.oldUpgradeAgents) a.destroy();
   }
 
   private async request(method: string, path: string, payload: string | undefined, opts: RequestOptions): Promise<string> {

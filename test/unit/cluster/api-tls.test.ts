@@ -154,6 +154,32 @@ describe('one SecureContext and resumed sessions per run', () => {
   });
 });
 
+describe('TLS material that changes during a run', () => {
+  it('certificate files replaced between two execs: the second exec presents the new certificate (as a new client-node agent would)', async () => {
+    const crt = path.join(dir, 'rotating.crt');
+    const key = path.join(dir, 'rotating.key');
+    writeFileSync(crt, pem('client.crt'));
+    writeFileSync(key, pem('client.key'));
+    const a = await api(kubeconfig(`${CA}, ${NAME}`, `client-certificate: ${crt}, client-key: ${key}`));
+    try {
+      await a.getJson('/version');
+      expect((await exec(a)).exitCode).toBe(0);
+      // another certificate of the same CA (the server's own serves as a second identity here)
+      writeFileSync(crt, pem('server.crt'));
+      writeFileSync(key, pem('server.key'));
+      expect((await exec(a)).exitCode).toBe(0);
+    } finally {
+      a.close();
+    }
+    expect(seen.map((s) => [s.kind, s.cn])).toEqual([
+      ['http', 'k8snet-test-user'],
+      ['ws', 'k8snet-test-user'],
+      ['ws', 'api.k8snet.test'],
+    ]);
+    expect(seen[2].reused).toBe(false); // the old identity's session is not offered
+  });
+});
+
 describe('every kubeconfig TLS and auth path', () => {
   it('certificate and CA from files', async () => {
     const a = await api(
