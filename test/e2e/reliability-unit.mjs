@@ -226,6 +226,20 @@ export const UNIT_ROWS = [
     name: 'without the lookup (forbidden: a namespaced grant) the addresses are "could not tell", never denied as external',
   },
   {
+    tried: "a kubeconfig whose client key is not its certificate's (TLS material tls refuses)",
+    expected: 'a three-part configuration error naming the kubeconfig user (exit 3), never "a bug in k8snet"; nothing sent',
+    observed: 'kind config, "key values mismatch" as the why, no connection',
+    file: 'test/unit/cluster/api-tls.test.ts',
+    name: 'a configuration error in three parts, not an internal one',
+  },
+  {
+    tried: 'one shared TLS context for all connections: a server certificate for another name (no tls-server-name), a CA that did not sign it',
+    expected: 'refused for reads and execs alike, as before the context was shared',
+    observed: 'TLS failed (config error) for the read, exec-failed for the exec, nothing reached the server',
+    file: 'test/unit/cluster/api-tls.test.ts',
+    name: 'a CA that did not sign the server certificate is refused, reads and execs alike',
+  },
+  {
     tried: 'every test file and test name cited in docs/reliability.md',
     expected: 'exists',
     observed: 'exists',

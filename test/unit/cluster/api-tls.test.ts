@@ -14,6 +14,7 @@ import tls from 'node:tls';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { WebSocketServer } from 'ws';
+import { main } from '../../../src/cli/main.js';
 import { Api, SecureContextCache } from '../../../src/cluster/api.js';
 import { runExec } from '../../../src/cluster/exec.js';
 import { loadKubeConfig } from '../../../src/cluster/kubeconfig.js';
@@ -274,7 +275,15 @@ describe('every kubeconfig TLS and auth path', () => {
 
 describe('TLS material that cannot be used', () => {
   it("a client key that is not the certificate's: a configuration error in three parts, not an internal one", async () => {
-    const a = await api(kubeconfig(`${CA}, ${NAME}`, `client-certificate-data: ${b64('client.crt')}, client-key-data: ${b64('server.key')}`));
+    const kc = kubeconfig(`${CA}, ${NAME}`, `client-certificate-data: ${b64('client.crt')}, client-key-data: ${b64('server.key')}`);
+    let err = '';
+    const io = { out: () => undefined, err: (t: string) => void (err += `${t}\n`), stderrIsTty: false, stdoutIsTty: false };
+    expect(await main(['node', 'k8snet', 'diagnose', 'payments/payments-api', '--kubeconfig', kc, '--timeout', '5s'], io)).toBe(3);
+    expect(err).toMatch(/error: could not use the TLS settings of kubeconfig user "u"/);
+    expect(err).toMatch(/why: .*key values mismatch/);
+    expect(err).toMatch(/next: /);
+    expect(err).not.toContain('bug in k8snet');
+    const a = await api(kc);
     try {
       const e = (await a.getJson('/version').catch((x: unknown) => x)) as ClusterError;
       expect(e).toBeInstanceOf(ClusterError);
