@@ -32,8 +32,7 @@ const BANNER = "import { createRequire as __k8snetCreateRequire } from 'node:mod
  *   and debug; hpagent) were evaluated at every start, 13 ms of CPU for socks-proxy-agent alone:
  *   client-node's imports of them get a stand-in (LAZY below) that requires the real module, bundled as
  *   before, when first used, so a kubeconfig with a proxy-url loads them at its first connection and
- *   others never. (node-fetch stays: client-node re-exports its error classes, which a stand-in would
- *   make different classes.)
+ *   others never. node-fetch (client-node's fetch-based API clients, unused here) gets the same.
  */
 const trimClusterClient = {
   name: 'k8snet-trim-cluster-client',
@@ -84,6 +83,9 @@ const trimClusterClient = {
 export const LAZY = {
   'socks-proxy-agent': ['SocksProxyAgent'],
   hpagent: ['HttpProxyAgent', 'HttpsProxyAgent'],
+  // KubeConfig.applyToFetchOptions (`new Headers()`) and the generated clients' fetch (the default
+  // export, called): neither is used by k8snet, which sends its requests itself (src/cluster/api.ts)
+  'node-fetch': ['Headers', 'default()'],
 };
 
 /**
@@ -97,7 +99,12 @@ export function lazyModule(name, classes) {
     'let real;',
     `const load = () => (real ??= require(${JSON.stringify(name)}));`,
   ];
-  for (const c of classes) lines.push(`export class ${c} { constructor(...args) { return new (load().${c})(...args); } }`);
+  for (const c of classes) {
+    // 'default()': the module itself is the function (CommonJS `module.exports = fn`), called
+    if (c === 'default()')
+      lines.push('export default function lazyDefault(...args) { const m = load(); return (typeof m === "function" ? m : m.default)(...args); }');
+    else lines.push(`export class ${c} { constructor(...args) { return new (load().${c})(...args); } }`);
+  }
   return lines.join('\n');
 }
 
