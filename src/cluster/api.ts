@@ -332,8 +332,11 @@ export class ResumingAgent extends https.Agent {
     const offered = this.store.session;
     const withSession = offered && !(options as tls.ConnectionOptions).session ? { ...options, session: offered } : options;
     const socket = super.createConnection(withSession, callback) as tls.TLSSocket;
+    // Node.js skips the host name check on a resumed session: keep only sessions of connections that
+    // passed verification (authorized), or that verify nothing anyway (insecure-skip-tls-verify)
+    const verifies = (withSession as tls.ConnectionOptions).rejectUnauthorized !== false;
     socket.on('session', (s: Buffer) => {
-      this.store.session = s;
+      if (socket.authorized || !verifies) this.store.session = s;
     });
     socket.once('close', (hadError: boolean) => {
       if (hadError && offered && this.store.session === offered) this.store.session = undefined;

@@ -232,7 +232,7 @@ describe('every kubeconfig TLS and auth path', () => {
     expect(seen.map((s) => s.cn)).toEqual(['k8snet-test-user', 'k8snet-test-user']);
   });
 
-  it('insecure-skip-tls-verify: no CA, no name, still connects', async () => {
+  it('insecure-skip-tls-verify: no CA, no name, still connects (and, verifying nothing, resumes sessions too)', async () => {
     const a = await api(kubeconfig('insecure-skip-tls-verify: true', CLIENT));
     try {
       await a.getJson('/version');
@@ -240,7 +240,10 @@ describe('every kubeconfig TLS and auth path', () => {
     } finally {
       a.close();
     }
-    expect(seen.map((s) => s.cn)).toEqual(['k8snet-test-user', 'k8snet-test-user']);
+    expect(seen.map((s) => [s.cn, s.reused])).toEqual([
+      ['k8snet-test-user', false],
+      ['k8snet-test-user', true],
+    ]);
   });
 
   it('the server name is checked: without tls-server-name the certificate (api.k8snet.test) does not match 127.0.0.1', async () => {
