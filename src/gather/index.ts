@@ -218,6 +218,7 @@ export async function gatherFacts(ctx: GatherContext): Promise<Facts> {
   }).finally(() => {
     // unused (no probes, no Service, no tools) or already ended: the shell is told to exit
     if (held.session?.exec.endReason) notes.push(`source exec: ${held.session.exec.endReason}`);
+    if (held.session?.ranProbes && sourceFacts.state === 'ok') sourceFacts.value.probesInInspectionExec = true;
     held.session?.exec.release();
   });
   const ingress = await ingressPromise;

@@ -43,6 +43,8 @@ export interface HeldSession {
   exec: HeldExec;
   /** Where the batch's output starts in the exec's stdout (just after the ready line). */
   readyEnd: number;
+  /** Set when a batch got its results from this exec. */
+  ranProbes?: boolean;
 }
 
 /**
@@ -67,6 +69,7 @@ export async function runHeldBatch(
   if (!held.exec.write(script)) return unavailable();
   const exec = await held.exec.result(Math.max(1, Math.min(probeTimeoutMs + 2000, api.remaining())), sent);
   const parsed = parseBatch(exec, exec.stdoutRaw.subarray(held.readyEnd), probes, nonce);
+  if (parsed.kind === 'results') held.ranProbes = true;
   return parsed.kind === 'fallback' ? { fallback: parsed.why } : { results: parsed.results };
 }
 

@@ -197,6 +197,8 @@ const source = obj({
   hasShell: nullable(bool),
   resolvConf: opt(str),
   ephemeral: opt(obj({ container: str, image: str, reused: bool })),
+
+  probesInInspectionExec: opt(bool),
 });
 const controller = obj({
   controller: str,

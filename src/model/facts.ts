@@ -72,6 +72,12 @@ export interface SourceFacts {
   hasShell: boolean | null;
   /** /etc/resolv.conf content of the container, when it could be read. */
   resolvConf?: string;
+
+  /**
+   * true: the probes ran in the inspection's own exec (held open, its shell read the probe batch on
+   * stdin) instead of new execs. Absent: new execs (or older files).
+   */
+  probesInInspectionExec?: boolean;
 }
 
 export interface IngressControllerFacts {

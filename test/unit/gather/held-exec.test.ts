@@ -6,7 +6,7 @@
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
-import { existsSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -16,6 +16,7 @@ import { inspectSource, type HeldHolder } from '../../../src/gather/index.js';
 import { inspectHeld, runHeldBatch } from '../../../src/gather/probe-batch.js';
 import type { DiagnoseRequest, SourceFacts } from '../../../src/model/facts.js';
 import type { Pod } from '../../../src/model/k8s.js';
+import { FACTS_SHAPE } from '../../../src/model/facts-schema.js';
 
 const fakeApi = (remainingMs = 30000): Api => {
   const deadline = Date.now() + remainingMs;
@@ -163,6 +164,7 @@ describe('held inspection on a real sh', () => {
       ['completed', 3, '', 'err\n'],
     ]);
     expect(rec.stdin[0].endsWith('\nexit\n')).toBe(true);
+    expect(h!.session!.ranProbes).toBe(true); // what facts.source.probesInInspectionExec says
     expect(await exited(rec.children[0])).toBe(0);
     expect(api.stats.requests).toBe(1); // no second exec
   });
@@ -190,6 +192,7 @@ describe('held inspection on a real sh', () => {
     expect(h!.session).toBeDefined();
     const r = await runHeldBatch(api, h!.session!, [['true'], ['true']], 3000);
     expect(r).toEqual({ fallback: 'no mktemp' });
+    expect(h!.session!.ranProbes).toBeUndefined();
     expect(await exited(rec.children[0])).toBe(0);
   });
 
@@ -371,5 +374,16 @@ describe('inspectSource with a held exec', () => {
     const r = await inspectSource(fakeApi(), src(pod(['app', 'other'])), request, false, [], held);
     expect(r.state === 'ok' && r.value.hasShell).toBe(false);
     expect(held.session).toBeUndefined();
+  });
+});
+
+describe('facts.source.probesInInspectionExec', () => {
+  const recorded = JSON.parse(readFileSync(new URL('../../fixtures/recorded/00-healthy-baseline/facts.json', import.meta.url), 'utf8')) as {
+    source: { value: Record<string, unknown> };
+  };
+  it('is optional (recorded files lack it), a boolean when present', () => {
+    expect(FACTS_SHAPE(recorded, '')).toBeNull();
+    expect(FACTS_SHAPE({ ...recorded, source: { ...recorded.source, value: { ...recorded.source.value, probesInInspectionExec: true } } }, '')).toBeNull();
+    expect(FACTS_SHAPE({ ...recorded, source: { ...recorded.source, value: { ...recorded.source.value, probesInInspectionExec: 'yes' } } }, '')).not.toBeNull();
   });
 });
