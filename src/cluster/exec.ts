@@ -356,8 +356,11 @@ export class HeldExec {
     this.outCap = bytes;
   }
 
-  /** Wait until `test(stdout)` holds, the exec ends, or timeoutMs pass (tested on every frame). */
-  waitFor(test: (stdout: Buffer) => boolean, timeoutMs: number): Promise<HeldWait> {
+  /**
+   * Wait until `test(stdout)` holds, the exec ends, or timeoutMs pass (tested on every frame; null:
+   * only the end, without joining stdout on every frame of a large batch).
+   */
+  waitFor(test: ((stdout: Buffer) => boolean) | null, timeoutMs: number): Promise<HeldWait> {
     return new Promise((resolve) => {
       const timer = setTimeout(
         () => {
@@ -367,7 +370,7 @@ export class HeldExec {
         Math.max(1, timeoutMs),
       );
       const check = () => {
-        const r: HeldWait | undefined = test(this.stdout()) ? 'matched' : this.ended ? 'ended' : undefined;
+        const r: HeldWait | undefined = test?.(this.stdout()) ? 'matched' : this.ended ? 'ended' : undefined;
         if (!r) return;
         this.listeners.delete(check);
         clearTimeout(timer);
@@ -394,7 +397,7 @@ export class HeldExec {
    * 'timeout'). `since` (ms since epoch) is where elapsedMs counts from (default: the open).
    */
   async result(timeoutMs: number, since = this.started): Promise<ExecResult & { stdoutRaw: Buffer }> {
-    if ((await this.waitFor(() => false, timeoutMs)) === 'timeout') {
+    if ((await this.waitFor(null, timeoutMs)) === 'timeout') {
       this.finish({ state: 'timeout', exitCode: null, error: `no result after ${timeoutMs} ms; k8snet stopped waiting` });
     }
     return this.snapshot(since);
