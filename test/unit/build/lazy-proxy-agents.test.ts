@@ -6,7 +6,7 @@
 // loopback HTTPS server through a loopback proxy (test/fixtures/tls).
 
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import net, { type AddressInfo } from 'node:net';
@@ -94,6 +94,7 @@ afterAll(() => {
   server?.close();
   httpProxy?.close();
   socksProxy?.close();
+  rmSync(dir, { recursive: true, force: true });
 });
 
 /** Runs the bundle in a child (asynchronously: the servers above answer from this process). */

@@ -4,7 +4,7 @@
 // token, exec credential plugin returning a certificate, insecure-skip-tls-verify, tls-server-name,
 // proxy-url. Against a loopback HTTPS+WebSocket stand-in for the API server (test/fixtures/tls).
 
-import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import net, { type AddressInfo } from 'node:net';
@@ -91,6 +91,7 @@ beforeAll(async () => {
 afterAll(() => {
   server.close();
   proxy.close();
+  rmSync(dir, { recursive: true, force: true });
 });
 afterEach(() => {
   seen.length = 0;
