@@ -83,17 +83,7 @@ export async function runExec(api: Api, req: ExecRequest): Promise<ExecResult & 
       finish({ state: 'timeout', exitCode: null, error: `no result after ${timeoutMs} ms; k8snet stopped waiting` });
     }, timeoutMs);
     ws.on('unexpected-response', (_req, res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        let msg = text.slice(0, 300);
-        try {
-          msg = (JSON.parse(text) as ExecStatus).message ?? msg;
-        } catch {
-          /* not JSON: keep the text */
-        }
-        const code = res.statusCode ?? 0;
+      refusal(res, (code, msg) => {
         finish({
           state: 'exec-failed',
           exitCode: null,
@@ -255,17 +245,7 @@ export class HeldExec {
     this.ws = ws;
     ws.on('open', () => (this.opened = true));
     ws.on('unexpected-response', (_req, res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        let msg = text.slice(0, 300);
-        try {
-          msg = (JSON.parse(text) as ExecStatus).message ?? msg;
-        } catch {
-          /* not JSON: keep the text */
-        }
-        const code = res.statusCode ?? 0;
+      refusal(res, (code, msg) => {
         this.finish({
           state: 'exec-failed',
           exitCode: null,
@@ -427,4 +407,20 @@ export class HeldExec {
   terminate(why: string): void {
     this.finish({ state: 'timeout', exitCode: null, error: why });
   }
+}
+
+/** The API server refused the upgrade: its HTTP status and the Status message (or the body's start). */
+function refusal(res: import('node:http').IncomingMessage, then: (code: number, msg: string) => void): void {
+  const chunks: Buffer[] = [];
+  res.on('data', (c: Buffer) => chunks.push(c));
+  res.on('end', () => {
+    const text = Buffer.concat(chunks).toString('utf8');
+    let msg = text.slice(0, 300);
+    try {
+      msg = (JSON.parse(text) as ExecStatus).message ?? msg;
+    } catch {
+      /* not JSON: keep the text */
+    }
+    then(res.statusCode ?? 0, msg);
+  });
 }
