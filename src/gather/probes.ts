@@ -19,6 +19,7 @@ import {
   type ProbeOverride,
 } from '../probes/index.js';
 import { runHeldBatch, runProbeBatch, type HeldSession } from './probe-batch.js';
+import { compareNames, compareNumeric } from '../util/compare.js';
 
 /** Where probes run. */
 export interface ProbeSite {
@@ -72,8 +73,8 @@ export function pickEndpoints<T extends EndpointCandidate>(cands: T[], max = MAX
     byNode.set(k, [...(byNode.get(k) ?? []), c]);
   }
   const queues = [...byNode.entries()]
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([, v]) => [...v].sort((x, y) => x.ip.localeCompare(y.ip, 'en', { numeric: true })));
+    .sort(([a], [b]) => compareNames(a, b))
+    .map(([, v]) => [...v].sort((x, y) => compareNumeric(x.ip, y.ip)));
   const out: T[] = [];
   while (out.length < max && queues.some((q) => q.length > 0)) {
     for (const q of queues) {

@@ -7,6 +7,7 @@ import type { Pod, Workload } from '../model/k8s.js';
 import type { Read, SourceFacts } from '../model/facts.js';
 import { isRunningAndReady } from '../util/pod.js';
 import { selectorToString } from '../util/selector.js';
+import { compareNames } from '../util/compare.js';
 
 export interface SourceSpec {
   namespace: string;
@@ -91,7 +92,7 @@ async function pickFrom(listed: Promise<Read<Pod[]>>, namespace: string, via: So
   if (r.state !== 'ok') return r;
   const pods = r.value.filter((p) => !p.metadata.deletionTimestamp);
   if (pods.length === 0) return { state: 'not-found', message: `${from} matches no pods in namespace "${namespace}"` };
-  const ready = pods.filter(isRunningAndReady).sort((a, b) => a.metadata.name.localeCompare(b.metadata.name));
+  const ready = pods.filter(isRunningAndReady).sort((a, b) => compareNames(a.metadata.name, b.metadata.name));
   const running = pods.filter((p) => p.status?.phase === 'Running');
   const pod = ready[0] ?? running[0] ?? pods[0];
   return { state: 'ok', value: { resolvedVia: via, resolvedFrom: from, pod, candidates: pods.length, readyCandidates: ready.length } };

@@ -3,6 +3,7 @@
 import type { NearMiss } from '../../model/finding-data.js';
 import type { Pod } from '../../model/k8s.js';
 import { editDistance } from '../../util/similar-names.js';
+import { compareNames } from '../../util/compare.js';
 
 export type { NearMiss } from '../../model/finding-data.js';
 
@@ -24,7 +25,7 @@ export function nearMisses(pods: Pod[], selector: Record<string, string>, max = 
   }
   // closest first: a value one typo away (payment-api vs payments-api) beats an unrelated one (debug)
   const score = (m: NearMiss) => (m.have !== undefined ? editDistance(m.have, m.want) : m.similarKey ? 1 : 100);
-  return out.sort((a, b) => score(a) - score(b) || a.pod.localeCompare(b.pod)).slice(0, max);
+  return out.sort((a, b) => score(a) - score(b) || compareNames(a.pod, b.pod)).slice(0, max);
 }
 
 /** "pod payments-api-xyz has app=payment-api" / "pod x lacks app (has apps=payments-api)" */
