@@ -6,7 +6,7 @@ import type { Api } from '../cluster/api.js';
 import { HeldExec, runExec, type ExecSocketFactory } from '../cluster/exec.js';
 import { heldInspectionArgv, heldReadyEnd, parseContainerInspection, parseHeldInspection, type ContainerInspection } from '../probes/inspect-container.js';
 import type { ExecResult } from '../model/probe.js';
-import { BATCH_OUTPUT_CAP, buildBatchArgv, parseBatch, type BatchProbe } from '../probes/batch.js';
+import { BATCH_OUTPUT_CAP, batchComplete, buildBatchArgv, parseBatch, type BatchProbe } from '../probes/batch.js';
 
 export interface BatchSite {
   namespace: string;
@@ -67,7 +67,18 @@ export async function runHeldBatch(
   held.exec.setStdoutCap(held.readyEnd + probes.length * (2 * BATCH_OUTPUT_CAP + 200) + 200);
   const sent = Date.now();
   if (!held.exec.write(script)) return unavailable();
-  const exec = await held.exec.result(Math.max(1, Math.min(probeTimeoutMs + 2000, api.remaining())), sent);
+  // the results are read as soon as the last frame and the end line are in (the shell's own exit,
+  // and the exec's status after it, come later and are not waited for)
+  const bound = Math.max(1, Math.min(probeTimeoutMs + 2000, api.remaining()));
+  const waited = await held.exec.waitFor((out) => batchComplete(out.subarray(held.readyEnd), probes.length, nonce), bound);
+  if (waited === 'timeout') held.exec.terminate(`no result after ${bound} ms; k8snet stopped waiting`);
+  const exec = held.exec.snapshot(sent);
+  if (waited === 'matched') {
+    // complete: read as a finished exec, and the stream closed now (the shell ends by itself)
+    Object.assign(exec, { state: 'completed', exitCode: 0 });
+    delete exec.error;
+    held.exec.release();
+  }
   const parsed = parseBatch(exec, exec.stdoutRaw.subarray(held.readyEnd), probes, nonce);
   if (parsed.kind === 'results') held.ranProbes = true;
   return parsed.kind === 'fallback' ? { fallback: parsed.why } : { results: parsed.results };

@@ -42,29 +42,64 @@ export function buildBatchArgv(probes: BatchProbe[], nonce: string): string[] {
   });
   const script = [
     `n=${nonce}; cap=${BATCH_OUTPUT_CAP}`,
-    `for t in mktemp rm wc head sleep kill; do command -v "$t" >/dev/null 2>&1 || { echo "${TAG} $n fallback no $t"; exit 0; }; done`,
+    `for t in mktemp rm wc head cat sleep kill; do command -v "$t" >/dev/null 2>&1 || { echo "${TAG} $n fallback no $t"; exit 0; }; done`,
     // a private temp dir: $TMPDIR, /tmp, /dev/shm, /var/tmp (a read-only root often leaves one)
     `d=; for b in "\${TMPDIR:-/tmp}" /tmp /dev/shm /var/tmp; do d=$(mktemp -d "$b/k8snet.XXXXXX" 2>/dev/null) && [ -w "$d" ] && break; d=; done`,
     `[ -n "$d" ] || { echo "${TAG} $n fallback no writable temp dir"; exit 0; }`,
     `trap 'rm -rf "$d"' EXIT`,
     // uptime in centiseconds ("12345.67" -> 1234567), or - when /proc is not there
     `now() { if read u x </proc/uptime 2>/dev/null; then echo "\${u%.*}\${u#*.}"; else echo -; fi; }`,
-    // one probe: its own files, its own watchdog (marks k, then kills), its exit status and times
+    // one probe: its own files, its own watchdog (marks k, then kills); once it ends, its frame is
+    // written to its own file (header with the lengths, then exactly that many bytes of stdout, then
+    // of stderr), so the frames are built concurrently, not one after another once all have ended
     `r() { i=$1; b=$2; shift 2; s=$(now); "$@" >"$d/$i.o" 2>"$d/$i.e" </dev/null & c=$!; ` +
       `( sleep "$b"; : >"$d/$i.k"; kill -9 "$c" ) >/dev/null 2>&1 </dev/null & w=$!; ` +
-      `wait "$c"; x=$?; kill "$w" 2>/dev/null; k=0; [ -e "$d/$i.k" ] && k=1; echo "$x $k $s $(now)" >"$d/$i.r"; }`,
-    ...runs,
-    'wait',
-    // frames: header with the lengths, then exactly that many bytes of stdout, then of stderr
-    `i=0; while [ "$i" -lt ${probes.length} ]; do ` +
-      `x=-; k=0; s=-; e=-; [ -f "$d/$i.r" ] && read x k s e <"$d/$i.r"; ` +
+      `wait "$c"; x=$?; kill "$w" 2>/dev/null; k=0; [ -e "$d/$i.k" ] && k=1; e=$(now); ` +
       `ol=$(wc -c <"$d/$i.o" 2>/dev/null || echo 0); el=$(wc -c <"$d/$i.e" 2>/dev/null || echo 0); ` +
       `ol=$((ol > cap ? cap : ol)); el=$((el > cap ? cap : el)); ` +
-      `echo "${TAG} $n $i $x $k $s $e $ol $el"; ` +
-      `head -c "$ol" "$d/$i.o" 2>/dev/null; head -c "$el" "$d/$i.e" 2>/dev/null; ` +
-      `i=$((i + 1)); done`,
+      `{ echo "${TAG} $n $i $x $k $s $e $ol $el"; head -c "$ol" "$d/$i.o" 2>/dev/null; head -c "$el" "$d/$i.e" 2>/dev/null; } >"$d/$i.f"; }`,
+    ...runs,
+    'wait',
+    // a probe whose frame is missing (its runner died) gets an empty one without an exit status;
+    // then every frame in probe order (one cat), then the end line: the reader need not wait for the exec to end
+    `cd "$d" || exit 0`,
+    ...probes.map((_, i) => `[ -f ${i}.f ] || echo "${TAG} $n ${i} - 0 - - 0 0" >${i}.f`),
+    `cat ${probes.map((_, i) => `${i}.f`).join(' ')}`,
+    `echo "${TAG} $n end"`,
   ].join('\n');
   return ['sh', '-c', script];
+}
+
+/**
+ * Probe i's frame at `pos`: its header line (nonce and index checked) and where its payload starts;
+ * null unless the whole frame (header and both lengths of bytes) is in `stdout`.
+ */
+function frameAt(stdout: Buffer, pos: number, i: number, nonce: string): { m: RegExpExecArray; start: number; ol: number; el: number } | null {
+  const nl = stdout.indexOf(0x0a, pos);
+  if (nl < 0) return null;
+  const line = stdout.subarray(pos, nl).toString('latin1');
+  const m = new RegExp(`^${TAG} ${nonce} ${i} (-|\\d{1,3}) ([01]) (-|\\d{1,15}) (-|\\d{1,15}) (\\d{1,9}) (\\d{1,9})$`).exec(line);
+  if (!m) return null;
+  const ol = Number(m[5]);
+  const el = Number(m[6]);
+  if (ol > BATCH_OUTPUT_CAP || el > BATCH_OUTPUT_CAP || nl + 1 + ol + el > stdout.length) return null;
+  return { m, start: nl + 1, ol, el };
+}
+
+/**
+ * Whether the batch's output is complete: every probe's frame, walked by length from the start (no
+ * payload byte is searched), followed by the end line. Then the results are all there and the
+ * reader need not wait for the exec itself to end (the shell still removes its temp dir and exits).
+ */
+export function batchComplete(stdout: Buffer, probeCount: number, nonce: string): boolean {
+  let pos = 0;
+  for (let i = 0; i < probeCount; i++) {
+    const f = frameAt(stdout, pos, i, nonce);
+    if (!f) return false;
+    pos = f.start + f.ol + f.el;
+  }
+  const end = Buffer.from(`${TAG} ${nonce} end\n`, 'latin1');
+  return stdout.length >= pos + end.length && stdout.subarray(pos, pos + end.length).equals(end);
 }
 
 export type BatchParse =
@@ -86,12 +121,8 @@ export function parseBatch(batch: ExecResult, stdout: Buffer, probes: BatchProbe
   let pos = 0;
   for (let i = 0; i < probes.length; i++) {
     const argv = probes[i].argv;
-    const nl = stdout.indexOf(0x0a, pos);
-    const line = nl < 0 ? '' : stdout.subarray(pos, nl).toString('latin1');
-    const m = new RegExp(`^${TAG} ${nonce} ${i} (-|\\d{1,3}) ([01]) (-|\\d{1,15}) (-|\\d{1,15}) (\\d{1,9}) (\\d{1,9})$`).exec(line);
-    const ol = m ? Number(m[5]) : 0;
-    const el = m ? Number(m[6]) : 0;
-    if (!m || ol > BATCH_OUTPUT_CAP || el > BATCH_OUTPUT_CAP || nl + 1 + ol + el > stdout.length) {
+    const f = frameAt(stdout, pos, i, nonce);
+    if (!f) {
       // no complete frame: the batch was cut short (its deadline) or its output is not ours
       const why =
         batch.state === 'timeout' ? 'the batch exec hit its deadline before this probe reported' : 'no result frame for this probe in the batch output';
@@ -110,9 +141,10 @@ export function parseBatch(batch: ExecResult, stdout: Buffer, probes: BatchProbe
       }
       break;
     }
-    const out = stdout.subarray(nl + 1, nl + 1 + ol).toString('utf8');
-    const err = stdout.subarray(nl + 1 + ol, nl + 1 + ol + el).toString('utf8');
-    pos = nl + 1 + ol + el;
+    const { m, start, ol, el } = f;
+    const out = stdout.subarray(start, start + ol).toString('utf8');
+    const err = stdout.subarray(start + ol, start + ol + el).toString('utf8');
+    pos = start + ol + el;
     const [, x, killed, s, e] = m;
     const elapsedMs = s !== '-' && e !== '-' ? (Number(e) - Number(s)) * 10 : batch.elapsedMs;
     if (killed === '1') {

@@ -68,7 +68,9 @@ function localShell(resolv: string, rec: Recorded, env: NodeJS.ProcessEnv = proc
       closed = true;
       ws.emit('close');
     };
-    setImmediate(() => ws.emit('open'));
+    // 'open' before any message, as a WebSocket does (with setImmediate, a fast child's first output
+    // could come first under load, and release() would then not send `exit 0`)
+    process.nextTick(() => ws.emit('open'));
     child.stdout.on('data', (d: Buffer) => ws.emit('message', frame(1, d), true));
     child.stderr.on('data', (d: Buffer) => ws.emit('message', frame(2, d), true));
     child.stdin.on('error', () => undefined);
@@ -300,6 +302,32 @@ describe('held inspection: what a real shell will not do', () => {
     expect(h2!.session).toBeDefined();
     await new Promise((r) => setTimeout(r, 100));
     expect(await runHeldBatch(api, h2!.session!, [['true']], 1000)).toEqual({ unavailable: 'the inspection exec had ended (its shell exited)' });
+  });
+
+  it('the results are read once every frame and the end line are in, without waiting for the shell to end', async () => {
+    const rec = track();
+    const api = fakeApi();
+    let ws: EventEmitter | undefined;
+    const factory: ExecSocketFactory = (url) => {
+      const nonce = new URL(url).searchParams.getAll('command').at(-1)!;
+      return scripted([detection, frame(1, `k8snet-ready-v1 ${nonce}\n`)], rec, (w) => (ws = w))(url, [], {});
+    };
+    const h = await inspectHeld(api, site, factory, 1000);
+    const pending = runHeldBatch(api, h!.session!, [['true'], ['false']], 3000);
+    // the batch's script went to stdin; its nonce is in its first line
+    const n = /^n=([0-9a-f]+);/.exec(rec.stdin[0])![1];
+    const t = Date.now();
+    ws!.emit('message', frame(1, `k8snet-batch-v1 ${n} 0 0 0 1 2 0 0\nk8snet-batch-v1 ${n} 1 1 0 1 2 0 0\n`), true);
+    ws!.emit('message', frame(1, `k8snet-batch-v1 ${n} end\n`), true);
+    // no status frame and no close from the pod: still answered at once, and the stream then closed
+    const r = await pending;
+    expect(Date.now() - t).toBeLessThan(1000);
+    expect('results' in r && r.results.map((x) => [x.state, x.exitCode])).toEqual([
+      ['completed', 0],
+      ['completed', 1],
+    ]);
+    expect(h!.session!.ranProbes).toBe(true);
+    expect(rec.terminated).toBe(1);
   });
 
   it('probes sent but no answer: each probe is a timeout at the bound, never a hang', async () => {

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ExecResult } from '../../../src/model/probe.js';
-import { BATCH_OUTPUT_CAP, BatchInputError, buildBatchArgv, parseBatch, type BatchProbe } from '../../../src/probes/batch.js';
+import { BATCH_OUTPUT_CAP, BatchInputError, batchComplete, buildBatchArgv, parseBatch, type BatchProbe } from '../../../src/probes/batch.js';
 
 const NONCE = '0123456789abcdef';
 const SHELLS: [string, string[]][] = [['sh', []]];
@@ -66,6 +66,20 @@ describe.each(SHELLS)('batch in %s', (...shell) => {
     // concurrent: the probes' own times add up to more than the whole batch took (one after
     // another they would be 2.2 s at least); a measure that holds on a loaded machine too
     expect(a.elapsedMs + b.elapsedMs + hung.elapsedMs).toBeGreaterThan(run.wallMs);
+  });
+
+  it('the output is complete only with every frame and the end line after them, whatever a probe prints', () => {
+    const probes: BatchProbe[] = [
+      // a probe that prints what the end line looks like, even with this run's nonce
+      { argv: ['printf', '%s\\n', `k8snet-batch-v1 ${NONCE} end`], boundSec: 5 },
+      { argv: ['sh', '-c', 'echo two; exit 2'], boundSec: 5 },
+    ];
+    const { stdout } = runLocal(shell, probes);
+    expect(batchComplete(stdout, probes.length, NONCE)).toBe(true);
+    // any shorter prefix (a frame or the end line still on its way) is not complete
+    for (let cut = 0; cut < stdout.length; cut++) expect(batchComplete(stdout.subarray(0, cut), probes.length, NONCE)).toBe(false);
+    expect(batchComplete(stdout, probes.length, 'fedcba9876543210')).toBe(false);
+    expect(batchComplete(stdout, probes.length + 1, NONCE)).toBe(false);
   });
 
   it("output that imitates frames cannot forge another probe's result", () => {
