@@ -47,17 +47,21 @@ export function buildBatchArgv(probes: BatchProbe[], nonce: string): string[] {
     `d=; for b in "\${TMPDIR:-/tmp}" /tmp /dev/shm /var/tmp; do d=$(mktemp -d "$b/k8snet.XXXXXX" 2>/dev/null) && [ -w "$d" ] && break; d=; done`,
     `[ -n "$d" ] || { echo "${TAG} $n fallback no writable temp dir"; exit 0; }`,
     `trap 'rm -rf "$d"' EXIT`,
-    // uptime in centiseconds ("12345.67" -> 1234567), or - when /proc is not there
-    `now() { if read u x </proc/uptime 2>/dev/null; then echo "\${u%.*}\${u#*.}"; else echo -; fi; }`,
     // one probe: its own files, its own watchdog (marks k, then kills); once it ends, its frame is
     // written to its own file (header with the lengths, then exactly that many bytes of stdout, then
-    // of stderr), so the frames are built concurrently, not one after another once all have ended
-    `r() { i=$1; b=$2; shift 2; s=$(now); "$@" >"$d/$i.o" 2>"$d/$i.e" </dev/null & c=$!; ` +
+    // of stderr), so the frames are built concurrently, not one after another once all have ended.
+    // Start and end are uptime in centiseconds ("12345.67" -> 1234567), or - without /proc. Builtins
+    // wherever they do (no fork for the times, none for an empty output: the pod's CPU is shared).
+    `r() { i=$1; b=$2; shift 2; s=-; read u v 2>/dev/null </proc/uptime && s="\${u%.*}\${u#*.}"; ` +
+      `"$@" >"$d/$i.o" 2>"$d/$i.e" </dev/null & c=$!; ` +
       `( sleep "$b"; : >"$d/$i.k"; kill -9 "$c" ) >/dev/null 2>&1 </dev/null & w=$!; ` +
-      `wait "$c"; x=$?; kill "$w" 2>/dev/null; k=0; [ -e "$d/$i.k" ] && k=1; e=$(now); ` +
-      `ol=$(wc -c <"$d/$i.o" 2>/dev/null || echo 0); el=$(wc -c <"$d/$i.e" 2>/dev/null || echo 0); ` +
+      `wait "$c"; x=$?; kill "$w" 2>/dev/null; k=0; [ -e "$d/$i.k" ] && k=1; ` +
+      `e=-; read u v 2>/dev/null </proc/uptime && e="\${u%.*}\${u#*.}"; ` +
+      `ol=0; [ -s "$d/$i.o" ] && ol=$(wc -c <"$d/$i.o" 2>/dev/null || echo 0); ` +
+      `el=0; [ -s "$d/$i.e" ] && el=$(wc -c <"$d/$i.e" 2>/dev/null || echo 0); ` +
       `ol=$((ol > cap ? cap : ol)); el=$((el > cap ? cap : el)); ` +
-      `{ echo "${TAG} $n $i $x $k $s $e $ol $el"; head -c "$ol" "$d/$i.o" 2>/dev/null; head -c "$el" "$d/$i.e" 2>/dev/null; } >"$d/$i.f"; }`,
+      `{ echo "${TAG} $n $i $x $k $s $e $ol $el"; [ "$ol" = 0 ] || head -c "$ol" "$d/$i.o" 2>/dev/null; ` +
+      `[ "$el" = 0 ] || head -c "$el" "$d/$i.e" 2>/dev/null; } >"$d/$i.f"; }`,
     ...runs,
     'wait',
     // a probe whose frame is missing (its runner died) gets an empty one without an exit status;
