@@ -29,6 +29,12 @@ export interface GatherContext {
   request: DiagnoseRequest;
   /** Called when a step starts (the CLI's spinner). */
   onStep?: (title: string) => void;
+  /**
+   * Called once, when the probes have been sent to the source pod (or when there are none to send):
+   * the process then mostly waits on the pod, a slot for CPU work that is not gathering (the CLI
+   * compiles its analysis code there instead of between the reads' answers).
+   */
+  onProbing?: () => void;
 }
 
 const enc = encodeURIComponent;
@@ -186,7 +192,10 @@ export async function gatherFacts(ctx: GatherContext): Promise<Facts> {
   });
   ctx.onStep?.('Probing from the source pod and reading the Ingress controller');
   const probes = await step('probes', async () => {
-    if (sourceFacts.state !== 'ok' || !sourceFacts.value.tools || service.state !== 'ok') return [];
+    if (sourceFacts.state !== 'ok' || !sourceFacts.value.tools || service.state !== 'ok') {
+      ctx.onProbing?.();
+      return [];
+    }
     const src = sourceFacts.value;
     const ingress = await ingressPromise;
     const gateway = await gatewayPromise;
@@ -214,7 +223,9 @@ export async function gatherFacts(ctx: GatherContext): Promise<Facts> {
               .map((p) => ({ ip: p.status!.podIP!, pod: p.metadata.name, node: p.spec.nodeName }))
           : [],
     });
-    return runProbes(api, probeSite(src), plans, request.probeTimeoutMs, undefined, notes, held.session);
+    const run = runProbes(api, probeSite(src), plans, request.probeTimeoutMs, undefined, notes, held.session);
+    ctx.onProbing?.();
+    return run;
   }).finally(() => {
     // unused (no probes, no Service, no tools) or already ended: the shell is told to exit
     if (held.session?.exec.endReason) notes.push(`source exec: ${held.session.exec.endReason}`);
