@@ -96,14 +96,17 @@ function frameAt(stdout: Buffer, pos: number, i: number, nonce: string): { m: Re
  * reader need not wait for the exec itself to end (the shell still removes its temp dir and exits).
  */
 export function batchComplete(stdout: Buffer, probeCount: number, nonce: string): boolean {
+  const end = Buffer.from(`${TAG} ${nonce} end\n`, 'latin1');
+  // asked on every chunk of output: the frames are walked only once the output ends as the batch does
+  // (the end line is the last thing the script prints)
+  if (stdout.length < end.length || !stdout.subarray(stdout.length - end.length).equals(end)) return false;
   let pos = 0;
   for (let i = 0; i < probeCount; i++) {
     const f = frameAt(stdout, pos, i, nonce);
     if (!f) return false;
     pos = f.start + f.ol + f.el;
   }
-  const end = Buffer.from(`${TAG} ${nonce} end\n`, 'latin1');
-  return stdout.length >= pos + end.length && stdout.subarray(pos, pos + end.length).equals(end);
+  return stdout.length === pos + end.length;
 }
 
 export type BatchParse =
