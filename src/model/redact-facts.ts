@@ -17,13 +17,23 @@ const DROPPED_KEYS = new Set(['env', 'envFrom', 'managedFields', 'data', 'string
 
 /** A deep copy of a Kubernetes object (or any facts value) without the dropped keys. */
 function scrubObject(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(scrubObject);
-  if (!v || typeof v !== 'object') return v;
+  // plain loops, no Object.entries/fromEntries arrays (issue 11: a healthy run's facts took 5-7 ms
+  // to copy cold, 2 ms this way; `analyze` copies them on reading and again after)
+  if (typeof v !== 'object' || v === null) return v;
+  if (Array.isArray(v)) {
+    const out: unknown[] = new Array<unknown>(v.length);
+    for (let i = 0; i < v.length; i++) out[i] = scrubObject(v[i]);
+    return out;
+  }
+  const src = v as Record<string, unknown>;
   const out: Record<string, unknown> = {};
-  for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
-    if (DROPPED_KEYS.has(k)) continue;
-    if (k === 'annotations' && x && typeof x === 'object' && !Array.isArray(x)) {
-      out[k] = Object.fromEntries(Object.entries(x).filter(([a]) => a !== LAST_APPLIED));
+  for (const k in src) {
+    if (!Object.hasOwn(src, k) || DROPPED_KEYS.has(k)) continue;
+    const x = src[k];
+    if (k === 'annotations' && typeof x === 'object' && x !== null && !Array.isArray(x)) {
+      const kept: Record<string, unknown> = {};
+      for (const a in x) if (Object.hasOwn(x, a) && a !== LAST_APPLIED) kept[a] = (x as Record<string, unknown>)[a];
+      out[k] = kept;
       continue;
     }
     out[k] = scrubObject(x);
