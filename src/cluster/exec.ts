@@ -1,7 +1,7 @@
 // Runs one command in a container through the exec API (WebSocket, v4 channel protocol) with a
 // hard deadline; the exit code comes from the status object the API returns, never from text.
 
-import WebSocket from 'ws';
+import type WebSocket from 'ws';
 import { countRequest } from './request-count.js';
 import type { Api } from './api.js';
 import type { ExecResult } from '../model/probe.js';
@@ -49,7 +49,7 @@ export async function runExec(api: Api, req: ExecRequest): Promise<ExecResult & 
   const server = api.kc.getCurrentCluster()!.server.replace(/\/$/, '');
   const url = `${server.replace(/^http/, 'ws')}/api/v1/namespaces/${encodeURIComponent(req.namespace)}/pods/${encodeURIComponent(req.pod)}/exec?${params}`;
   const opts: Record<string, unknown> = {};
-  await api.applyAuth(opts);
+  const [Ws] = await Promise.all([loadWebSocket(), api.applyAuth(opts)]);
   api.stats.requests++;
   countRequest();
 
@@ -78,7 +78,7 @@ export async function runExec(api: Api, req: ExecRequest): Promise<ExecResult & 
         ...r,
       });
     };
-    const ws = new WebSocket(url, ['v4.channel.k8s.io'], { ...opts, handshakeTimeout: timeoutMs });
+    const ws = new Ws(url, ['v4.channel.k8s.io'], { ...opts, handshakeTimeout: timeoutMs });
     const timer = setTimeout(() => {
       finish({ state: 'timeout', exitCode: null, error: `no result after ${timeoutMs} ms; k8snet stopped waiting` });
     }, timeoutMs);
@@ -155,6 +155,13 @@ function classifyExecMessage(msg: string): ExecResult['errorKind'] {
 // half-close, so the script sent must end the shell itself (`exit`); when the socket closes, the
 // shell reads EOF and ends (checked in the lab: no shell is left in the container).
 
+/**
+ * The WebSocket client, loaded at the first exec instead of at start-up (issue 11: its modules'
+ * evaluation was 5 ms of CPU before the first API request; the first exec comes later anyway).
+ */
+let wsClass: Promise<typeof WebSocket> | undefined;
+const loadWebSocket = (): Promise<typeof WebSocket> => (wsClass ??= import('ws').then((m) => m.default));
+
 /** The part of a WebSocket a held exec uses (the `ws` client, or a fake in unit tests). */
 export interface ExecSocket {
   on(event: 'message', cb: (data: Buffer, isBinary: boolean) => void): unknown;
@@ -167,8 +174,6 @@ export interface ExecSocket {
 }
 
 export type ExecSocketFactory = (url: string, protocols: string[], opts: Record<string, unknown>) => ExecSocket;
-
-const defaultSocket: ExecSocketFactory = (url, protocols, opts) => new WebSocket(url, protocols, opts);
 
 export interface HeldExecRequest {
   namespace: string;
@@ -227,10 +232,11 @@ export class HeldExec {
     const server = api.kc.getCurrentCluster()!.server.replace(/\/$/, '');
     const url = `${server.replace(/^http/, 'ws')}/api/v1/namespaces/${encodeURIComponent(req.namespace)}/pods/${encodeURIComponent(req.pod)}/exec?${params}`;
     const opts: Record<string, unknown> = {};
-    await api.applyAuth(opts);
+    const [Ws] = await Promise.all([req.socket ? undefined : loadWebSocket(), api.applyAuth(opts)]);
     api.stats.requests++;
     countRequest();
-    held.connect((req.socket ?? defaultSocket)(url, ['v4.channel.k8s.io'], { ...opts, handshakeTimeout: Math.min(lifetime, 10000) }));
+    const socket: ExecSocketFactory = req.socket ?? ((u, protocols, o) => new Ws!(u, protocols, o));
+    held.connect(socket(url, ['v4.channel.k8s.io'], { ...opts, handshakeTimeout: Math.min(lifetime, 10000) }));
     return held;
   }
 
