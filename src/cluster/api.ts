@@ -9,6 +9,7 @@ import { ClusterError, type ClusterErrorKind } from '../errors.js';
 import { countRequest } from './request-count.js';
 import type { Read } from '../model/facts.js';
 import { prepareCredentials } from './credentials.js';
+import { H2Client, H2NotAnswered, h2Headers, h2Send } from './h2.js';
 
 export interface RequestOptions {
   /** Per-request timeout; capped by the run's deadline. */
@@ -40,6 +41,11 @@ export class Api {
   private readonly contexts = new SecureContextCache();
   /** The newest TLS session of any connection: new connections resume it (no certificate exchange). */
   private readonly sessions: TlsSessionStore = {};
+  /**
+   * Requests over one HTTP/2 connection when the server offers h2 (issue 11): not through a proxy-url,
+   * not over http://, not with K8SNET_HTTP1=1 (to measure against HTTP/1.1).
+   */
+  private readonly h2?: H2Client;
 
   constructor(
     readonly kc: KubeConfig,
@@ -48,6 +54,9 @@ export class Api {
     readonly defaultTimeoutMs = 8000,
   ) {
     this.server = new URL(kc.getCurrentCluster()!.server);
+    if (this.server.protocol === 'https:' && !kc.getCurrentCluster()?.proxyUrl && process.env.K8SNET_HTTP1 !== '1') {
+      this.h2 = new H2Client(this.server, this.sessions);
+    }
   }
 
   /** The exec credential plugin's run (once per Api, within the deadline) and the http:// check. */
@@ -157,8 +166,9 @@ export class Api {
     return this.agent;
   }
 
-  /** Close idle keep-alive sockets so the process can exit. */
+  /** Close idle keep-alive sockets and the HTTP/2 connection so the process can exit. */
   close(): void {
+    this.h2?.close();
     void this.agent?.then((a) => a?.destroy());
     this.upgradeAgent?.agent.destroy();
     for (const a of this.oldUpgradeAgents) a.destroy();
@@ -185,10 +195,84 @@ export class Api {
       },
     };
     await this.applyAuth(reqOpts);
-    const shared = await this.sharedAgent(reqOpts);
-    if (shared) reqOpts.agent = shared;
     this.stats.requests++;
     countRequest();
+    const started = Date.now();
+    if (this.h2 && !this.h2.off) {
+      const answered = await this.viaH2(this.h2, method, path, url, reqOpts, payload, opts, timeoutMs);
+      if (answered) return answered.body;
+      // not over HTTP/2 (no h2 here, connecting failed, or the stream was refused before any answer): HTTP/1.1
+    }
+    const shared = await this.sharedAgent(reqOpts);
+    if (shared) reqOpts.agent = shared;
+    return this.viaH1(method, path, url, reqOpts, payload, opts, timeoutMs, Math.max(1, timeoutMs - (Date.now() - started)));
+  }
+
+  /** The request over the run's HTTP/2 session; undefined when it should go over HTTP/1.1 instead. */
+  private viaH2(
+    h2: H2Client,
+    method: string,
+    path: string,
+    url: URL,
+    reqOpts: AuthOptions,
+    payload: string | undefined,
+    opts: RequestOptions,
+    timeoutMs: number,
+  ): Promise<{ body: string } | undefined> {
+    return new Promise((resolve, reject) => {
+      let done = false;
+      let cancel: (() => void) | undefined;
+      const finish = (f: () => void) => {
+        if (done) return;
+        done = true;
+        clearTimeout(timer);
+        f();
+      };
+      // the timeout covers connecting too, as on HTTP/1.1
+      const timer = setTimeout(() => {
+        finish(() => {
+          cancel?.();
+          reject(this.timeoutError(method, path, timeoutMs, new TimeoutError()));
+        });
+      }, timeoutMs);
+      void h2.session(reqOpts, this.remaining()).then((session) => {
+        if (done) return;
+        if (!session) {
+          finish(() => resolve(undefined));
+          return;
+        }
+        const sent = h2Send(session, {
+          method,
+          authority: url.host,
+          path: url.pathname + url.search,
+          headers: h2Headers(reqOpts),
+          payload,
+          maxBytes: opts.maxBytes,
+        });
+        cancel = sent.cancel;
+        sent.response.then(
+          ({ status, body }) => finish(() => (status >= 200 && status < 300 ? resolve({ body }) : reject(httpError(method, path, status, body)))),
+          (e: unknown) =>
+            finish(() => {
+              // refused or reset before any answer: once more over HTTP/1.1 (a write only when surely not processed)
+              if (e instanceof H2NotAnswered && (e.unprocessed || method === 'GET')) resolve(undefined);
+              else reject(networkError(method, path, this.server, e instanceof H2NotAnswered ? (e.cause ?? e) : e));
+            }),
+        );
+      });
+    });
+  }
+
+  private viaH1(
+    method: string,
+    path: string,
+    url: URL,
+    reqOpts: AuthOptions,
+    payload: string | undefined,
+    opts: RequestOptions,
+    timeoutMs: number,
+    budgetMs: number,
+  ): Promise<string> {
     const lib = url.protocol === 'http:' ? http : https;
     return new Promise<string>((resolve, reject) => {
       const req = lib.request(url, reqOpts, (res) => {
@@ -213,23 +297,24 @@ export class Api {
       });
       const timer = setTimeout(() => {
         req.destroy(new TimeoutError());
-      }, timeoutMs);
+      }, budgetMs);
       req.on('error', (e) => {
         clearTimeout(timer);
-        if (e instanceof TimeoutError) {
-          reject(
-            new ClusterError({
-              kind: 'timeout',
-              message: `${method} ${path} timed out after ${timeoutMs} ms`,
-              why: `the API server at ${this.server.host} did not answer in time`,
-              next: 'check the API server (is it overloaded or stopped?), or raise --timeout',
-              cause: e,
-            }),
-          );
-        } else reject(networkError(method, path, this.server, e));
+        if (e instanceof TimeoutError) reject(this.timeoutError(method, path, timeoutMs, e));
+        else reject(networkError(method, path, this.server, e));
       });
       if (payload) req.write(payload);
       req.end();
+    });
+  }
+
+  private timeoutError(method: string, path: string, timeoutMs: number, cause: TimeoutError): ClusterError {
+    return new ClusterError({
+      kind: 'timeout',
+      message: `${method} ${path} timed out after ${timeoutMs} ms`,
+      why: `the API server at ${this.server.host} did not answer in time`,
+      next: 'check the API server (is it overloaded or stopped?), or raise --timeout',
+      cause,
     });
   }
 }
