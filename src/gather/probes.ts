@@ -72,9 +72,7 @@ export function pickEndpoints<T extends EndpointCandidate>(cands: T[], max = MAX
     const k = c.node ?? '';
     byNode.set(k, [...(byNode.get(k) ?? []), c]);
   }
-  const queues = [...byNode.entries()]
-    .sort(([a], [b]) => compareNames(a, b))
-    .map(([, v]) => [...v].sort((x, y) => compareNumeric(x.ip, y.ip)));
+  const queues = [...byNode.entries()].sort(([a], [b]) => compareNames(a, b)).map(([, v]) => [...v].sort((x, y) => compareNumeric(x.ip, y.ip)));
   const out: T[] = [];
   while (out.length < max && queues.some((q) => q.length > 0)) {
     for (const q of queues) {
