@@ -493,21 +493,7 @@ export async function runProbes(
   if (!heldRun && runnable.length >= 2) {
     const chunks: PlannedProbe[][] = [];
     for (let i = 0; i < runnable.length; i += BATCH_SIZE) chunks.push(runnable.slice(i, i + BATCH_SIZE));
-    let nextChunk = 0;
-    const batchWorker = async () => {
-      while (nextChunk < chunks.length) {
-        const chunk = chunks[nextChunk++];
-        const batch = await runProbeBatch(
-          api,
-          site,
-          chunk.map((p) => p.command!.argv),
-          probeTimeoutMs,
-        );
-        if ('results' in batch) chunk.forEach((p, i) => batched.set(p, batch.results[i]));
-        else fallbacks.add(batch.fallback);
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(BATCHES_AT_ONCE, chunks.length) }, batchWorker));
+    await runBatches(api, site, chunks, probeTimeoutMs, batched, fallbacks, BATCHES_AT_ONCE);
     if (fallbacks.size) notes?.push(`probes ran one exec each: the batch could not run in the container (${[...fallbacks].join('; ')})`);
   }
   const results: ProbeFact[] = new Array<ProbeFact>(plans.length);
