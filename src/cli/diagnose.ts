@@ -133,13 +133,19 @@ export async function runDiagnose(targetText: string, opts: DiagnoseOptions, io:
       const reachable = checkReachable(api, loaded.context.server ?? '?', loaded.context.user);
       // the analysis code is compiled once the probes are in the pod (the wait for them is idle
       // time; compiled at the start it held up the reads' answers by 30-50 ms on the lab)
-      const loadAnalysis = () => {
+      // and run once on the facts read so far (warmUp: the functions' compiling then happens
+      // during that wait too); stopped as soon as the real facts are in
+      let done = false;
+      const loadAnalysis = (preview: () => Facts | undefined) => {
         if (analysis) return;
         analysis = import('./render-facts.js');
-        analysis.catch(() => undefined); // a run that fails while gathering never awaits it
+        analysis.then((m) => (watch || done ? undefined : m.warmUp(preview, output, opts, io, () => done))).catch(() => undefined); // a run that fails while gathering never awaits it
       };
       const gathered = gatherFacts({ api, context: loaded.context, request, onStep: (t) => spinner.text(t), onProbing: loadAnalysis });
-      gathered.catch(() => undefined);
+      gathered.then(
+        () => (done = true),
+        () => (done = true),
+      );
       await reachable;
       facts = await gathered;
     } finally {

@@ -14,11 +14,38 @@ import { useColor, type Io } from './output.js';
 export { validateFacts } from '../pipeline.js';
 export { redactFacts } from '../model/redact-facts.js';
 
+type RenderOptions = { color?: boolean; verbose?: boolean };
+
 /** Analyses the facts, writes the report in the chosen format, returns the exit code. */
-export function renderFacts(facts: Facts, output: OutputFormat, opts: { color?: boolean; verbose?: boolean }, io: Io): number {
+export function renderFacts(facts: Facts, output: OutputFormat, opts: RenderOptions, io: Io): number {
   const { report, diagnosis } = analyzeFacts(facts);
-  if (output === 'json') io.out(renderJson(report));
-  else if (output === 'markdown') io.out(renderMarkdown(report));
-  else io.out(renderTable(report, { color: useColor(opts.color, io), verbose: !!opts.verbose, unicode: unicodeFromEnv(process.env) }));
+  io.out(render(report, output, opts, io));
   return exitCodeFor(diagnosis);
+}
+
+function render(report: ReturnType<typeof analyzeFacts>['report'], output: OutputFormat, opts: RenderOptions, io: Io): string {
+  if (output === 'json') return renderJson(report);
+  if (output === 'markdown') return renderMarkdown(report);
+  return renderTable(report, { color: useColor(opts.color, io), verbose: !!opts.verbose, unicode: unicodeFromEnv(process.env) });
+}
+
+/**
+ * Runs the analysis and the chosen renderer once on facts that are not the run's (the facts read so
+ * far, while the probes run in the pod), and throws the result away: V8 compiles functions when
+ * they are first called, and that compiling then happens while the process waits on the pod instead
+ * of after the last answer (issue 11; docs/benchmarks.md). Nothing is written. Steps yield to the
+ * event loop, and it stops at the first step after `stop()` turns true (the real facts are in).
+ */
+export async function warmUp(preview: () => Facts | undefined, output: OutputFormat, opts: RenderOptions, io: Io, stop: () => boolean): Promise<void> {
+  const yieldNow = () => new Promise<void>((resolve) => setImmediate(resolve));
+  await yieldNow();
+  if (stop()) return;
+  const facts = preview();
+  if (!facts) return;
+  await yieldNow();
+  if (stop()) return;
+  const { report } = analyzeFacts(facts);
+  await yieldNow();
+  if (stop()) return;
+  render(report, output, opts, io);
 }

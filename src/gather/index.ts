@@ -32,9 +32,11 @@ export interface GatherContext {
   /**
    * Called once, when the probes have been sent to the source pod (or when there are none to send):
    * the process then mostly waits on the pod, a slot for CPU work that is not gathering (the CLI
-   * compiles its analysis code there instead of between the reads' answers).
+   * compiles its analysis code there instead of between the reads' answers, and runs it once on
+   * `preview`: the facts read so far, without the probes' results, redacted like the real ones).
+   * `preview` builds the object when called; it never throws.
    */
-  onProbing?: () => void;
+  onProbing?: (preview: () => Facts | undefined) => void;
 }
 
 const enc = encodeURIComponent;
@@ -51,6 +53,8 @@ export async function gatherFacts(ctx: GatherContext): Promise<Facts> {
   // the source pod (then its inspection) and the Ingress step start at once and run beside the reads.
   ctx.onStep?.('Reading the Service, pods, endpoints and policies');
   const accessPromise = step('preflight', () => reviewAccess(api, [tns, sns]));
+  let accessSettled: Facts['access'] | undefined;
+  accessPromise.then((a) => (accessSettled = a)).catch(() => undefined);
   const denied = async (verb: string, group: string, resource: string, ns: string, sub?: string) =>
     isDenied(await accessPromise, verb, group, resource, ns, sub);
   const skip = (what: string): Read<never> => ({ state: 'forbidden', message: `${what}: forbidden (preflight)` });
@@ -92,6 +96,12 @@ export async function gatherFacts(ctx: GatherContext): Promise<Facts> {
         .map(async (ns) => [ns, await api.list<NetworkPolicy>(`/apis/networking.k8s.io/v1/namespaces/${enc(ns)}/networkpolicies`)] as const),
     ),
   );
+
+  // for the preview handed to onProbing, as soon as they are in
+  let ingressFacts: Facts['ingress'] | undefined;
+  let gatewayFacts: Facts['gateway'] | undefined;
+  ingressPromise.then((i) => (ingressFacts = i.facts)).catch(() => undefined);
+  gatewayPromise.then((g) => (gatewayFacts = g.facts)).catch(() => undefined);
 
   // awaited below; a failure must surface there, not as an unhandled rejection meanwhile
   for (const p of [accessPromise, sourcePromise, ingressPromise, gatewayPromise, controllerPoliciesPromise]) p.catch(() => undefined);
@@ -190,10 +200,55 @@ export async function gatherFacts(ctx: GatherContext): Promise<Facts> {
     held.session?.exec.release();
     throw e;
   });
+  // The facts as one object: the result below, and the preview handed to onProbing while the
+  // probes run (no probe results, no node agents or controller logs yet; never shown to the user).
+  type Late = Pick<Facts, 'probes' | 'nodeAgents' | 'access' | 'policies' | 'ingress' | 'gateway' | 'notes'>;
+  const assemble = (late: Late): Facts =>
+    // redacted here, so a live run and `analyze` of its saved file judge the same facts
+    redactFacts({
+      schemaVersion: FACTS_SCHEMA_VERSION,
+      k8snetVersion: VERSION,
+      gatheredAt: new Date().toISOString(),
+      context: ctx.context,
+      request,
+      access: late.access,
+      service,
+      serviceSuggestions,
+      namespacePods,
+      endpointSlices,
+      endpoints,
+      ...(endpointPods ? { endpointPods } : {}),
+      source: sourceFacts,
+      nodes,
+      probes: late.probes,
+      dns: { service: dnsService, endpointSlices: dnsSlices, pods: dnsPods },
+      namespaces,
+      policies: late.policies,
+      daemonSets,
+      ingress: late.ingress,
+      gateway: late.gateway,
+      timings,
+      requests: api.stats.requests,
+      notes: late.notes,
+      nodeAgents: late.nodeAgents,
+    });
+  const preview = (): Facts | undefined => {
+    try {
+      if (!ingressFacts || !accessSettled) return undefined;
+      return assemble({ probes: [], access: accessSettled, policies: { ...policies }, ingress: ingressFacts, gateway: gatewayFacts, notes: [...notes] });
+    } catch {
+      return undefined;
+    }
+  };
+  let probingCalled = false;
+  const probing = () => {
+    if (!probingCalled) ctx.onProbing?.(preview);
+    probingCalled = true;
+  };
   ctx.onStep?.('Probing from the source pod and reading the Ingress controller');
   const probes = await step('probes', async () => {
     if (sourceFacts.state !== 'ok' || !sourceFacts.value.tools || service.state !== 'ok') {
-      ctx.onProbing?.();
+      probing();
       return [];
     }
     const src = sourceFacts.value;
@@ -224,7 +279,7 @@ export async function gatherFacts(ctx: GatherContext): Promise<Facts> {
           : [],
     });
     const run = runProbes(api, probeSite(src), plans, request.probeTimeoutMs, undefined, notes, held.session);
-    ctx.onProbing?.();
+    probing();
     return run;
   }).finally(() => {
     // unused (no probes, no Service, no tools) or already ended: the shell is told to exit
@@ -241,34 +296,7 @@ export async function gatherFacts(ctx: GatherContext): Promise<Facts> {
   const access = await accessPromise;
   timings.sort((a, b) => (a.startMs ?? 0) - (b.startMs ?? 0));
 
-  // redacted here, so a live run and `analyze` of its saved file judge the same facts
-  return redactFacts({
-    schemaVersion: FACTS_SCHEMA_VERSION,
-    k8snetVersion: VERSION,
-    gatheredAt: new Date().toISOString(),
-    context: ctx.context,
-    request,
-    access,
-    service,
-    serviceSuggestions,
-    namespacePods,
-    endpointSlices,
-    endpoints,
-    ...(endpointPods ? { endpointPods } : {}),
-    source: sourceFacts,
-    nodes,
-    probes,
-    dns: { service: dnsService, endpointSlices: dnsSlices, pods: dnsPods },
-    namespaces,
-    policies,
-    daemonSets,
-    ingress: ingress.facts,
-    gateway: gateway.facts,
-    timings,
-    requests: api.stats.requests,
-    notes,
-    nodeAgents,
-  });
+  return assemble({ probes, nodeAgents, access, policies, ingress: ingress.facts, gateway: gateway.facts, notes });
 }
 
 /** Where inspectSource leaves the held exec of the container the probes will run in. */

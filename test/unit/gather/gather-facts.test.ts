@@ -100,3 +100,34 @@ describe('gatherFacts, every read under its own name', () => {
     expect(facts.requests).toBeGreaterThanOrEqual(facts.timings.reduce((n, t) => Math.max(n, t.requests), 0));
   });
 });
+
+describe('gatherFacts, the preview handed to onProbing', () => {
+  it('is called once, and its preview is the facts read so far, without probe results, apart from the real facts', async () => {
+    const loaded = await loadKubeConfig({ kubeconfig });
+    const api = new Api(loaded.kc, Date.now() + 15000);
+    const previews: (() => Facts | undefined)[] = [];
+    let facts: Facts;
+    try {
+      facts = await gatherFacts({
+        api,
+        context: loaded.context,
+        request: { target: { namespace: 'payments', name: 'payments-api' }, path: '/', probeTimeoutMs: 2000, ephemeral: false },
+        onProbing: (p) => previews.push(p),
+      });
+    } finally {
+      api.close();
+    }
+    expect(previews).toHaveLength(1);
+    const preview = previews[0]();
+    expect(preview).toBeDefined();
+    expect(preview!.service.state === 'ok' && preview!.service.value.metadata.name).toBe('payments-api');
+    expect(names(preview!.policies.payments)).toEqual(['from-policies']);
+    expect(preview!.probes).toEqual([]);
+    expect(preview!.nodeAgents).toBeUndefined();
+    // a copy: changing the preview leaves the run's facts as they were
+    preview!.notes.push('only in the preview');
+    (preview!.policies as Record<string, unknown>).payments = undefined;
+    expect(facts.notes).not.toContain('only in the preview');
+    expect(names(facts.policies.payments)).toEqual(['from-policies']);
+  });
+});
