@@ -179,7 +179,7 @@ build_flannel() {
   local mod=github.com/flannel-io/flannel
   local dir; dir=$(go mod download -json "$mod@$FLANNEL_VERSION" | sed -n 's/.*"Dir": "\(.*\)",/\1/p')
   local d="$FLANNEL_DIR/src/flannel"
-  mkdir -p "$FLANNEL_DIR/bin"
+  mkdir -p "$FLANNEL_DIR/bin" "$FLANNEL_DIR/src"
   rm -rf "$d"; cp -r "$dir" "$d"; chmod -R u+w "$d"
   sed -i -e '/pkg\/backend\/tencentvpc"/d' -e '/pkg\/backend\/udp"/d' "$d/main.go"
   grep -q 'pkg/backend/vxlan"' "$d/main.go" || { echo "flannel main.go has no vxlan backend import"; return 1; }
