@@ -131,17 +131,22 @@ export async function runDiagnose(targetText: string, opts: DiagnoseOptions, io:
       // The reachability check runs beside the gather instead of before it (one round trip less);
       // when it fails, its error is the one reported.
       const reachable = checkReachable(api, loaded.context.server ?? '?', loaded.context.user);
-      // the analysis code is compiled once the probes are in the pod (the wait for them is idle
-      // time; compiled at the start it held up the reads' answers by 30-50 ms on the lab)
-      // and run once on the facts read so far (warmUp: the functions' compiling then happens
-      // during that wait too); stopped as soon as the real facts are in
+      // the analysis code is compiled once the first reads are in (then the run waits on the source
+      // pod's exec; compiled at the start it held up the reads' answers by 30-50 ms on the lab), and
+      // run once on the facts read so far while the probes run (warmUp: V8 compiles the functions it
+      // calls during that wait, not after the probes' answers); stopped once the real facts are in
       let done = false;
-      const loadAnalysis = (preview: () => Facts | undefined) => {
+      const loadAnalysis = () => {
         if (analysis) return;
         analysis = import('./render-facts.js');
-        analysis.then((m) => (watch || done ? undefined : m.warmUp(preview, output, opts, io, () => done))).catch(() => undefined); // a run that fails while gathering never awaits it
+        analysis.catch(() => undefined); // a run that fails while gathering never awaits it
       };
-      const gathered = gatherFacts({ api, context: loaded.context, request, onStep: (t) => spinner.text(t), onProbing: loadAnalysis });
+      const warmUp = (preview: () => Promise<Facts | undefined>) => {
+        loadAnalysis();
+        if (watch) return;
+        analysis!.then((m) => (done ? undefined : m.warmUp(preview, output, opts, io, () => done))).catch(() => undefined);
+      };
+      const gathered = gatherFacts({ api, context: loaded.context, request, onStep: (t) => spinner.text(t), onReadsDone: loadAnalysis, onProbing: warmUp });
       gathered.then(
         () => (done = true),
         () => (done = true),

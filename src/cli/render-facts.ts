@@ -31,16 +31,16 @@ function render(report: ReturnType<typeof analyzeFacts>['report'], output: Outpu
 
 /**
  * Runs the analysis and the chosen renderer once on facts that are not the run's (the facts read so
- * far, while the probes run in the pod), and throws the result away: V8 compiles functions when
+ * far, while the source pod is inspected and probed), and throws the result away: V8 compiles functions when
  * they are first called, and that compiling then happens while the process waits on the pod instead
  * of after the last answer (issue 11; docs/benchmarks.md). Nothing is written. Steps yield to the
  * event loop, and it stops at the first step after `stop()` turns true (the real facts are in).
  */
-export async function warmUp(preview: () => Facts | undefined, output: OutputFormat, opts: RenderOptions, io: Io, stop: () => boolean): Promise<void> {
+export async function warmUp(preview: () => Promise<Facts | undefined>, output: OutputFormat, opts: RenderOptions, io: Io, stop: () => boolean): Promise<void> {
   const yieldNow = () => new Promise<void>((resolve) => setImmediate(resolve));
   await yieldNow();
   if (stop()) return;
-  const facts = preview();
+  const facts = await preview();
   if (!facts) return;
   await yieldNow();
   if (stop()) return;

@@ -30,13 +30,19 @@ export interface GatherContext {
   /** Called when a step starts (the CLI's spinner). */
   onStep?: (title: string) => void;
   /**
-   * Called once, when the probes have been sent to the source pod (or when there are none to send):
-   * the process then mostly waits on the pod, a slot for CPU work that is not gathering (the CLI
-   * compiles its analysis code there instead of between the reads' answers, and runs it once on
-   * `preview`: the facts read so far, without the probes' results, redacted like the real ones).
-   * `preview` builds the object when called; it never throws.
+   * Called once, when the first reads are in and the source is being inspected: the process then
+   * mostly waits on the pod's exec, a slot for CPU work that is not gathering (the CLI compiles its
+   * analysis code there instead of between the reads' answers).
    */
-  onProbing?: (preview: () => Facts | undefined) => void;
+  onReadsDone?: () => void;
+  /**
+   * Called once, when the probes have been sent to the source pod (or when there are none to send),
+   * another wait on the pod (the CLI runs its analysis once on a preview there, see warmUp).
+   * `preview` resolves, once the preflight, Ingress and Gateway API steps are in, to the facts read
+   * so far: no probe results, no node agents, redacted like the real ones, a copy. It never rejects
+   * (undefined when it cannot be built).
+   */
+  onProbing?: (preview: () => Promise<Facts | undefined>) => void;
 }
 
 const enc = encodeURIComponent;
@@ -53,8 +59,6 @@ export async function gatherFacts(ctx: GatherContext): Promise<Facts> {
   // the source pod (then its inspection) and the Ingress step start at once and run beside the reads.
   ctx.onStep?.('Reading the Service, pods, endpoints and policies');
   const accessPromise = step('preflight', () => reviewAccess(api, [tns, sns]));
-  let accessSettled: Facts['access'] | undefined;
-  accessPromise.then((a) => (accessSettled = a)).catch(() => undefined);
   const denied = async (verb: string, group: string, resource: string, ns: string, sub?: string) =>
     isDenied(await accessPromise, verb, group, resource, ns, sub);
   const skip = (what: string): Read<never> => ({ state: 'forbidden', message: `${what}: forbidden (preflight)` });
@@ -96,12 +100,6 @@ export async function gatherFacts(ctx: GatherContext): Promise<Facts> {
         .map(async (ns) => [ns, await api.list<NetworkPolicy>(`/apis/networking.k8s.io/v1/namespaces/${enc(ns)}/networkpolicies`)] as const),
     ),
   );
-
-  // for the preview handed to onProbing, as soon as they are in
-  let ingressFacts: Facts['ingress'] | undefined;
-  let gatewayFacts: Facts['gateway'] | undefined;
-  ingressPromise.then((i) => (ingressFacts = i.facts)).catch(() => undefined);
-  gatewayPromise.then((g) => (gatewayFacts = g.facts)).catch(() => undefined);
 
   // awaited below; a failure must surface there, not as an unhandled rejection meanwhile
   for (const p of [accessPromise, sourcePromise, ingressPromise, gatewayPromise, controllerPoliciesPromise]) p.catch(() => undefined);
@@ -196,13 +194,14 @@ export async function gatherFacts(ctx: GatherContext): Promise<Facts> {
     await Promise.all(jobs);
   });
 
+  ctx.onReadsDone?.();
   const sourceFacts = await sourcePromise.catch((e: unknown) => {
     held.session?.exec.release();
     throw e;
   });
   // The facts as one object: the result below, and the preview handed to onProbing while the
-  // probes run (no probe results, no node agents or controller logs yet; never shown to the user).
-  type Late = Pick<Facts, 'probes' | 'nodeAgents' | 'access' | 'policies' | 'ingress' | 'gateway' | 'notes'>;
+  // probes run (never shown to the user).
+  type Late = Pick<Facts, 'source' | 'probes' | 'nodeAgents' | 'access' | 'policies' | 'ingress' | 'gateway' | 'notes'>;
   const assemble = (late: Late): Facts =>
     // redacted here, so a live run and `analyze` of its saved file judge the same facts
     redactFacts({
@@ -218,7 +217,7 @@ export async function gatherFacts(ctx: GatherContext): Promise<Facts> {
       endpointSlices,
       endpoints,
       ...(endpointPods ? { endpointPods } : {}),
-      source: sourceFacts,
+      source: late.source,
       nodes,
       probes: late.probes,
       dns: { service: dnsService, endpointSlices: dnsSlices, pods: dnsPods },
@@ -232,10 +231,11 @@ export async function gatherFacts(ctx: GatherContext): Promise<Facts> {
       notes: late.notes,
       nodeAgents: late.nodeAgents,
     });
-  const preview = (): Facts | undefined => {
+  const preview = async (): Promise<Facts | undefined> => {
     try {
-      if (!ingressFacts || !accessSettled) return undefined;
-      return assemble({ probes: [], access: accessSettled, policies: { ...policies }, ingress: ingressFacts, gateway: gatewayFacts, notes: [...notes] });
+      const [access, ingress, gateway] = await Promise.all([accessPromise, ingressPromise, gatewayPromise]);
+      const [policiesNow, notesNow] = [{ ...policies }, [...notes]];
+      return assemble({ source: sourceFacts, probes: [], access, policies: policiesNow, ingress: ingress.facts, gateway: gateway.facts, notes: notesNow });
     } catch {
       return undefined;
     }
@@ -296,7 +296,7 @@ export async function gatherFacts(ctx: GatherContext): Promise<Facts> {
   const access = await accessPromise;
   timings.sort((a, b) => (a.startMs ?? 0) - (b.startMs ?? 0));
 
-  return assemble({ probes, nodeAgents, access, policies, ingress: ingress.facts, gateway: gateway.facts, notes });
+  return assemble({ source: sourceFacts, probes, nodeAgents, access, policies, ingress: ingress.facts, gateway: gateway.facts, notes });
 }
 
 /** Where inspectSource leaves the held exec of the container the probes will run in. */

@@ -1,5 +1,5 @@
 // warmUp (src/cli/render-facts.ts): the analysis and renderer run once on the preview while the
-// probes run; nothing is written, and it stops as soon as the real facts are in.
+// source pod is inspected and probed; nothing is written, and it stops as soon as the real facts are in.
 
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
@@ -20,7 +20,7 @@ describe('warmUp', () => {
       const { written, io } = quietIo();
       let built = 0;
       await warmUp(
-        () => (built++, { ...facts, probes: [] }),
+        async () => (built++, { ...facts, probes: [] }),
         output,
         {},
         io,
@@ -38,7 +38,7 @@ describe('warmUp', () => {
     const { written, io } = quietIo();
     let built = 0;
     await warmUp(
-      () => (built++, facts),
+      async () => (built++, facts),
       'table',
       {},
       io,
@@ -53,7 +53,7 @@ describe('warmUp', () => {
     let built = 0;
     let stop = false;
     await warmUp(
-      () => (built++, (stop = true), facts),
+      async () => (built++, (stop = true), facts),
       'table',
       {},
       io,
@@ -62,7 +62,7 @@ describe('warmUp', () => {
     expect(built).toBe(1);
     await expect(
       warmUp(
-        () => undefined,
+        async () => undefined,
         'table',
         {},
         io,
@@ -71,7 +71,7 @@ describe('warmUp', () => {
     ).resolves.toBeUndefined();
     await expect(
       warmUp(
-        () => ({ broken: true }) as unknown as Facts,
+        async () => ({ broken: true }) as unknown as Facts,
         'table',
         {},
         io,

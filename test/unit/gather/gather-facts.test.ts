@@ -102,23 +102,26 @@ describe('gatherFacts, every read under its own name', () => {
 });
 
 describe('gatherFacts, the preview handed to onProbing', () => {
-  it('is called once, and its preview is the facts read so far, without probe results, apart from the real facts', async () => {
+  it('onReadsDone comes first; onProbing is called once, and its preview is the facts read so far, without probe results, apart from the real facts', async () => {
     const loaded = await loadKubeConfig({ kubeconfig });
     const api = new Api(loaded.kc, Date.now() + 15000);
-    const previews: (() => Facts | undefined)[] = [];
+    const previews: (() => Promise<Facts | undefined>)[] = [];
+    let readsDoneFirst = 0;
     let facts: Facts;
     try {
       facts = await gatherFacts({
         api,
         context: loaded.context,
         request: { target: { namespace: 'payments', name: 'payments-api' }, path: '/', probeTimeoutMs: 2000, ephemeral: false },
+        onReadsDone: () => previews.length === 0 && readsDoneFirst++,
         onProbing: (p) => previews.push(p),
       });
     } finally {
       api.close();
     }
+    expect(readsDoneFirst).toBe(1);
     expect(previews).toHaveLength(1);
-    const preview = previews[0]();
+    const preview = await previews[0]();
     expect(preview).toBeDefined();
     expect(preview!.service.state === 'ok' && preview!.service.value.metadata.name).toBe('payments-api');
     expect(names(preview!.policies.payments)).toEqual(['from-policies']);
