@@ -45,8 +45,9 @@ current-context: x
 `,
 );
 const cli = (dir, label) => {
-  if (!existsSync(path.join(dir, 'dist/k8snet.mjs'))) {
-    console.error(`error: ${dir}/dist/k8snet.mjs is missing\n  next: npm run build (in ${dir})`);
+  // dist/k8snet.mjs: a baseline built before the CommonJS bundle
+  if (!['dist/k8snet.cjs', 'dist/k8snet.mjs'].some((f) => existsSync(path.join(dir, f)))) {
+    console.error(`error: ${dir}/dist/k8snet.cjs is missing\n  next: npm run build (in ${dir})`);
     process.exit(1);
   }
   const bin = path.join(dir, 'bin/k8snet.js');

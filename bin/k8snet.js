@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// k8snet entry point: runs the bundled CLI (dist/k8snet.mjs, built by `npm run build`) and exits
+// k8snet entry point: runs the bundled CLI (dist/k8snet.cjs, built by `npm run build`, through bin/load-main.js) and exits
 // with its code.
 import { loadMain } from './load-main.js';
 

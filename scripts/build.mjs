@@ -1,14 +1,15 @@
 #!/usr/bin/env node
 // npm run build (and prepack): bundles the CLI (src/cli/main.ts and everything it imports,
-// dependencies included) into one tree-shaken ESM entry, dist/k8snet.mjs, which bin/k8snet.js loads;
-// what only some commands need (the cluster client, the policy engine, the spinner) goes into
-// chunks under dist/chunks/ loaded by those commands. Start-up then reads a few files instead of
-// resolving hundreds of modules (docs/benchmarks.md has the numbers). Type-checking stays with
-// `tsc --noEmit`; esbuild only strips types.
+// dependencies included) into one tree-shaken CommonJS file, dist/k8snet.cjs, which bin/k8snet.js
+// loads through bin/load-main.js (with V8's compile cache: cliBundleOptions below says why CommonJS);
+// what only some commands need (the cluster client, the policy engine, the spinner) runs on first
+// use. Start-up then reads one file instead of resolving hundreds of modules (docs/benchmarks.md has
+// the numbers). Type-checking stays with `tsc --noEmit`; esbuild only strips types.
 //   node scripts/build.mjs            the CLI bundle
 // bundle() is also used by bench/render.mjs to load the pure pipeline from the sources.
 
 import { build } from 'esbuild';
+import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -128,25 +129,39 @@ export async function bundle(extra) {
   return build(bundleOptions(extra));
 }
 
-if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const t0 = Date.now();
-  const { version } = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
-  rmSync(path.join(root, 'dist'), { recursive: true, force: true });
-  const result = await bundle({
-    define: { __K8SNET_VERSION__: JSON.stringify(version) },
+/** The CLI bundle, and the file beside it that bin/load-main.js reads to key its compile cache. */
+export const CLI_BUNDLE = 'k8snet.cjs';
+export const CLI_BUILD_INFO = 'k8snet.build.json';
+
+/**
+ * The CLI as one CommonJS file (issue 11; docs/benchmarks.md). k8snet's sources are ESM; the shipped
+ * bundle is CommonJS because Node.js 20 can keep V8's compiled code of a script between runs
+ * (vm.Script's cachedData, used by bin/load-main.js) but not of an ES module (module.enableCompileCache
+ * came with Node.js 22). esbuild keeps what `import()` loads (the cluster client, the analysis, the
+ * spinner) in closures run on first use, as the ESM chunks were. Whitespace and comments are dropped:
+ * a smaller file to parse, and the output is then ASCII (esbuild escapes non-ASCII characters in code,
+ * comments were the only place left), which the loader decodes without a UTF-8 pass.
+ */
+export function cliBundleOptions(version) {
+  return bundleOptions({
+    format: 'cjs',
+    // "use strict" first: the banner goes above esbuild's own "use strict", which is then no directive
+    // (the ES modules the bundle is made of were strict); the bundle's own path as a file: URL (src/version.ts reads package.json beside it); CommonJS has
+    // a real require(), so the ESM banner's createRequire is not needed
+    banner: { js: '"use strict";var __k8snetMetaUrl=require("node:url").pathToFileURL(__filename).href;' },
+    define: { __K8SNET_VERSION__: JSON.stringify(version), 'import.meta.url': '__k8snetMetaUrl' },
     entryPoints: { k8snet: path.join(root, 'src/cli/main.ts') },
     outdir: path.join(root, 'dist'),
-    outExtension: { '.js': '.mjs' },
-    splitting: true,
-    chunkNames: 'chunks/[name]-[hash]',
+    outExtension: { '.js': '.cjs' },
+    minifyWhitespace: true,
     metafile: true,
   });
-  const outputs = Object.entries(result.metafile.outputs).filter(([f]) => f.endsWith('.mjs'));
-  const kib = (n) => `${(n / 1024).toFixed(0)} KiB`;
-  const notices = writeThirdPartyLicenses(result.metafile, path.join(root, 'dist/THIRD-PARTY-LICENSES.txt'));
-  console.log(
-    `built dist/k8snet.mjs and ${outputs.length - 1} chunks in dist/chunks (${kib(outputs.reduce((n, [, o]) => n + o.bytes, 0))}) in ${Date.now() - t0} ms; licenses of ${notices} bundled packages in dist/THIRD-PARTY-LICENSES.txt`,
-  );
+}
+
+/** What the loader needs to know about the bundle: its hash (the compile cache's key) and that it is ASCII. */
+export function cliBuildInfo(bytes, version) {
+  const ascii = !bytes.some((b) => b > 0x7f);
+  return { version, sha256: createHash('sha256').update(bytes).digest('hex'), ascii };
 }
 
 /**
@@ -177,4 +192,19 @@ function writeThirdPartyLicenses(metafile, file) {
   const head = 'k8snet bundles code of these npm packages into dist/ (npm run build). Their licenses follow.\n';
   writeFileSync(file, [head, ...parts.map((p) => p.text)].join(`\n${'-'.repeat(78)}\n\n`));
   return parts.length;
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const t0 = Date.now();
+  const { version } = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
+  rmSync(path.join(root, 'dist'), { recursive: true, force: true });
+  const result = await bundle(cliBundleOptions(version));
+  const file = path.join(root, 'dist', CLI_BUNDLE);
+  const bytes = readFileSync(file);
+  writeFileSync(path.join(root, 'dist', CLI_BUILD_INFO), JSON.stringify(cliBuildInfo(bytes, version)) + '\n');
+  const kib = (n) => `${(n / 1024).toFixed(0)} KiB`;
+  const notices = writeThirdPartyLicenses(result.metafile, path.join(root, 'dist/THIRD-PARTY-LICENSES.txt'));
+  console.log(
+    `built dist/${CLI_BUNDLE} (${kib(bytes.length)}) in ${Date.now() - t0} ms; licenses of ${notices} bundled packages in dist/THIRD-PARTY-LICENSES.txt`,
+  );
 }

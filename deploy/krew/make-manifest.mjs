@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Builds the krew archive and manifest from the real `npm pack` tarball: builds the bundle (dist/
-// k8snet.mjs carries its dependencies, so the tarball runs without npm install, as krew needs),
+// k8snet.cjs carries its dependencies, so the tarball runs without npm install, as krew needs),
 // runs `npm pack`, and writes the manifest with that tarball's sha256. No network.
 //
 //   node deploy/krew/make-manifest.mjs [--out DIR] [--uri-base URL] [--no-build]
@@ -26,8 +26,8 @@ const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
 
 // 1. the bundle (what `npm pack`'s prepack would build; run here so its log stays off our stdout)
 if (!args.includes('--no-build')) execFileSync(process.execPath, [join(ROOT, 'scripts', 'build.mjs')], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
-if (!existsSync(join(ROOT, 'dist', 'k8snet.mjs'))) {
-  console.error('error: dist/k8snet.mjs is missing\n  why:  the archive carries the bundled CLI\n  next: run `npm run build` first');
+if (!existsSync(join(ROOT, 'dist', 'k8snet.cjs'))) {
+  console.error('error: dist/k8snet.cjs is missing\n  why:  the archive carries the bundled CLI\n  next: run `npm run build` first');
   process.exit(2);
 }
 {
@@ -39,21 +39,23 @@ if (!existsSync(join(ROOT, 'dist', 'k8snet.mjs'))) {
 
   // 3. the manifest, from the template, with this tarball's checksum
   const uri = `${uriBase}/v${pkg.version}/${packed.filename}`;
-  const platforms = ['linux/amd64', 'linux/arm64', 'darwin/amd64', 'darwin/arm64'].map((p) => {
-    const [os, arch] = p.split('/');
-    return [
-      '  - selector:',
-      '      matchLabels:',
-      `        os: ${os}`,
-      `        arch: ${arch}`,
-      `    uri: ${uri}`,
-      `    sha256: ${sha256}`,
-      '    files:',
-      '      - from: package/*',
-      '        to: .',
-      '    bin: bin/kubectl-k8snet.js',
-    ].join('\n');
-  }).join('\n');
+  const platforms = ['linux/amd64', 'linux/arm64', 'darwin/amd64', 'darwin/arm64']
+    .map((p) => {
+      const [os, arch] = p.split('/');
+      return [
+        '  - selector:',
+        '      matchLabels:',
+        `        os: ${os}`,
+        `        arch: ${arch}`,
+        `    uri: ${uri}`,
+        `    sha256: ${sha256}`,
+        '    files:',
+        '      - from: package/*',
+        '        to: .',
+        '    bin: bin/kubectl-k8snet.js',
+      ].join('\n');
+    })
+    .join('\n');
   const manifest = readFileSync(join(HERE, 'k8snet.yaml.tmpl'), 'utf8')
     .replaceAll('{{VERSION}}', pkg.version)
     .replaceAll('{{HOMEPAGE}}', pkg.homepage ?? 'https://github.com/k8snet/k8snet')
