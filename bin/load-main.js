@@ -110,7 +110,14 @@ export function compileCacheFile(info, argv, env) {
   return path.join(dir, `compile-${key}-${command}.v8`);
 }
 
-/** Writes the cache atomically (temp file, then rename), and removes caches of other builds. Never throws. */
+/** Other builds' files are removed once a day old, and beyond this many files, oldest first. */
+const KEEP_OTHER_MS = 24 * 3600 * 1000;
+const MAX_FILES = 32;
+
+/**
+ * Writes the cache atomically (temp file, then rename), and removes other builds' files that are a day
+ * old (two installed versions used by turns each keep theirs) or too many. Never throws.
+ */
 export function writeCompileCache(file, data) {
   try {
     const dir = path.dirname(file);
@@ -119,8 +126,13 @@ export function writeCompileCache(file, data) {
     writeFileSync(tmp, data(), { mode: 0o600 });
     renameSync(tmp, file);
     const key = path.basename(file).replace(/-[a-z]+\.v8$/, '-');
-    for (const name of readdirSync(dir)) {
-      if (/^compile-.*\.v8$/.test(name) && !name.startsWith(key)) unlinkSync(path.join(dir, name));
+    const now = Date.now();
+    const others = readdirSync(dir)
+      .filter((name) => /^compile-.*\.v8$/.test(name) && !name.startsWith(key))
+      .map((name) => ({ name, mtimeMs: statSync(path.join(dir, name)).mtimeMs }))
+      .sort((a, b) => b.mtimeMs - a.mtimeMs);
+    for (const [i, f] of others.entries()) {
+      if (now - f.mtimeMs > KEEP_OTHER_MS || i >= MAX_FILES) unlinkSync(path.join(dir, f.name));
     }
   } catch {
     // a read-only or full disk: the next run compiles again

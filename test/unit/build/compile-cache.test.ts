@@ -1,11 +1,11 @@
 // bin/load-main.js (issue 11): the CLI bundle runs through V8's compile cache. Runs the built CLI in
 // child processes with the cache in a temp dir: one file per command, written once, read after; a
 // damaged file is refused by V8 and written again (same output); turned off, or in a directory
-// others can write to, nothing is read or written; other builds' files are removed; and the file
+// others can write to, nothing is read or written; other builds' day-old files are removed; and the file
 // holds compiled code only, never data the run read.
 
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -79,15 +79,21 @@ describe('the compile cache', () => {
     expect(files(dir)).toEqual([]);
   });
 
-  it("another build's files are removed when this build's file is written, other files are left alone", () => {
+  it("another build's files are removed once a day old when this build's file is written; recent ones and other files stay", () => {
     const dir = freshDir();
     mkdirSync(dir, { mode: 0o700 });
-    writeFileSync(path.join(dir, 'compile-0000000000000000-1-1-v0.0.0-x64-analyze.v8'), 'old');
+    const old = path.join(dir, 'compile-0000000000000000-1-1-v0.0.0-x64-analyze.v8');
+    writeFileSync(old, 'old');
+    const twoDaysAgo = new Date(Date.now() - 2 * 24 * 3600 * 1000);
+    utimesSync(old, twoDaysAgo, twoDaysAgo);
+    const recent = 'compile-1111111111111111-1-1-v0.0.0-x64-analyze.v8'; // another version, used by turns
+    writeFileSync(path.join(dir, recent), 'recent');
     writeFileSync(path.join(dir, 'notes.txt'), 'not ours');
     expect(k8snet(['analyze', facts], { K8SNET_CACHE_DIR: dir }).code).toBe(0);
     const left = files(dir);
-    expect(left).toHaveLength(2);
+    expect(left).toHaveLength(3);
     expect(left).toContain('notes.txt');
+    expect(left).toContain(recent);
     expect(left.some((f) => f.startsWith('compile-0000000000000000'))).toBe(false);
   });
 
