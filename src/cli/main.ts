@@ -3,7 +3,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { UserError } from '../errors.js';
 import { VERSION } from '../version.js';
-import { processIo, reportError, type Io } from './output.js';
+import { endQuietlyWhenStdoutCloses, processIo, reportError, type Io } from './output.js';
 import type * as DiagnoseModule from './diagnose.js';
 import type * as AnalyzeModule from './analyze.js';
 import type * as PolicyModule from './policy.js';
@@ -249,6 +249,7 @@ export interface MainOptions {
 /** Run the CLI; resolves to the exit code. */
 export async function main(rawArgv: string[], io: Io = processIo, mainOpts: MainOptions = {}): Promise<number> {
   let code = 0;
+  if (io === processIo) endQuietlyWhenStdoutCloses();
   if (rawArgv[2] === '__complete') {
     // the shell scripts' callback (hidden, like cobra's): candidates, then ":DIRECTIVE"
     const { runComplete } = await import('./completion.js');

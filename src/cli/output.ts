@@ -19,6 +19,18 @@ export const processIo: Io = {
   stdoutIsTty: !!process.stdout.isTTY,
 };
 
+/**
+ * A reader that stops early (`k8snet ... | head`) closes stdout: the next write fails with EPIPE, which
+ * Node.js would report as an unhandled error with a stack trace. The run ends quietly instead, with the
+ * exit code it had set (0 if none yet).
+ */
+export function endQuietlyWhenStdoutCloses(): void {
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+    process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
+  });
+}
+
 /** Colour unless --no-color, NO_COLOR, or stdout is not a terminal. */
 export function useColor(flag: boolean | undefined, io: Io): boolean {
   if (flag === false) return false;
