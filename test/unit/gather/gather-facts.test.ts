@@ -11,7 +11,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Api } from '../../../src/cluster/api.js';
 import { loadKubeConfig } from '../../../src/cluster/kubeconfig.js';
-import { gatherFacts } from '../../../src/gather/index.js';
+import { gatherFacts, type GatherContext } from '../../../src/gather/index.js';
 import type { Facts, Read } from '../../../src/model/facts.js';
 
 const item = (kind: string, name: string, namespace?: string, extra: object = {}) => ({
@@ -65,20 +65,25 @@ afterAll(() => server.close());
 
 const names = (r: Read<{ metadata: { name: string } }[]> | undefined) => (r?.state === 'ok' ? r.value.map((x) => x.metadata.name) : r?.state);
 
+/** gatherFacts of payments/payments-api (no --from) against the stand-in, with the given hooks. */
+async function gather(hooks: Pick<GatherContext, 'onReadsDone' | 'onProbing'> = {}): Promise<Facts> {
+  const loaded = await loadKubeConfig({ kubeconfig });
+  const api = new Api(loaded.kc, Date.now() + 15000);
+  try {
+    return await gatherFacts({
+      api,
+      context: loaded.context,
+      request: { target: { namespace: 'payments', name: 'payments-api' }, path: '/', probeTimeoutMs: 2000, ephemeral: false },
+      ...hooks,
+    });
+  } finally {
+    api.close();
+  }
+}
+
 describe('gatherFacts, every read under its own name', () => {
   it('stores each answer in the field named for its read, and times each step', async () => {
-    const loaded = await loadKubeConfig({ kubeconfig });
-    const api = new Api(loaded.kc, Date.now() + 15000);
-    let facts: Facts;
-    try {
-      facts = await gatherFacts({
-        api,
-        context: loaded.context,
-        request: { target: { namespace: 'payments', name: 'payments-api' }, path: '/', probeTimeoutMs: 2000, ephemeral: false },
-      });
-    } finally {
-      api.close();
-    }
+    const facts = await gather();
     expect(facts.service.state === 'ok' && facts.service.value.metadata.name).toBe('payments-api');
     expect(names(facts.namespacePods)).toEqual(['from-namespace-pods']);
     expect(names(facts.endpointSlices)).toEqual(['from-endpoint-slices']);
@@ -103,22 +108,12 @@ describe('gatherFacts, every read under its own name', () => {
 
 describe('gatherFacts, the preview handed to onProbing', () => {
   it('onReadsDone comes first; onProbing is called once, and its preview is the facts read so far, without probe results, apart from the real facts', async () => {
-    const loaded = await loadKubeConfig({ kubeconfig });
-    const api = new Api(loaded.kc, Date.now() + 15000);
     const previews: (() => Promise<Facts | undefined>)[] = [];
     let readsDoneFirst = 0;
-    let facts: Facts;
-    try {
-      facts = await gatherFacts({
-        api,
-        context: loaded.context,
-        request: { target: { namespace: 'payments', name: 'payments-api' }, path: '/', probeTimeoutMs: 2000, ephemeral: false },
-        onReadsDone: () => previews.length === 0 && readsDoneFirst++,
-        onProbing: (p) => previews.push(p),
-      });
-    } finally {
-      api.close();
-    }
+    const facts = await gather({
+      onReadsDone: () => void (previews.length === 0 && readsDoneFirst++),
+      onProbing: (p) => void previews.push(p),
+    });
     expect(readsDoneFirst).toBe(1);
     expect(previews).toHaveLength(1);
     const preview = await previews[0]();
