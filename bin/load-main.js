@@ -128,7 +128,8 @@ export function writeCompileCache(file, data) {
     const key = path.basename(file).replace(/-[a-z]+\.v8$/, '-');
     const now = Date.now();
     const others = readdirSync(dir)
-      .filter((name) => /^compile-.*\.v8$/.test(name) && !name.startsWith(key))
+      // (a temp file left by a run killed while writing goes the same way)
+      .filter((name) => /^compile-.*\.v8(\.\d+\.tmp)?$/.test(name) && !name.startsWith(key))
       .map((name) => ({ name, mtimeMs: statSync(path.join(dir, name)).mtimeMs }))
       .sort((a, b) => b.mtimeMs - a.mtimeMs);
     for (const [i, f] of others.entries()) {

@@ -86,6 +86,9 @@ describe('the compile cache', () => {
     writeFileSync(old, 'old');
     const twoDaysAgo = new Date(Date.now() - 2 * 24 * 3600 * 1000);
     utimesSync(old, twoDaysAgo, twoDaysAgo);
+    const leftTemp = path.join(dir, 'compile-2222222222222222-1-1-v0.0.0-x64-analyze.v8.4242.tmp'); // a run killed while writing
+    writeFileSync(leftTemp, 'partial');
+    utimesSync(leftTemp, twoDaysAgo, twoDaysAgo);
     const recent = 'compile-1111111111111111-1-1-v0.0.0-x64-analyze.v8'; // another version, used by turns
     writeFileSync(path.join(dir, recent), 'recent');
     writeFileSync(path.join(dir, 'notes.txt'), 'not ours');
@@ -94,7 +97,7 @@ describe('the compile cache', () => {
     expect(left).toHaveLength(3);
     expect(left).toContain('notes.txt');
     expect(left).toContain(recent);
-    expect(left.some((f) => f.startsWith('compile-0000000000000000'))).toBe(false);
+    expect(left.some((f) => f.startsWith('compile-0000000000000000') || f.startsWith('compile-2222222222222222'))).toBe(false);
   });
 
   it('holds compiled code, never data the run read', () => {
