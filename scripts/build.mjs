@@ -130,8 +130,8 @@ export async function bundle(extra) {
 }
 
 /** The CLI bundle, and the file beside it that bin/load-main.js reads to key its compile cache. */
-export const CLI_BUNDLE = 'k8snet.cjs';
-export const CLI_BUILD_INFO = 'k8snet.build.json';
+const CLI_BUNDLE = 'k8snet.cjs';
+const CLI_BUILD_INFO = 'k8snet.build.json';
 
 /**
  * The CLI as one CommonJS file (issue 11; docs/benchmarks.md). k8snet's sources are ESM; the shipped
@@ -142,12 +142,13 @@ export const CLI_BUILD_INFO = 'k8snet.build.json';
  * a smaller file to parse, and the output is then ASCII (esbuild escapes non-ASCII characters in code,
  * comments were the only place left), which the loader decodes without a UTF-8 pass.
  */
-export function cliBundleOptions(version) {
+function cliBundleOptions(version) {
   return bundleOptions({
     format: 'cjs',
     // "use strict" first: the banner goes above esbuild's own "use strict", which is then no directive
-    // (the ES modules the bundle is made of were strict); the bundle's own path as a file: URL (src/version.ts reads package.json beside it); CommonJS has
-    // a real require(), so the ESM banner's createRequire is not needed
+    // (the ES modules the bundle is made of were strict). Then the bundle's own path as a file: URL
+    // (src/version.ts reads package.json beside it); CommonJS has a real require(), so the ESM
+    // banner's createRequire is not needed
     banner: { js: '"use strict";var __k8snetMetaUrl=require("node:url").pathToFileURL(__filename).href;' },
     define: { __K8SNET_VERSION__: JSON.stringify(version), 'import.meta.url': '__k8snetMetaUrl' },
     entryPoints: { k8snet: path.join(root, 'src/cli/main.ts') },
@@ -159,7 +160,7 @@ export function cliBundleOptions(version) {
 }
 
 /** What the loader needs to know about the bundle: its hash (the compile cache's key) and that it is ASCII. */
-export function cliBuildInfo(bytes, version) {
+function cliBuildInfo(bytes, version) {
   const ascii = !bytes.some((b) => b > 0x7f);
   return { version, sha256: createHash('sha256').update(bytes).digest('hex'), ascii };
 }

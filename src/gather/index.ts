@@ -234,8 +234,15 @@ export async function gatherFacts(ctx: GatherContext): Promise<Facts> {
   const preview = async (): Promise<Facts | undefined> => {
     try {
       const [access, ingress, gateway] = await Promise.all([accessPromise, ingressPromise, gatewayPromise]);
-      const [policiesNow, notesNow] = [{ ...policies }, [...notes]];
-      return assemble({ source: sourceFacts, probes: [], access, policies: policiesNow, ingress: ingress.facts, gateway: gateway.facts, notes: notesNow });
+      return assemble({
+        source: sourceFacts,
+        probes: [],
+        access,
+        policies: { ...policies },
+        ingress: ingress.facts,
+        gateway: gateway.facts,
+        notes: [...notes],
+      });
     } catch {
       return undefined;
     }
