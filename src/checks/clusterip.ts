@@ -13,7 +13,7 @@ import { decidePortProtocol, parseApp, type AppOutcome, type PortProtocol } from
 import { make } from './lib/make.js';
 import { connectOutcome, execForbidden, isNotRun, probeEvidence, probesWithPrefix } from './lib/probe-evidence.js';
 import { ephemeralHint, sourceCannotProbe } from './source.js';
-import { execDenied } from './lib/exec-access.js';
+import { whyNotProbed } from './lib/exec-failure.js';
 
 const STEP = 'clusterip' as const;
 
@@ -301,7 +301,7 @@ export function checkClusterIP(facts: Facts): Finding[] {
   const vip = all.filter((f) => familyOf(f.code) === 'clusterip');
   const headless = facts.service.value.spec.clusterIP === 'None';
   out.push(...vip);
-  const denied = execDenied(facts);
+  const why = whyNotProbed(facts, 'the ClusterIP and pod IPs were');
   const vipProbes = probesWithPrefix(facts, 'clusterip/').length + probesWithPrefix(facts, 'app/clusterip/').length;
   const probeable = (facts.service.value.spec.ports ?? []).some((p) => {
     const proto = decidePortProtocol(p, facts.request.probe);
@@ -309,10 +309,8 @@ export function checkClusterIP(facts: Facts): Finding[] {
   });
   if (vipProbes === 0 && !headless && probeable) {
     out.push(
-      denied
-        ? make('clusterip/not-probed', STEP, 'unknown', `${denied.summary}: the ClusterIP and pod IPs were not probed`, facts.notes.slice(0, 3), {
-            next: denied.next,
-          })
+      why
+        ? make('clusterip/not-probed', STEP, 'unknown', why.summary, why.evidence, { next: why.next })
         : make('clusterip/not-probed', STEP, 'unknown', 'No ClusterIP probe was run', facts.notes.slice(0, 3)),
     );
   }

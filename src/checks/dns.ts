@@ -1,7 +1,7 @@
 // Step 3 "DNS": the Service name resolved from the source pod (FQDN, short name, kube-dns UDP/TCP),
 // answers compared with the ClusterIP, and on failure the cluster DNS and the pod's DNS settings.
 
-import { execDenied } from './lib/exec-access.js';
+import { whyNotProbed } from './lib/exec-failure.js';
 import type { CoreCode } from '../model/codes.js';
 import type { Facts } from '../model/facts.js';
 import type { Finding, Status } from '../model/finding.js';
@@ -361,13 +361,11 @@ export function checkDns(facts: Facts): Finding[] {
       // probes through single CoreDNS replicas are judged per replica (checks/dns-replicas.ts)
       const probes = probesWithPrefix(facts, 'dns/').filter((p) => !p.id.startsWith('dns/replica/'));
       for (const p of probes) out.push(probeFinding(facts, p));
-      const denied = execDenied(facts);
+      const why = whyNotProbed(facts, 'DNS was');
       if (probes.length === 0) {
         out.push(
-          denied
-            ? make('dns/not-probed', STEP, 'unknown', `${denied.summary}: DNS was not resolved from the source pod`, facts.notes.slice(0, 3), {
-                next: denied.next,
-              })
+          why
+            ? make('dns/not-probed', STEP, 'unknown', why.summary, why.evidence, { next: why.next })
             : make('dns/not-probed', STEP, 'unknown', 'No DNS probe was run', facts.notes.slice(0, 3)),
         );
       }

@@ -4,6 +4,7 @@ import type { Facts } from '../model/facts.js';
 import type { Finding } from '../model/finding.js';
 import { TOOL_NAMES } from '../model/probe.js';
 import { make } from './lib/make.js';
+import { execFailed } from './lib/exec-failure.js';
 import { isPodReady } from '../util/pod.js';
 import { notReadyReason } from './lib/pod-state.js';
 import { readMessage, unreadableSentence } from './lib/read.js';
@@ -87,6 +88,7 @@ export function checkSource(facts: Facts): Finding[] {
       ),
     );
   }
+  const failed = execFailed(facts);
   if (sourceCannotProbe(facts)) {
     out.push(
       make(
@@ -97,6 +99,10 @@ export function checkSource(facts: Facts): Finding[] {
         ['exec sh: not found', 'static checks (Service, endpoints, NetworkPolicy, Ingress objects) still ran'],
         { subject, next: [ephemeralHint(facts)] },
       ),
+    );
+  } else if (failed) {
+    out.push(
+      make('source/exec-failed', STEP, 'unknown', failed.summary, failed.evidence, { subject, next: failed.next, forbidden: failed.kind === 'forbidden' }),
     );
   } else if (s.tools) {
     const have = TOOL_NAMES.filter((t) => s.tools?.[t]);

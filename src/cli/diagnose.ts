@@ -5,7 +5,9 @@ import { ClusterError, UserError } from '../errors.js';
 import type { DiagnoseRequest, Facts } from '../model/facts.js';
 import { unicodeFromEnv } from '../report/path-text.js';
 import { parseDuration, parseFrom, parseOutput, parsePath, parsePortArg, parseProbeArg, parseRef, parseRouteRef, validateName } from './args.js';
-import { makeSpinner, useColor, type Io } from './output.js';
+import { makeSpinner, reportError, useColor, type Io } from './output.js';
+import { EXIT } from './exit-codes.js';
+import { runTrouble } from './run-trouble.js';
 import { MAX_PROBE_TIMEOUT_SEC } from '../probes/validate-target.js';
 import { checkSavePath, writeFactsFile } from './save-facts.js';
 
@@ -186,7 +188,11 @@ export async function runDiagnose(targetText: string, opts: DiagnoseOptions, io:
     );
   }
   const facts = await gatherRound();
-  return (await (analysis ?? import('./render-facts.js'))).renderFacts(facts, output, opts, io);
+  const code = (await (analysis ?? import('./render-facts.js'))).renderFacts(facts, output, opts, io);
+  // inconclusive because the API server or a kubelet stopped answering: said as an error on stderr too
+  const trouble = code === EXIT.cluster ? runTrouble(facts, opts.timeout) : undefined;
+  if (trouble) reportError(new ClusterError({ kind: 'timeout', ...trouble }), io, false);
+  return code;
 }
 
 /** Fail fast, with a clear error, when the API server is unreachable or rejects the credentials. */

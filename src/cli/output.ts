@@ -39,13 +39,13 @@ export function useColor(flag: boolean | undefined, io: Io): boolean {
   return io.stdoutIsTty;
 }
 
-/** Print an error in three parts (what, why, next) and return its exit code. */
 /** The cause of an error for --debug: its stack where it has one. */
 function causeText(cause: unknown): string {
   if (cause instanceof Error) return cause.stack ?? String(cause);
   return typeof cause === 'string' ? cause : inspect(cause, { depth: 4 });
 }
 
+/** Print an error in three parts (what, why, next) and return its exit code. */
 export function reportError(e: unknown, rawIo: Io, debug: boolean): number {
   // error texts quote API server answers and object names: neutralised like every report
   const io: Io = { ...rawIo, err: (t) => rawIo.err(neutralizeText(t, { multiline: true })) };

@@ -66,6 +66,10 @@ function inconclusiveReason(ctx: Ctx): string | undefined {
   if (ctx.has('service/unreadable')) return ctx.all('service/unreadable')[0].summary;
   const live = ctx.vip('ok').length + ctx.pod('ok').length > 0;
   if (live) return undefined;
+  if (ctx.has('source/exec-failed')) {
+    const summary = ctx.all('source/exec-failed')[0].summary;
+    return `static checks found no fault, but nothing was probed: ${summary[0].toLowerCase()}${summary.slice(1)}`;
+  }
   if (ctx.has('clusterip/not-probed', 'unknown')) {
     return `static checks found no fault, but the path was not probed: ${ctx.all('clusterip/not-probed')[0].summary}`;
   }

@@ -5,6 +5,7 @@ import type { Api } from '../cluster/api.js';
 import { qs } from '../cluster/api.js';
 import { reviewAccess, isDenied } from '../cluster/access.js';
 import { runExec, type ExecSocketFactory } from '../cluster/exec.js';
+import type { ExecResult } from '../model/probe.js';
 import type { EndpointSlice, Endpoints, Namespace, NetworkPolicy, Node, Pod, Service, Workload } from '../model/k8s.js';
 import { FACTS_SCHEMA_VERSION, type DiagnoseRequest, type Facts, type Read, type SourceFacts } from '../model/facts.js';
 import { parseResolvConf } from '../probes/index.js';
@@ -338,6 +339,13 @@ export async function inspectSource(
   }
 }
 
+/** The inspection exec's failure, when it did not complete and so told nothing about the container. */
+function inspectionFailure(d: { exec: ExecResult; tools: SourceFacts['tools']; hasShell: boolean | null }): Pick<SourceFacts, 'inspection'> {
+  if (d.tools || d.hasShell === false || d.exec.state === 'completed') return {};
+  const { state, errorKind, error, elapsedMs } = d.exec;
+  return { inspection: { state, ...(errorKind ? { errorKind } : {}), ...(error !== undefined ? { error } : {}), elapsedMs } };
+}
+
 async function inspectSourceIn(
   api: Api,
   src: { state: 'ok'; value: SourceFacts },
@@ -394,7 +402,14 @@ async function inspectSourceIn(
     notes.push(`container ${order[0]} has no shell; probes ran from container ${chosen.container} (same pod, same network namespace)`);
   }
   if (hold && chosen!.tools) hold.kept = chosen!.session;
-  let value: SourceFacts = { ...src.value, container: chosen!.container, tools: chosen!.tools, hasShell: chosen!.hasShell, resolvConf: chosen!.resolvConf };
+  let value: SourceFacts = {
+    ...src.value,
+    container: chosen!.container,
+    tools: chosen!.tools,
+    hasShell: chosen!.hasShell,
+    resolvConf: chosen!.resolvConf,
+    ...inspectionFailure(chosen!),
+  };
   if (!chosen!.tools && chosen!.hasShell === false && request.ephemeral) {
     const image = request.debugImage ?? DEFAULT_DEBUG_IMAGE;
     const eph = await ensureEphemeral(api, pod, image, 30000); // 30 s or the run's deadline, whichever is first
@@ -410,6 +425,7 @@ async function inspectSourceIn(
         hasShell: d.hasShell,
         resolvConf: d.resolvConf,
         ephemeral: { container: eph.container, image, reused: eph.reused },
+        ...inspectionFailure(d), // (none for the first container: it had no shell)
       };
     }
   }

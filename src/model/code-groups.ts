@@ -61,6 +61,7 @@ export const VERDICT_CODES = [...PATH_VERDICT_CODES, 'gateway/hop-allowed', 'gat
 export const NOT_PROBED_CODES = [
   'source/no-shell',
   'source/no-tools',
+  'source/exec-failed',
   'clusterip/not-probed',
   'clusterip/udp-not-probed',
   'endpoint/not-probed',

@@ -15,6 +15,7 @@ export const CORE_CODES = {
   'source/not-ready': { layer: 'source', title: 'Source pod is not Ready' },
   'source/no-shell': { layer: 'source', title: 'Source container has no shell (distroless)' },
   'source/no-tools': { layer: 'source', title: 'Source container lacks network tools' },
+  'source/exec-failed': { layer: 'source', title: 'Commands could not run in the source container (exec failed or got no answer)' },
   'source/ephemeral': { layer: 'source', title: 'Probes ran in an ephemeral debug container' },
   'source/host-network': { layer: 'source', title: 'Source pod uses the host network' },
 

@@ -197,6 +197,7 @@ const source = obj({
   hasShell: nullable(bool),
   resolvConf: opt(str),
   ephemeral: opt(obj({ container: str, image: str, reused: bool })),
+  inspection: opt(obj({ state: oneOf('completed', 'exec-failed', 'timeout'), errorKind: opt(str), error: opt(str), elapsedMs: num })),
 
   probesInInspectionExec: opt(bool),
 });

@@ -3,7 +3,7 @@
 // The same shape is what `--save` writes and `k8snet analyze` reads (see docs/facts-format.md).
 
 import type { EndpointSlice, Endpoints, Ingress, IngressClass, Namespace, NetworkPolicy, Node, Pod, Service, Workload } from './k8s.js';
-import type { ProbeFact, ToolSet } from './probe.js';
+import type { ExecResult, ProbeFact, ToolSet } from './probe.js';
 import type { Gateway, GatewayClass, GatewayResource, GatewayRoute, ReferenceGrant, RouteKind } from './gateway-api.js';
 
 export const FACTS_SCHEMA_VERSION = 1;
@@ -53,6 +53,9 @@ export interface AccessCheck {
   reason?: string;
 }
 
+/** An exec that did not complete: how it ended, the API's message, and after how long. */
+export type ExecFailure = Pick<ExecResult, 'state' | 'errorKind' | 'error' | 'elapsedMs'>;
+
 /** How the source pod was found and what it can run. */
 export interface SourceFacts {
   resolvedVia: 'pod' | 'deployment' | 'statefulset' | 'daemonset' | 'replicaset' | 'label-app' | 'label-app.kubernetes.io/name' | 'selector';
@@ -72,6 +75,11 @@ export interface SourceFacts {
   hasShell: boolean | null;
   /** /etc/resolv.conf content of the container, when it could be read. */
   resolvConf?: string;
+  /**
+   * The inspection exec into the chosen container, when it did not complete (timed out, or the exec
+   * call failed): why no command could run there. Absent when it completed (and in older files).
+   */
+  inspection?: ExecFailure;
 
   /**
    * true: the probes ran in the inspection's own exec (held open, its shell read the probe batch on
