@@ -79,6 +79,23 @@ function inconclusiveReason(ctx: Ctx): string | undefined {
   return undefined;
 }
 
+/**
+ * Next steps of an inconclusive run whose unknowns suggest none: permissions when a read was
+ * forbidden; else whether the API server and an exec into the source pod answer (probes whose
+ * results never arrived, reads that timed out), and --from when nothing was probed for want of it.
+ */
+function fallbackNext(unknowns: Finding[], facts: Facts): string[] {
+  if (unknowns.some((f) => f.forbidden === true)) return ['k8snet rbac   # the permissions k8snet needs'];
+  const out = ["kubectl get --raw='/readyz?verbose'   # is the API server answering"];
+  if (facts.source.state === 'ok') {
+    const s = facts.source.value;
+    out.push(`kubectl exec -n ${s.pod.metadata.namespace ?? '?'} ${s.pod.metadata.name} -c ${s.container} -- true   # does an exec into the source pod answer`);
+  } else if (!facts.request.from) {
+    out.push(`k8snet diagnose ${facts.request.target.namespace}/${facts.request.target.name} --from NAMESPACE/POD   # probe the path live`);
+  }
+  return out;
+}
+
 function sortByStep(fs: Finding[]): Finding[] {
   return [...fs].sort((a, b) => STEP_ORDER.indexOf(a.step) - STEP_ORDER.indexOf(b.step));
 }
@@ -129,7 +146,7 @@ export function diagnose(findings: Finding[], facts: Facts): Diagnosis {
       evidence: [],
       warnings,
       unknowns,
-      next: fix.length ? fix : ['k8snet rbac   # the permissions k8snet needs'],
+      next: fix.length ? fix : fallbackNext(unknowns, ctx.facts),
     };
   }
   const { confidence, notes } = confidenceOf(undefined, unknowns);

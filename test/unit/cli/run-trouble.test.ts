@@ -113,4 +113,13 @@ describe('what is not the control path is left to the report', () => {
     p!.exec = { ...p!.exec!, state: 'timeout', exitCode: null, error: 'the batch exec hit its deadline before this probe reported' };
     expect(runTrouble(f, '6s')?.message).toBe("the run could not finish its checks: 1 probe got no result from the source pod before k8snet's deadline");
   });
+  it('a run whose every probe was cut sends the engineer to the API server and the exec, not to permissions', () => {
+    const f = healthy();
+    for (const p of f.probes) if (p.exec) p.exec = { ...p.exec, state: 'timeout', exitCode: null, stdout: '', error: 'cut' };
+    const { diagnosis } = analyzeFacts(f);
+    expect(diagnosis.verdict).toBe('inconclusive');
+    expect(diagnosis.next[0]).toContain('/readyz');
+    expect(diagnosis.next[1]).toMatch(/^kubectl exec -n orders orders-api-\S+ -c toolbox -- true/);
+    expect(diagnosis.next.join('\n')).not.toContain('k8snet rbac');
+  });
 });
