@@ -19,6 +19,7 @@ import type { PolicyCode } from '../model/codes-policy.js';
 import type { CniInfo } from '../model/finding-data.js';
 import { detectCni, ipBlockMatchesPodIPs } from './cni.js';
 import { make, type FindingExtras } from './lib/make.js';
+import { nextForUnread } from './lib/read.js';
 
 const STEP = 'policy' as const;
 
@@ -158,7 +159,12 @@ export function checkPolicy(facts: Facts): Finding[] {
         'unknown',
         `NetworkPolicy verdict unknown: ${fw.unreadable.map((u) => u.what).join('; ')} could not be read`,
         fw.unreadable.map((u) => `${u.what}: ${u.read.state}${'message' in u.read && u.read.message ? ` (${u.read.message})` : ''}`),
-        { next: ['grant list on networkpolicies.networking.k8s.io and namespaces (see `k8snet rbac`)'] },
+        {
+          next: nextForUnread(
+            fw.unreadable.map((u) => u.read.state),
+            'grant list on networkpolicies.networking.k8s.io and namespaces (see `k8snet rbac`)',
+          ),
+        },
       ),
     );
     return out;
@@ -329,7 +335,7 @@ function addressFindings(
             'unknown',
             `NetworkPolicy verdict for ${partyText(v.src)} -> endpoint ${a.address} (${partyText(v.dst)}) unknown: the source's egress allows it, but the NetworkPolicies of namespace ${dstNs} were not read`,
             explainVerdict(v),
-            { next: [`grant list on networkpolicies in namespace ${dstNs} (see \`k8snet rbac\`)`] },
+            { next: nextForUnread([dstRead?.state ?? 'missing'], `grant list on networkpolicies in namespace ${dstNs} (see \`k8snet rbac\`)`) },
           ),
         );
         continue;

@@ -6,6 +6,7 @@ import { NOT_PROBED_CODES } from '../model/code-groups.js';
 import { familyOf, layerOf, type CodeFamily } from '../model/codes.js';
 import type { Confidence, Diagnosis, Finding } from '../model/finding.js';
 import { hasCode, LAYERS } from '../model/finding.js';
+import { API_ANSWERING } from '../checks/lib/read.js';
 import { buildCtx, type Conclusion, type Ctx, type Rule } from './context.js';
 import { DNS_RULES, INGRESS_RULES } from './rules-dns-ingress.js';
 import { NETWORK_RULES } from './rules-network.js';
@@ -86,10 +87,12 @@ function inconclusiveReason(ctx: Ctx): string | undefined {
  */
 function fallbackNext(unknowns: Finding[], facts: Facts): string[] {
   if (unknowns.some((f) => f.forbidden === true)) return ['k8snet rbac   # the permissions k8snet needs'];
-  const out = ["kubectl get --raw='/readyz?verbose'   # is the API server answering"];
-  if (facts.source.state === 'ok') {
+  const out = [API_ANSWERING];
+  if (facts.source.state === 'ok' && facts.source.value.hasShell === true) {
     const s = facts.source.value;
-    out.push(`kubectl exec -n ${s.pod.metadata.namespace ?? '?'} ${s.pod.metadata.name} -c ${s.container} -- true   # does an exec into the source pod answer`);
+    out.push(
+      `kubectl exec -n ${s.pod.metadata.namespace ?? '?'} ${s.pod.metadata.name} -c ${s.container} -- sh -c true   # does an exec into the source pod answer`,
+    );
   } else if (!facts.request.from) {
     out.push(`k8snet diagnose ${facts.request.target.namespace}/${facts.request.target.name} --from NAMESPACE/POD   # probe the path live`);
   }

@@ -14,6 +14,7 @@ import { resolveNamedPort } from '../../policy/ports.js';
 import { suggestAllowRule } from '../../policy/suggest.js';
 import type { Flow, Protocol } from '../../policy/types.js';
 import { WorldIndex } from '../../policy/world-index.js';
+import { nextForUnread } from '../lib/read.js';
 import { podNamespace } from '../../util/pod.js';
 import { backendRefsOf, isGatewayParent, isServiceRef, parentRefsOf } from '../../gateway/routes.js';
 import { detectCni } from '../cni.js';
@@ -53,12 +54,15 @@ export function checkGatewayHop(facts: Facts, route: GatewayRoute): Finding[] {
   const cni = detectCni(facts);
   const fw = worldFromFacts(facts, cni.enforcesPolicy);
   const gwNamespaces = [...new Set([...gwPods.values()].map(podNamespace))];
-  const unreadable = [
-    ...fw.unreadable.filter((u) => u.what.includes(`namespace ${t.namespace}`) || u.what.startsWith('list namespaces')).map((u) => u.what),
+  const unread = [
+    ...fw.unreadable
+      .filter((u) => u.what.includes(`namespace ${t.namespace}`) || u.what.startsWith('list namespaces'))
+      .map((u) => ({ what: u.what, state: u.read.state })),
     ...gwNamespaces
       .filter((ns) => facts.policies[ns]?.state !== 'ok' && facts.policies[ns]?.state !== 'not-found')
-      .map((ns) => `list networkpolicies in namespace ${ns}`),
+      .map((ns) => ({ what: `list networkpolicies in namespace ${ns}`, state: facts.policies[ns]?.state ?? 'missing' })),
   ];
+  const unreadable = unread.map((u) => u.what);
   if (unreadable.length > 0) {
     return [
       gf(
@@ -66,7 +70,13 @@ export function checkGatewayHop(facts: Facts, route: GatewayRoute): Finding[] {
         'unknown',
         `NetworkPolicy verdict for the gateway pods -> ${t.namespace}/${t.name} is unknown: ${unreadable.join('; ')} could not be read`,
         unreadable,
-        { subject, next: ['grant list on networkpolicies.networking.k8s.io and namespaces (see `k8snet rbac`)'] },
+        {
+          subject,
+          next: nextForUnread(
+            unread.map((u) => u.state),
+            'grant list on networkpolicies.networking.k8s.io and namespaces (see `k8snet rbac`)',
+          ),
+        },
       ),
     ];
   }

@@ -4,6 +4,7 @@
 
 import type { Facts } from '../../model/facts.js';
 import { execDenied } from './exec-access.js';
+import { API_ANSWERING } from './read.js';
 
 export interface ExecFailed {
   summary: string;
@@ -29,7 +30,8 @@ export function execFailed(facts: Facts): ExecFailed | undefined {
   const evidence: string[] = [];
   if (failure.error) evidence.push(`exec: ${failure.error}`);
   const nodeReady = node ? readyCondition(facts, node) : undefined;
-  const tryExec = `kubectl exec -n ${ns} ${pod} -c ${s.container} -- true   # does any exec into the pod work`;
+  // through the API server to the kubelet, whatever the container holds (no shell or `true` needed)
+  const kubelet = node ? [`kubectl get --raw /api/v1/nodes/${node}/proxy/healthz   # does the API server reach the kubelet (needs get nodes/proxy)`] : [];
   const describeNode = node ? [`kubectl describe node ${node}   # conditions and the kubelet's last heartbeat`] : [];
   if (failure.state === 'timeout') {
     evidence.unshift(`no answer within ${seconds(failure.elapsedMs)}: the API server, or the kubelet${onNode} it forwards the exec to, did not answer in time`);
@@ -39,7 +41,7 @@ export function execFailed(facts: Facts): ExecFailed | undefined {
       short: 'the exec into the source pod got no answer',
       summary: `Commands could not run in the source pod: ${where} got no answer within ${seconds(failure.elapsedMs)}`,
       evidence,
-      next: ["kubectl get --raw='/readyz?verbose'   # is the API server answering", tryExec, ...describeNode],
+      next: [API_ANSWERING, ...kubelet, ...describeNode],
     };
   }
   if (failure.errorKind === 'unreachable') {
@@ -49,7 +51,7 @@ export function execFailed(facts: Facts): ExecFailed | undefined {
       short: `the kubelet${onNode} could not be reached`,
       summary: `Commands could not run in the source pod: the API server could not reach the kubelet${onNode} to exec into ${ns}/${pod}`,
       evidence,
-      next: [...describeNode, tryExec, ...(node ? [`systemctl status kubelet; journalctl -u kubelet --since -10m   # on node ${node}`] : [])],
+      next: [...describeNode, ...kubelet, ...(node ? [`systemctl status kubelet; journalctl -u kubelet --since -10m   # on node ${node}`] : [])],
     };
   }
   if (failure.errorKind === 'container-not-running') {
@@ -75,7 +77,7 @@ export function execFailed(facts: Facts): ExecFailed | undefined {
     short: 'the exec into the source pod failed',
     summary: `Commands could not run in the source pod: ${where} failed`,
     evidence,
-    next: [tryExec, ...describeNode],
+    next: [...kubelet, ...describeNode],
   };
 }
 

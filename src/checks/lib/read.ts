@@ -50,3 +50,17 @@ export function readMessage(read: Read<unknown>): string[] {
 export function isUnreadable<T>(read: Read<T>): read is Exclude<Read<T>, { state: 'ok' } | { state: 'not-found' }> {
   return read.state !== 'ok' && read.state !== 'not-found';
 }
+
+/** The readyz line offered when reads got no answer (timed out, or the API server unreachable). */
+export const API_ANSWERING = "kubectl get --raw='/readyz?verbose'   # is the API server answering";
+
+/**
+ * Next steps for reads that could not be made: the permission to grant when one was forbidden (or
+ * failed for a reason k8snet cannot tell), the API server when they only got no answer, both when
+ * both happened. A read that timed out is never answered with a grant.
+ */
+export function nextForUnread(states: readonly string[], grant: string): string[] {
+  const noAnswer = states.some((s) => s === 'timeout' || s === 'unreachable');
+  const other = states.some((s) => s !== 'timeout' && s !== 'unreachable');
+  return [...(noAnswer ? [API_ANSWERING] : []), ...(other || !noAnswer ? [grant] : [])];
+}

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { runTrouble, unansweredReads } from '../../../src/cli/run-trouble.js';
+import { API_ANSWERING, nextForUnread } from '../../../src/checks/lib/read.js';
 import type { Facts } from '../../../src/model/facts.js';
 import { analyzeFacts } from '../../../src/pipeline.js';
 
@@ -119,7 +120,33 @@ describe('what is not the control path is left to the report', () => {
     const { diagnosis } = analyzeFacts(f);
     expect(diagnosis.verdict).toBe('inconclusive');
     expect(diagnosis.next[0]).toContain('/readyz');
-    expect(diagnosis.next[1]).toMatch(/^kubectl exec -n orders orders-api-\S+ -c toolbox -- true/);
+    expect(diagnosis.next[1]).toMatch(/^kubectl exec -n orders orders-api-\S+ -c toolbox -- sh -c true/);
     expect(diagnosis.next.join('\n')).not.toContain('k8snet rbac');
+  });
+});
+
+describe('reads that got no answer are not sent to permissions', () => {
+  it('nextForUnread: readyz for no answer, the grant for a refusal, both for both', () => {
+    const grant = 'grant list on x';
+    expect(nextForUnread(['timeout'], grant)).toEqual([API_ANSWERING]);
+    expect(nextForUnread(['unreachable', 'timeout'], grant)).toEqual([API_ANSWERING]);
+    expect(nextForUnread(['forbidden'], grant)).toEqual([grant]);
+    expect(nextForUnread(['timeout', 'forbidden'], grant)).toEqual([API_ANSWERING, grant]);
+    expect(nextForUnread([], grant)).toEqual([grant]);
+  });
+  it('a NetworkPolicy list that timed out: the policy verdict is unknown, next is the API server', () => {
+    const f = healthy();
+    f.policies.payments = { state: 'timeout', message: 'no answer within 5000 ms' };
+    const { findings } = analyzeFacts(f);
+    const unknown = findings.filter((x) => x.code === 'policy/unknown');
+    expect(unknown.length).toBeGreaterThan(0);
+    for (const u of unknown) expect(u.next).toEqual([API_ANSWERING]);
+  });
+  it('the same list forbidden: next is the grant', () => {
+    const f = healthy();
+    f.policies.payments = { state: 'forbidden', message: 'networkpolicies is forbidden' };
+    const unknown = analyzeFacts(f).findings.filter((x) => x.code === 'policy/unknown');
+    expect(unknown.length).toBeGreaterThan(0);
+    for (const u of unknown) expect(u.next?.join('\n')).toContain('k8snet rbac');
   });
 });

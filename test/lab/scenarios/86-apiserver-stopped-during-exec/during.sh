@@ -1,11 +1,14 @@
-# Freeze the API server as soon as k8snet's inspection shell runs in the source pod (its argv
-# carries the detection marker), polled every 10 ms for up to 20 s; after.sh thaws it.
+# Freeze the API server as soon as it has upgraded k8snet's first exec into the source pod: the
+# audit log records that exec's ResponseStarted stage (the log backend writes it before the stream
+# carries anything). By then every read is in. Waits at most 20 s; after.sh thaws the server.
 pid=$(cat "${K8SNET_LAB_RUN:-/run/k8snet-lab}/pids/kube-apiserver.pid")
-for _ in $(seq 1 2000); do
-  if pgrep -f k8snet-detect-v1 >/dev/null; then
-    kill -STOP "$pid"
-    exit 0
-  fi
-  sleep 0.01
-done
-echo "during.sh: k8snet's shell never started in the source pod" >&2
+audit=${K8SNET_LAB_AUDIT_LOG:-/var/lib/k8snet-lab/audit.log}
+pattern='"stage":"ResponseStarted","requestURI":"/api/v1/namespaces/orders/pods/[^"/]*/exec\?[^"]*k8snet-detect-v1'
+exec 3< <(exec timeout 20 tail -n0 -F "$audit" 2>/dev/null)
+tail_pid=$!
+if grep -m1 -q -E "$pattern" <&3; then
+  kill -STOP "$pid"
+else
+  echo "during.sh: no exec into the source pod reached the audit log" >&2
+fi
+kill "$tail_pid" 2>/dev/null || true
