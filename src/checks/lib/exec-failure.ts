@@ -81,7 +81,7 @@ export function execFailed(facts: Facts): ExecFailed | undefined {
   };
 }
 
-/** "node X reports Ready=True since ..." — a node that still reports Ready may have a stale status. */
+/** What the source node reports as Ready: a node that still says True may carry a stale status. */
 function readyCondition(facts: Facts, node: string): string | undefined {
   if (facts.nodes.state !== 'ok') return undefined;
   const n = facts.nodes.value.find((x) => x.metadata.name === node);
