@@ -29,13 +29,11 @@ export function unansweredReads(facts: Facts): Unanswered {
     }
     const o = v as Record<string, unknown>;
     if (typeof o.state === 'string') {
-      if (o.state === 'ok') return; // an answered read: its value is cluster data
       if ((o.state === 'timeout' || o.state === 'unreachable') && typeof o.message === 'string') {
         found.count += 1;
         found.first ??= o.message;
-        return;
       }
-      if (o.state !== 'timeout' && o.state !== 'unreachable') return;
+      return; // a read: answered (its value is cluster data, never looked into) or failed (nothing inside)
     }
     for (const x of Object.values(o)) walk(x, depth + 1);
   };
